@@ -1,0 +1,170 @@
+//! Located problems in a manifest, and their rendering as code frames.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+/// One problem in the manifest: what happened, where, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// What is wrong, stated as a fact about the input.
+    pub message: String,
+    /// Byte range in the manifest source that the problem is about.
+    pub span: Range<usize>,
+    /// A short note shown under the caret.
+    pub label: Option<String>,
+    /// What to do about it.
+    pub help: Option<String>,
+    /// The spanned text may be a credential: it is masked in every rendering.
+    pub redact: bool,
+}
+
+impl Diagnostic {
+    pub fn new(message: impl Into<String>, span: Range<usize>) -> Self {
+        Diagnostic {
+            message: message.into(),
+            span,
+            label: None,
+            help: None,
+            redact: false,
+        }
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Marks the spanned text as secret so that no rendering shows it.
+    pub fn redacted(mut self) -> Self {
+        self.redact = true;
+        self
+    }
+}
+
+/// Every problem found in one manifest file, with the source needed to show them.
+#[derive(Debug, Clone)]
+pub struct Diagnostics {
+    /// The manifest's path as the user gave it (never made absolute).
+    pub file: String,
+    pub source: String,
+    pub items: Vec<Diagnostic>,
+}
+
+/// A 1-based line and column (in characters) of a byte offset.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(source, offset.min(source.len()));
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = source[line_start..offset].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+impl Diagnostics {
+    /// Renders every problem as `error:` lines with a code frame, in source order.
+    pub fn render(&self) -> String {
+        let mut items: Vec<&Diagnostic> = self.items.iter().collect();
+        items.sort_by_key(|d| (d.span.start, d.span.end));
+        let mut out = String::new();
+        for d in &items {
+            out.push_str(&self.render_one(d));
+            out.push('\n');
+        }
+        let n = items.len();
+        let _ = writeln!(
+            out,
+            "error: {} has {} problem{}; nothing was written",
+            self.file,
+            n,
+            if n == 1 { "" } else { "s" }
+        );
+        out
+    }
+
+    fn render_one(&self, d: &Diagnostic) -> String {
+        let src = self.source.as_str();
+        let start = floor_char_boundary(src, d.span.start.min(src.len()));
+        let (line, col) = line_col(src, start);
+        let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = src[start..].find('\n').map_or(src.len(), |i| start + i);
+        let end = floor_char_boundary(src, d.span.end.clamp(start, line_end));
+        let mut text = src[line_start..line_end].trim_end_matches('\r').to_string();
+        let mut width = src[start..end].chars().count().max(1);
+        if d.redact {
+            // Mask the whole rest of the line: a credential must not reach a terminal or a CI log.
+            let keep = src[line_start..start].to_string();
+            let masked = "*".repeat(8);
+            text = format!("{keep}{masked}");
+            width = masked.len();
+        }
+        let gutter = line.to_string().len();
+        let pad = " ".repeat(gutter);
+        let mut out = String::new();
+        let _ = writeln!(out, "error: {}", d.message);
+        let _ = writeln!(out, "{pad}--> {}:{line}:{col}", self.file);
+        let _ = writeln!(out, "{pad} |");
+        let _ = writeln!(out, "{line} | {text}");
+        let caret_pad = " ".repeat(col - 1);
+        let carets = "^".repeat(width);
+        match &d.label {
+            Some(label) => {
+                let _ = writeln!(out, "{pad} | {caret_pad}{carets} {label}");
+            }
+            None => {
+                let _ = writeln!(out, "{pad} | {caret_pad}{carets}");
+            }
+        }
+        if let Some(help) = &d.help {
+            let _ = writeln!(out, "{pad} = help: {help}");
+        }
+        out
+    }
+}
+
+impl std::fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_from_one() {
+        let src = "a = 1\nbé = 2\n";
+        assert_eq!(line_col(src, 0), (1, 1));
+        assert_eq!(line_col(src, 6), (2, 1));
+        // 'é' is two bytes but one column.
+        assert_eq!(line_col(src, 10), (2, 4));
+    }
+
+    #[test]
+    fn redacted_span_is_masked() {
+        let source = "[x]\nkey = \"sk_live_abcdef\"\n".to_string();
+        let start = source.find('"').unwrap();
+        let diags = Diagnostics {
+            file: "wharf.toml".into(),
+            source: source.clone(),
+            items: vec![Diagnostic::new("literal credential", start..start + 16).redacted()],
+        };
+        let text = diags.render();
+        assert!(!text.contains("sk_live"), "{text}");
+        assert!(text.contains("key = ********"), "{text}");
+    }
+}

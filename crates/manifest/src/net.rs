@@ -1,0 +1,141 @@
+//! Network values: CIDR blocks, host names, regions, email addresses.
+
+use crate::types::Cidr;
+
+/// Regions wharf knows the availability-zone naming of. A region outside this list is
+/// refused rather than rendered into Terraform that fails at plan time.
+pub const REGIONS: [&str; 29] = [
+    "af-south-1",
+    "ap-east-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ca-central-1",
+    "ca-west-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+];
+
+/// Parses `a.b.c.d/n`. Returns a message saying what is wrong otherwise.
+pub fn parse_cidr(raw: &str) -> Result<Cidr, String> {
+    let (addr, prefix) = raw
+        .split_once('/')
+        .ok_or_else(|| format!("`{raw}` is not a CIDR block (expected a.b.c.d/n)"))?;
+    let octets: Vec<&str> = addr.split('.').collect();
+    let mut a = [0u8; 4];
+    if octets.len() != 4 {
+        return Err(format!("`{addr}` is not an IPv4 address"));
+    }
+    for (i, o) in octets.iter().enumerate() {
+        a[i] = o
+            .parse::<u8>()
+            .ok()
+            .filter(|_| !o.is_empty() && (o.len() == 1 || !o.starts_with('0')))
+            .ok_or_else(|| format!("`{addr}` is not an IPv4 address"))?;
+    }
+    let prefix: u8 = prefix
+        .parse()
+        .ok()
+        .filter(|p| *p <= 32)
+        .ok_or_else(|| format!("`/{prefix}` is not a prefix length (0–32)"))?;
+    let bits = u32::from_be_bytes(a);
+    let mask = if prefix == 0 { 0 } else { u32::MAX << (32 - prefix) };
+    if bits & !mask != 0 {
+        let net = (bits & mask).to_be_bytes();
+        return Err(format!(
+            "`{raw}` has host bits set; the network is {}.{}.{}.{}/{prefix}",
+            net[0], net[1], net[2], net[3]
+        ));
+    }
+    Ok(Cidr { addr: a, prefix })
+}
+
+/// True for RFC 1918 private ranges.
+pub fn is_private(c: &Cidr) -> bool {
+    let [a, b, _, _] = c.addr;
+    (a == 10 && c.prefix >= 8)
+        || (a == 172 && (16..=31).contains(&b) && c.prefix >= 12)
+        || (a == 192 && b == 168 && c.prefix >= 16)
+}
+
+/// A DNS name as the ALB host-header condition accepts it (`*` and `?` wildcards allowed).
+pub fn is_host_pattern(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 128
+        && s.split('.').count() >= 2
+        && s.split('.').all(|label| {
+            !label.is_empty()
+                && label
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '*' || c == '?')
+        })
+}
+
+/// A domain name such as `example.com`.
+pub fn is_domain(s: &str) -> bool {
+    is_host_pattern(s) && !s.contains(['*', '?']) && s == s.to_ascii_lowercase()
+}
+
+/// An ALB path pattern: starts with `/`, at most 128 characters, no spaces.
+pub fn is_path_pattern(s: &str) -> bool {
+    s.starts_with('/') && s.len() <= 128 && !s.contains(char::is_whitespace)
+}
+
+/// A plausible email address (one `@`, a domain after it).
+pub fn is_email(s: &str) -> bool {
+    match s.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty() && !domain.contains('@') && is_domain(&domain.to_ascii_lowercase())
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cidr_parsing() {
+        assert_eq!(
+            parse_cidr("10.0.0.0/16"),
+            Ok(Cidr {
+                addr: [10, 0, 0, 0],
+                prefix: 16
+            })
+        );
+        assert!(parse_cidr("10.0.1.0/16").unwrap_err().contains("host bits"));
+        assert!(parse_cidr("10.0.0/16").is_err());
+        assert!(parse_cidr("10.0.0.0/33").is_err());
+        assert!(parse_cidr("10.0.0.256/24").is_err());
+        assert!(parse_cidr("10.0.0.01/24").is_err());
+    }
+
+    #[test]
+    fn private_ranges() {
+        assert!(is_private(&parse_cidr("10.20.0.0/16").unwrap()));
+        assert!(is_private(&parse_cidr("172.31.0.0/16").unwrap()));
+        assert!(!is_private(&parse_cidr("172.32.0.0/16").unwrap()));
+        assert!(!is_private(&parse_cidr("8.8.0.0/16").unwrap()));
+    }
+}

@@ -1,0 +1,231 @@
+//! Secret references, and telling a reference from a pasted credential.
+
+use crate::types::SecretRef;
+
+/// Why a string cannot be a secret reference.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SecretError {
+    /// It looks like the credential itself.
+    LooksLikeCredential(&'static str),
+    /// It is not in any reference form.
+    Malformed(String),
+}
+
+/// Parses `NAME[:json_key]`, `ssm:/param/name`, or an ARN of a secret or parameter.
+pub fn parse_secret_ref(raw: &str) -> Result<SecretRef, SecretError> {
+    if let Some(why) = looks_like_credential(raw) {
+        return Err(SecretError::LooksLikeCredential(why));
+    }
+    if let Some(param) = raw.strip_prefix("ssm:") {
+        return if param.starts_with('/') && param.len() > 1 && param.chars().all(ssm_char) {
+            Ok(SecretRef::SsmParameter {
+                parameter: param.to_string(),
+            })
+        } else {
+            Err(SecretError::Malformed(
+                "an SSM parameter is written `ssm:/path/to/parameter`".into(),
+            ))
+        };
+    }
+    if raw.starts_with("arn:") {
+        return parse_arn(raw);
+    }
+    let (name, key) = match raw.split_once(':') {
+        Some((n, k)) => (n, Some(k)),
+        None => (raw, None),
+    };
+    if name.is_empty() || name.len() > 512 || !name.chars().all(secret_name_char) {
+        return Err(SecretError::Malformed(
+            "a Secrets Manager secret name uses letters, digits and /_+=.@- only".into(),
+        ));
+    }
+    if let Some(k) = key {
+        if k.is_empty() || k.contains(':') {
+            return Err(SecretError::Malformed(
+                "write one JSON key after the secret name, as `name:json_key`".into(),
+            ));
+        }
+    }
+    Ok(SecretRef::SecretsManager {
+        secret: name.to_string(),
+        json_key: key.map(str::to_string),
+    })
+}
+
+fn parse_arn(raw: &str) -> Result<SecretRef, SecretError> {
+    let parts: Vec<&str> = raw.splitn(6, ':').collect();
+    let bad = || {
+        SecretError::Malformed(
+            "expected `arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME` or `arn:aws:ssm:REGION:ACCOUNT:parameter/NAME`".into(),
+        )
+    };
+    if parts.len() != 6 || parts[3].is_empty() || parts[4].len() != 12 {
+        return Err(bad());
+    }
+    match parts[2] {
+        "secretsmanager" => {
+            // secret:NAME-SUFFIX[:json-key[:version-stage[:version-id]]]
+            let rest = parts[5].strip_prefix("secret:").ok_or_else(bad)?;
+            let mut fields = rest.split(':');
+            let name = fields.next().unwrap_or_default();
+            if name.is_empty() {
+                return Err(bad());
+            }
+            let json_key = fields.next().filter(|k| !k.is_empty()).map(str::to_string);
+            if fields.any(|f| !f.is_empty()) {
+                return Err(SecretError::Malformed(
+                    "version stages and ids are not supported: wharf always reads the current version".into(),
+                ));
+            }
+            let arn = parts[..5].join(":") + ":secret:" + name;
+            Ok(SecretRef::SecretsManager {
+                secret: arn,
+                json_key,
+            })
+        }
+        "ssm" if parts[5].starts_with("parameter/") => Ok(SecretRef::SsmParameter {
+            parameter: raw.to_string(),
+        }),
+        _ => Err(bad()),
+    }
+}
+
+fn secret_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "/_+=.@-".contains(c)
+}
+
+fn ssm_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "/_.-".contains(c)
+}
+
+/// Well-known prefixes of live credentials, with what they are.
+const CREDENTIAL_PREFIXES: [(&str, &str); 14] = [
+    ("AKIA", "an AWS access key id"),
+    ("ASIA", "an AWS temporary access key id"),
+    ("sk_live_", "a Stripe secret key"),
+    ("sk_test_", "a Stripe test secret key"),
+    ("rk_live_", "a Stripe restricted key"),
+    ("whsec_", "a Stripe webhook signing secret"),
+    ("ghp_", "a GitHub personal access token"),
+    ("gho_", "a GitHub OAuth token"),
+    ("github_pat_", "a GitHub fine-grained token"),
+    ("glpat-", "a GitLab personal access token"),
+    ("xoxb-", "a Slack bot token"),
+    ("xoxp-", "a Slack user token"),
+    ("AIza", "a Google API key"),
+    ("-----BEGIN", "a PEM private key or certificate"),
+];
+
+/// Says what credential `value` looks like, if it looks like one.
+///
+/// Errs towards refusing: a reference is always a short name, a path or an ARN, so a value
+/// that has the shape of a token is never what the user meant to write.
+pub fn looks_like_credential(value: &str) -> Option<&'static str> {
+    for (prefix, what) in CREDENTIAL_PREFIXES {
+        if value.starts_with(prefix) && value.len() >= prefix.len() + 8 {
+            return Some(what);
+        }
+    }
+    if value.starts_with("eyJ") && value.matches('.').count() == 2 {
+        return Some("a JSON Web Token");
+    }
+    if let Some((scheme, rest)) = value.split_once("://") {
+        if !scheme.is_empty() {
+            if let Some((userinfo, _)) = rest.split_once('@') {
+                if userinfo.contains(':') {
+                    return Some("a URL with a password in it");
+                }
+            }
+        }
+    }
+    if is_random_token(value) {
+        return Some("a random token");
+    }
+    None
+}
+
+/// A long string with upper case, lower case and digits, without the separators that names
+/// use, and with the character variety of random data.
+fn is_random_token(value: &str) -> bool {
+    if value.len() < 20 || value.contains(['/', ' ', ':']) {
+        return false;
+    }
+    let upper = value.chars().any(|c| c.is_ascii_uppercase());
+    let lower = value.chars().any(|c| c.is_ascii_lowercase());
+    let digit = value.chars().any(|c| c.is_ascii_digit());
+    upper && lower && digit && shannon_entropy(value) >= 3.5
+}
+
+fn shannon_entropy(s: &str) -> f64 {
+    let mut counts = std::collections::BTreeMap::new();
+    for c in s.chars() {
+        *counts.entry(c).or_insert(0usize) += 1;
+    }
+    let n = s.chars().count() as f64;
+    counts
+        .values()
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_parse() {
+        assert_eq!(
+            parse_secret_ref("app-secrets:jwt_secret"),
+            Ok(SecretRef::SecretsManager {
+                secret: "app-secrets".into(),
+                json_key: Some("jwt_secret".into())
+            })
+        );
+        assert_eq!(
+            parse_secret_ref("ssm:/prod/db/password"),
+            Ok(SecretRef::SsmParameter {
+                parameter: "/prod/db/password".into()
+            })
+        );
+        assert_eq!(
+            parse_secret_ref(
+                "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password::"
+            ),
+            Ok(SecretRef::SecretsManager {
+                secret: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf".into(),
+                json_key: Some("password".into())
+            })
+        );
+    }
+
+    #[test]
+    fn credentials_are_refused() {
+        for v in [
+            "sk_live_51HxYzAbCdEfGhIjKl",
+            "AKIAIOSFODNN7EXAMPLE",
+            "whsec_abcdefgh12345678",
+            "postgres://admin:hunter2@db:5432/app",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc",
+            "Zq8vR3kT9xLm2Pw7Yb4Nc6Hd",
+        ] {
+            assert!(
+                matches!(parse_secret_ref(v), Err(SecretError::LooksLikeCredential(_))),
+                "{v}"
+            );
+        }
+    }
+
+    #[test]
+    fn names_are_not_credentials() {
+        for v in [
+            "mangu-publishing/app-secrets",
+            "prod/DatabaseCredentials2024",
+            "https://example.com",
+        ] {
+            assert_eq!(looks_like_credential(v), None, "{v}");
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! The manifest as the user wrote it: validated values, each with its location.
+//!
+//! Optional values stay `None` here; the model crate resolves them from the environment's
+//! profile. Nothing in these types is a default.
+
+use std::collections::BTreeMap;
+use std::ops::{Deref, Range};
+
+/// A value and the byte range of the manifest it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Range<usize>,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Range<usize>) -> Self {
+        Spanned { value, span }
+    }
+}
+
+impl<T> Deref for Spanned<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    pub app: App,
+    pub network: Network,
+    /// Services by key, sorted by key.
+    pub services: BTreeMap<String, Service>,
+    /// Environments by key, sorted by key.
+    pub environments: BTreeMap<String, Environment>,
+}
+
+#[derive(Debug, Clone)]
+pub struct App {
+    pub name: Spanned<String>,
+    pub region: Spanned<String>,
+    pub domain: Option<Spanned<String>>,
+    pub state_bucket: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Network {
+    pub cidr: Option<Spanned<Cidr>>,
+    pub az_count: Option<Spanned<u32>>,
+}
+
+/// An IPv4 CIDR block whose host bits are zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cidr {
+    pub addr: [u8; 4],
+    pub prefix: u8,
+}
+
+impl std::fmt::Display for Cidr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let [a, b, c, d] = self.addr;
+        write!(f, "{a}.{b}.{c}.{d}/{}", self.prefix)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub key: Spanned<String>,
+    pub port: Spanned<u32>,
+    pub cpu: Option<Spanned<u32>>,
+    pub memory: Option<Spanned<u32>>,
+    pub paths: Vec<Spanned<String>>,
+    pub hosts: Vec<Spanned<String>>,
+    pub priority: Option<Spanned<u32>>,
+    pub health_check: Option<Spanned<String>>,
+    pub command: Option<Vec<Spanned<String>>>,
+    /// Plain environment variables by name.
+    pub env: BTreeMap<String, Spanned<String>>,
+    /// Secret environment variables by name.
+    pub secrets: BTreeMap<String, Spanned<SecretRef>>,
+    pub repository: Option<Spanned<String>>,
+    pub counts: Counts,
+    pub grants: Vec<Spanned<Grant>>,
+    pub readonly_root_filesystem: Option<Spanned<bool>>,
+    pub user: Option<Spanned<String>>,
+}
+
+/// Task counts; any may be left to the profile.
+#[derive(Debug, Clone, Default)]
+pub struct Counts {
+    pub desired: Option<Spanned<u32>>,
+    pub min: Option<Spanned<u32>>,
+    pub max: Option<Spanned<u32>>,
+}
+
+/// Where a secret environment variable's value lives. Never the value itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretRef {
+    /// A Secrets Manager secret by name or ARN, optionally one key of its JSON value.
+    SecretsManager {
+        /// The secret's name, or its full ARN.
+        secret: String,
+        json_key: Option<String>,
+    },
+    /// An SSM Parameter Store parameter by name (starting with `/`) or ARN.
+    SsmParameter { parameter: String },
+}
+
+/// A least-privilege permission the task role gets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Grant {
+    /// `ses:send`: send email from addresses of the app's domain.
+    SesSend,
+    /// `s3:BUCKET` (read and write) or `s3:BUCKET:read`.
+    S3 { bucket: String, write: bool },
+}
+
+/// The cost, availability and safety choices an environment starts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ProfileName {
+    Dev,
+    Staging,
+    Prod,
+}
+
+impl ProfileName {
+    pub const ALL: [(&'static str, ProfileName); 3] = [
+        ("dev", ProfileName::Dev),
+        ("staging", ProfileName::Staging),
+        ("prod", ProfileName::Prod),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProfileName::Dev => "dev",
+            ProfileName::Staging => "staging",
+            ProfileName::Prod => "prod",
+        }
+    }
+}
+
+/// Per-environment overrides of the profile's values. `None` keeps the profile's value.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub az_count: Option<Spanned<u32>>,
+    pub cidr: Option<Spanned<Cidr>>,
+    pub single_nat_gateway: Option<Spanned<bool>>,
+    pub log_retention_days: Option<Spanned<u32>>,
+    pub container_insights: Option<Spanned<bool>>,
+    pub fargate_base: Option<Spanned<u32>>,
+    pub fargate_weight: Option<Spanned<u32>>,
+    pub fargate_spot_weight: Option<Spanned<u32>>,
+    pub min_count: Option<Spanned<u32>>,
+    pub max_count: Option<Spanned<u32>>,
+    pub ecr_encryption: Option<Spanned<EcrEncryption>>,
+    pub ecr_force_delete: Option<Spanned<bool>>,
+    pub images_to_keep: Option<Spanned<u32>>,
+    pub deletion_protection: Option<Spanned<bool>>,
+    pub access_logs_retention_days: Option<Spanned<u32>>,
+    pub cpu_alarm_percent: Option<Spanned<u32>>,
+    pub memory_alarm_percent: Option<Spanned<u32>>,
+    pub target_5xx_alarm_count: Option<Spanned<u32>>,
+    pub response_time_alarm_seconds: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EcrEncryption {
+    Aes256,
+    Kms,
+}
+
+impl EcrEncryption {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EcrEncryption::Aes256 => "AES256",
+            EcrEncryption::Kms => "KMS",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Environment {
+    pub key: Spanned<String>,
+    pub profile: Spanned<ProfileName>,
+    pub certificate_arn: Option<Spanned<String>>,
+    pub alerts_email: Option<Spanned<String>>,
+    pub overrides: Overrides,
+    /// Per-service overrides in this environment, by service key.
+    pub services: BTreeMap<String, ServiceOverrides>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServiceOverrides {
+    pub key: Spanned<String>,
+    pub cpu: Option<Spanned<u32>>,
+    pub memory: Option<Spanned<u32>>,
+    pub counts: Counts,
+}

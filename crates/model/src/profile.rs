@@ -1,0 +1,113 @@
+//! The three profiles and the values each gives an environment.
+//!
+//! The numbers come from the seed documents' per-environment choices: dev is small, Spot-heavy
+//! and short-lived; staging is production-shaped at lower cost; prod is highly available,
+//! on-demand at its base, and protected. Any value can be overridden per environment in the
+//! manifest. Changing a value here changes every rendered environment: it is a breaking
+//! change and goes in CHANGELOG.md.
+
+use wharf_manifest::{EcrEncryption, ProfileName};
+
+/// Everything a profile decides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    /// Availability Zones the VPC spans.
+    pub az_count: u32,
+    /// One NAT gateway for the VPC instead of one per AZ (cheaper, not AZ-fault tolerant).
+    pub single_nat_gateway: bool,
+    /// Retention of the service log groups and the VPC flow logs.
+    pub log_retention_days: u32,
+    pub container_insights: bool,
+    /// Tasks always placed on on-demand FARGATE before weights apply.
+    pub fargate_base: u32,
+    pub fargate_weight: u32,
+    pub fargate_spot_weight: u32,
+    /// Autoscaling bounds of every service.
+    pub min_count: u32,
+    pub max_count: u32,
+    pub ecr_encryption: EcrEncryption,
+    /// Let `terraform destroy` delete repositories that still hold images.
+    pub ecr_force_delete: bool,
+    pub images_to_keep: u32,
+    pub deletion_protection: bool,
+    pub access_logs_retention_days: u32,
+    /// Let `terraform destroy` delete the access-log bucket with its logs.
+    pub access_logs_force_destroy: bool,
+    pub cpu_alarm_percent: u32,
+    pub memory_alarm_percent: u32,
+    pub target_5xx_alarm_count: u32,
+    pub response_time_alarm_seconds: f64,
+    /// Whether the environment must serve HTTPS (a certificate is required).
+    pub requires_https: bool,
+}
+
+pub fn profile(name: ProfileName) -> Profile {
+    match name {
+        ProfileName::Dev => Profile {
+            az_count: 2,
+            single_nat_gateway: true,
+            log_retention_days: 7,
+            container_insights: true,
+            fargate_base: 0,
+            fargate_weight: 30,
+            fargate_spot_weight: 70,
+            min_count: 1,
+            max_count: 4,
+            ecr_encryption: EcrEncryption::Aes256,
+            ecr_force_delete: true,
+            images_to_keep: 10,
+            deletion_protection: false,
+            access_logs_retention_days: 90,
+            access_logs_force_destroy: true,
+            cpu_alarm_percent: 90,
+            memory_alarm_percent: 90,
+            target_5xx_alarm_count: 25,
+            response_time_alarm_seconds: 5.0,
+            requires_https: false,
+        },
+        ProfileName::Staging => Profile {
+            az_count: 2,
+            single_nat_gateway: false,
+            log_retention_days: 30,
+            container_insights: true,
+            fargate_base: 1,
+            fargate_weight: 70,
+            fargate_spot_weight: 30,
+            min_count: 2,
+            max_count: 8,
+            ecr_encryption: EcrEncryption::Aes256,
+            ecr_force_delete: false,
+            images_to_keep: 10,
+            deletion_protection: false,
+            access_logs_retention_days: 90,
+            access_logs_force_destroy: false,
+            cpu_alarm_percent: 85,
+            memory_alarm_percent: 90,
+            target_5xx_alarm_count: 10,
+            response_time_alarm_seconds: 2.0,
+            requires_https: false,
+        },
+        ProfileName::Prod => Profile {
+            az_count: 2,
+            single_nat_gateway: false,
+            log_retention_days: 90,
+            container_insights: true,
+            fargate_base: 2,
+            fargate_weight: 60,
+            fargate_spot_weight: 40,
+            min_count: 2,
+            max_count: 10,
+            ecr_encryption: EcrEncryption::Kms,
+            ecr_force_delete: false,
+            images_to_keep: 10,
+            deletion_protection: true,
+            access_logs_retention_days: 90,
+            access_logs_force_destroy: false,
+            cpu_alarm_percent: 80,
+            memory_alarm_percent: 80,
+            target_5xx_alarm_count: 10,
+            response_time_alarm_seconds: 2.0,
+            requires_https: true,
+        },
+    }
+}
