@@ -22,7 +22,10 @@ pub const EXAMPLES: &[(&str, &str, &str)] = &[
 
 /// The manifest text of the example called `name`.
 pub fn example(name: &str) -> Option<&'static str> {
-    EXAMPLES.iter().find(|(n, _, _)| *n == name).map(|(_, _, t)| *t)
+    EXAMPLES
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, _, t)| *t)
 }
 
 #[cfg(test)]

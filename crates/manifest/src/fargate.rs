@@ -22,12 +22,13 @@ pub const CPU_SIZES: [u32; 7] = [256, 512, 1024, 2048, 4096, 8192, 16384];
 /// A readable summary of the memory a CPU size allows, e.g. `1024–4096 MiB in steps of 1024`.
 pub fn describe_memory(cpu: u32) -> String {
     match memory_options(cpu) {
-        Some(opts) if opts.len() <= 3 => opts
-            .iter()
-            .map(|m| m.to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-            + " MiB",
+        Some(opts) if opts.len() <= 3 => {
+            opts.iter()
+                .map(|m| m.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+                + " MiB"
+        }
         Some(opts) => {
             let step = opts[1] - opts[0];
             format!(

@@ -23,27 +23,35 @@ pub use types::*;
 /// Parses and validates a manifest. `file` is the path as the user gave it, used only in
 /// messages.
 pub fn parse(file: &str, source: &str) -> Result<Manifest, Diagnostics> {
-    let fail = |items: Vec<Diagnostic>| Diagnostics {
-        file: file.to_string(),
-        source: source.to_string(),
-        items,
-    };
+    match parse_partial(source) {
+        (Some(m), d) if d.is_empty() => Ok(m),
+        (_, items) => Err(Diagnostics {
+            file: file.to_string(),
+            source: source.to_string(),
+            items,
+        }),
+    }
+}
+
+/// Parses as much of the manifest as is valid: invalid values are left out of the returned
+/// manifest and reported. `None` when the file is not TOML or has no usable `[app]`.
+pub fn parse_partial(source: &str) -> (Option<Manifest>, Vec<Diagnostic>) {
     let doc = match toml_edit::Document::parse(source) {
         Ok(doc) => doc,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
             let message = e.message().trim_end().to_string();
-            return Err(fail(vec![Diagnostic::new(
-                format!("{file} is not valid TOML: {message}"),
-                span,
-            )
-            .with_help("fix the syntax at this point; `wharf init` writes a commented example")]));
+            return (
+                None,
+                vec![
+                    Diagnostic::new(format!("this is not valid TOML: {message}"), span).with_help(
+                        "fix the syntax at this point; `wharf init` writes a commented example",
+                    ),
+                ],
+            );
         }
     };
     let mut sink = read::Sink::default();
     let manifest = schema::read(&doc, &mut sink);
-    match manifest {
-        Some(m) if sink.diagnostics.is_empty() => Ok(m),
-        _ => Err(fail(sink.diagnostics)),
-    }
+    (manifest, sink.diagnostics)
 }

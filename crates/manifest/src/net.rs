@@ -59,7 +59,11 @@ pub fn parse_cidr(raw: &str) -> Result<Cidr, String> {
         .filter(|p| *p <= 32)
         .ok_or_else(|| format!("`/{prefix}` is not a prefix length (0–32)"))?;
     let bits = u32::from_be_bytes(a);
-    let mask = if prefix == 0 { 0 } else { u32::MAX << (32 - prefix) };
+    let mask = if prefix == 0 {
+        0
+    } else {
+        u32::MAX << (32 - prefix)
+    };
     if bits & !mask != 0 {
         let net = (bits & mask).to_be_bytes();
         return Err(format!(
@@ -137,5 +141,64 @@ mod tests {
         assert!(is_private(&parse_cidr("172.31.0.0/16").unwrap()));
         assert!(!is_private(&parse_cidr("172.32.0.0/16").unwrap()));
         assert!(!is_private(&parse_cidr("8.8.0.0/16").unwrap()));
+    }
+}
+
+/// The prefix of a region's AZ IDs: `us-east-1` → `use1`, `ap-southeast-2` → `apse2`.
+/// <https://docs.aws.amazon.com/global-infrastructure/latest/regions/az-ids.html>
+pub fn zone_id_prefix(region: &str) -> Option<String> {
+    let mut parts = region.split('-');
+    let (area, direction, number) = (parts.next()?, parts.next()?, parts.next()?);
+    let d = match direction {
+        "north" => "n",
+        "south" => "s",
+        "east" => "e",
+        "west" => "w",
+        "central" => "c",
+        "northeast" => "ne",
+        "southeast" => "se",
+        "northwest" => "nw",
+        "southwest" => "sw",
+        _ => return None,
+    };
+    Some(format!("{area}{d}{number}"))
+}
+
+/// The AZ IDs wharf spreads an environment over by default, in order of preference.
+///
+/// Every region has at least three AZs, numbered from 1; the exceptions are the regions
+/// whose numbering has gaps or more zones. `use1-az3` is left out: it is constrained and
+/// accounts created since 2021 cannot launch there.
+pub fn default_zone_ids(region: &str) -> Vec<String> {
+    let numbers: &[u32] = match region {
+        "us-east-1" => &[1, 2, 4, 5, 6],
+        "us-west-1" => &[1, 3],
+        "us-west-2" => &[1, 2, 3, 4],
+        "ap-northeast-1" => &[1, 2, 4],
+        "ap-northeast-2" => &[1, 2, 3, 4],
+        "ca-central-1" => &[1, 2, 4],
+        _ => &[1, 2, 3],
+    };
+    match zone_id_prefix(region) {
+        Some(prefix) => numbers.iter().map(|n| format!("{prefix}-az{n}")).collect(),
+        None => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod zone_tests {
+    use super::*;
+
+    #[test]
+    fn zone_ids_follow_aws_naming() {
+        assert_eq!(zone_id_prefix("us-east-1").as_deref(), Some("use1"));
+        assert_eq!(zone_id_prefix("ap-southeast-2").as_deref(), Some("apse2"));
+        assert_eq!(zone_id_prefix("eu-central-1").as_deref(), Some("euc1"));
+        assert_eq!(zone_id_prefix("il-central-1").as_deref(), Some("ilc1"));
+        assert_eq!(default_zone_ids("us-east-1")[..2], ["use1-az1", "use1-az2"]);
+        assert_eq!(default_zone_ids("us-west-1"), ["usw1-az1", "usw1-az3"]);
+        for region in REGIONS {
+            assert!(default_zone_ids(region).len() >= 2, "{region}");
+        }
     }
 }

@@ -24,6 +24,9 @@ impl Sink {
     }
 }
 
+/// Entries of a table of strings: name → (the key as written, the value).
+pub type StringMap = BTreeMap<String, (Spanned<String>, Spanned<String>)>;
+
 /// A table being read: its keys, where it is, and which keys the schema knows.
 pub struct TableReader<'a> {
     table: &'a dyn TableLike,
@@ -101,7 +104,11 @@ impl<'a> TableReader<'a> {
     fn type_error(&self, sink: &mut Sink, key: &str, item: &Item, span: Range<usize>, want: &str) {
         sink.push(
             Diagnostic::new(
-                format!("`{}` must be {want}, found {}", self.qualified(key), kind(item)),
+                format!(
+                    "`{}` must be {want}, found {}",
+                    self.qualified(key),
+                    kind(item)
+                ),
                 span,
             )
             .with_help(format!("write `{key}` as {want}")),
@@ -182,8 +189,7 @@ impl<'a> TableReader<'a> {
         }
     }
 
-    /// An array of strings; a single string is accepted as a one-element list only when
-    /// `allow_single` is set.
+    /// An array of strings, each with its location.
     pub fn string_list(
         &mut self,
         sink: &mut Sink,
@@ -213,11 +219,7 @@ impl<'a> TableReader<'a> {
     }
 
     /// A table of string values (inline `{ A = "b" }` or a `[x.key]` table), keyed by name.
-    pub fn string_map(
-        &mut self,
-        sink: &mut Sink,
-        key: &'static str,
-    ) -> Option<BTreeMap<String, (Spanned<String>, Spanned<String>)>> {
+    pub fn string_map(&mut self, sink: &mut Sink, key: &'static str) -> Option<StringMap> {
         let (item, span) = self.item(key)?;
         let Some(table) = item.as_table_like() else {
             self.type_error(sink, key, item, span, "a table of strings");

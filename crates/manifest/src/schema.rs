@@ -25,7 +25,12 @@ pub fn read(doc: &Document<&str>, sink: &mut Sink) -> Option<Manifest> {
     let mut root = TableReader::new(root_table, "", 0..0);
 
     let app_table = root.table(sink, "app");
-    root.require(sink, "app", &app_table, "add an `[app]` section with `name` and `region`");
+    root.require(
+        sink,
+        "app",
+        &app_table,
+        "add an `[app]` section with `name` and `region`",
+    );
     let app = app_table.and_then(|t| read_app(t, sink));
 
     let network = root
@@ -40,8 +45,13 @@ pub fn read(doc: &Document<&str>, sink: &mut Sink) -> Option<Manifest> {
         &service_tables,
         "add at least one service, e.g. `[services.web]` with `port = 8080`",
     );
+    let service_tables = service_tables.unwrap_or_default();
+    let declared: Vec<String> = service_tables
+        .iter()
+        .map(|(k, _)| k.value.clone())
+        .collect();
     let mut services = BTreeMap::new();
-    for (key, table) in service_tables.unwrap_or_default() {
+    for (key, table) in service_tables {
         if let Some(s) = read_service(key.clone(), table, sink) {
             services.insert(key.value.clone(), s);
         }
@@ -56,15 +66,41 @@ pub fn read(doc: &Document<&str>, sink: &mut Sink) -> Option<Manifest> {
     );
     let mut environments = BTreeMap::new();
     for (key, table) in env_tables.unwrap_or_default() {
-        if let Some(e) = read_environment(key.clone(), table, &services, sink) {
+        if let Some(e) = read_environment(key.clone(), table, &declared, sink) {
             environments.insert(key.value.clone(), e);
         }
     }
     root.finish(sink);
 
     let app = app?;
-    check_names(&app, &services, &environments, sink);
+    // Names derive from the app name; when it is invalid, they would only repeat that error.
+    if is_key(&app.name) {
+        check_names(&app, &services, &environments, sink);
+    }
     check_grants(&app, &services, sink);
+    let zone_lists = network.zone_ids.iter().chain(
+        environments
+            .values()
+            .filter_map(|e| e.overrides.zone_ids.as_ref()),
+    );
+    if let Some(prefix) = net::zone_id_prefix(&app.region) {
+        for list in zone_lists {
+            for id in &list.value {
+                if !id.starts_with(&format!("{prefix}-az")) {
+                    sink.push(
+                        Diagnostic::new(
+                            format!("`{id}` is not an AZ of {}", app.region.value),
+                            list.span.clone(),
+                        )
+                        .with_help(format!(
+                            "AZ IDs of {} start with `{prefix}-az`",
+                            app.region.value
+                        )),
+                    );
+                }
+            }
+        }
+    }
     for env in environments.values() {
         check_certificate_region(&app, env, sink);
     }
@@ -82,9 +118,19 @@ fn key_rule_help(what: &str) -> String {
 
 fn read_app(mut t: TableReader, sink: &mut Sink) -> Option<App> {
     let name = t.string(sink, "name");
-    t.require(sink, "name", &name, "name the application, e.g. `name = \"shop\"`");
+    t.require(
+        sink,
+        "name",
+        &name,
+        "name the application, e.g. `name = \"shop\"`",
+    );
     let region = t.string(sink, "region");
-    t.require(sink, "region", &region, "set the AWS region, e.g. `region = \"us-east-1\"`");
+    t.require(
+        sink,
+        "region",
+        &region,
+        "set the AWS region, e.g. `region = \"us-east-1\"`",
+    );
     let domain = t.string(sink, "domain");
     let state_bucket = t.string(sink, "state_bucket");
     t.finish(sink);
@@ -92,8 +138,11 @@ fn read_app(mut t: TableReader, sink: &mut Sink) -> Option<App> {
     let name = name?;
     if !is_key(&name) || name.len() > 24 {
         sink.push(
-            Diagnostic::new(format!("`{}` is not a valid app name", name.value), name.span.clone())
-                .with_help(key_rule_help("app names") + ", at most 24 characters"),
+            Diagnostic::new(
+                format!("`{}` is not a valid app name", name.value),
+                name.span.clone(),
+            )
+            .with_help(key_rule_help("app names") + ", at most 24 characters"),
         );
     }
     let region = region?;
@@ -111,16 +160,22 @@ fn read_app(mut t: TableReader, sink: &mut Sink) -> Option<App> {
     if let Some(d) = &domain {
         if !net::is_domain(d) {
             sink.push(
-                Diagnostic::new(format!("`{}` is not a domain name", d.value), d.span.clone())
-                    .with_help("write the bare domain in lower case, e.g. `example.com`"),
+                Diagnostic::new(
+                    format!("`{}` is not a domain name", d.value),
+                    d.span.clone(),
+                )
+                .with_help("write the bare domain in lower case, e.g. `example.com`"),
             );
         }
     }
     if let Some(b) = &state_bucket {
         if !naming::is_bucket_name(b) {
             sink.push(
-                Diagnostic::new(format!("`{}` is not a valid S3 bucket name", b.value), b.span.clone())
-                    .with_help("S3 bucket names are 3–63 lower-case letters, digits, hyphens and dots"),
+                Diagnostic::new(
+                    format!("`{}` is not a valid S3 bucket name", b.value),
+                    b.span.clone(),
+                )
+                .with_help("S3 bucket names are 3–63 lower-case letters, digits, hyphens and dots"),
             );
         }
     }
@@ -175,11 +230,50 @@ fn read_az_count(t: &mut TableReader, sink: &mut Sink) -> Option<Spanned<u32>> {
     )
 }
 
+/// `zone_ids`: at least two distinct AZ IDs (`use1-az1`). Their region is checked once the
+/// app's region is known.
+fn read_zone_ids(t: &mut TableReader, sink: &mut Sink) -> Option<Spanned<Vec<String>>> {
+    let list = t.string_list(sink, "zone_ids")?;
+    let mut ids: Vec<String> = Vec::new();
+    for z in &list.value {
+        let ok = z.split_once("-az").is_some_and(|(p, n)| {
+            !p.is_empty() && !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())
+        });
+        if !ok {
+            sink.push(
+                Diagnostic::new(format!("`{}` is not an AZ ID", z.value), z.span.clone())
+                    .with_help(
+                    "AZ IDs look like `use1-az1`; `aws ec2 describe-availability-zones` lists them",
+                ),
+            );
+        } else if ids.contains(&z.value) {
+            sink.push(
+                Diagnostic::new(format!("`{}` is listed twice", z.value), z.span.clone())
+                    .with_help("list each zone once"),
+            );
+        } else {
+            ids.push(z.value.clone());
+        }
+    }
+    if ids.len() < 2 && ids.len() == list.value.len() {
+        sink.push(
+            Diagnostic::new("`zone_ids` lists fewer than two zones", list.span.clone())
+                .with_help("ECS services and load balancers need at least two Availability Zones"),
+        );
+    }
+    (ids.len() == list.value.len()).then(|| Spanned::new(ids, list.span))
+}
+
 fn read_network(mut t: TableReader, sink: &mut Sink) -> Network {
     let cidr = read_cidr(&mut t, sink);
     let az_count = read_az_count(&mut t, sink);
+    let zone_ids = read_zone_ids(&mut t, sink);
     t.finish(sink);
-    Network { cidr, az_count }
+    Network {
+        cidr,
+        az_count,
+        zone_ids,
+    }
 }
 
 fn read_cpu_memory(
@@ -191,15 +285,23 @@ fn read_cpu_memory(
             Some(Spanned::new(c.value as u32, c.span))
         } else {
             sink.push(
-                Diagnostic::new(format!("`cpu = {}` is not a Fargate CPU size", c.value), c.span.clone())
-                    .with_label("1024 units are one vCPU")
-                    .with_help("use one of 256, 512, 1024, 2048, 4096, 8192, 16384"),
+                Diagnostic::new(
+                    format!("`cpu = {}` is not a Fargate CPU size", c.value),
+                    c.span.clone(),
+                )
+                .with_label("1024 units are one vCPU")
+                .with_help("use one of 256, 512, 1024, 2048, 4096, 8192, 16384"),
             );
             None
         }
     });
     let memory = t
-        .integer_in(sink, "memory", 512..=122_880, "Fargate memory is 512 to 122880 MiB")
+        .integer_in(
+            sink,
+            "memory",
+            512..=122_880,
+            "Fargate memory is 512 to 122880 MiB",
+        )
         .map(|m| Spanned::new(m.value, m.span));
     (cpu, memory)
 }
@@ -209,7 +311,12 @@ fn read_counts(t: &mut TableReader, sink: &mut Sink) -> Counts {
     Counts {
         desired: t.integer_in(sink, "desired_count", 0..=1000, help),
         min: t.integer_in(sink, "min_count", 0..=1000, help),
-        max: t.integer_in(sink, "max_count", 1..=1000, "the maximum task count is 1 to 1000"),
+        max: t.integer_in(
+            sink,
+            "max_count",
+            1..=1000,
+            "the maximum task count is 1 to 1000",
+        ),
     }
 }
 
@@ -221,9 +328,18 @@ fn is_env_name(s: &str) -> bool {
 /// Environment-variable names that, given a literal value, almost always hold a secret.
 fn sounds_secret(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "ACCESS_KEY"]
-        .iter()
-        .any(|w| upper.contains(w))
+    [
+        "PASSWORD",
+        "PASSWD",
+        "SECRET",
+        "TOKEN",
+        "API_KEY",
+        "APIKEY",
+        "PRIVATE_KEY",
+        "ACCESS_KEY",
+    ]
+    .iter()
+    .any(|w| upper.contains(w))
 }
 
 fn one_or_many(
@@ -253,12 +369,20 @@ fn one_or_many(
 fn read_service(key: Spanned<String>, mut t: TableReader, sink: &mut Sink) -> Option<Service> {
     if !is_key(&key) {
         sink.push(
-            Diagnostic::new(format!("`{}` is not a valid service name", key.value), key.span.clone())
-                .with_help(key_rule_help("service names")),
+            Diagnostic::new(
+                format!("`{}` is not a valid service name", key.value),
+                key.span.clone(),
+            )
+            .with_help(key_rule_help("service names")),
         );
     }
     let port = t.integer_in(sink, "port", 1..=65535, "ports are 1 to 65535");
-    t.require(sink, "port", &port, "set the port the container listens on, e.g. `port = 8080`");
+    t.require(
+        sink,
+        "port",
+        &port,
+        "set the port the container listens on, e.g. `port = 8080`",
+    );
     let (cpu, memory) = read_cpu_memory(&mut t, sink);
     let paths = one_or_many(&mut t, sink, "path", "paths");
     let hosts = one_or_many(&mut t, sink, "host", "hosts");
@@ -282,8 +406,11 @@ fn read_service(key: Spanned<String>, mut t: TableReader, sink: &mut Sink) -> Op
     for p in &paths {
         if !net::is_path_pattern(p) {
             sink.push(
-                Diagnostic::new(format!("`{}` is not an ALB path pattern", p.value), p.span.clone())
-                    .with_help("start it with `/`; `*` matches any characters, e.g. `/api/*`"),
+                Diagnostic::new(
+                    format!("`{}` is not an ALB path pattern", p.value),
+                    p.span.clone(),
+                )
+                .with_help("start it with `/`; `*` matches any characters, e.g. `/api/*`"),
             );
         }
     }
@@ -291,15 +418,26 @@ fn read_service(key: Spanned<String>, mut t: TableReader, sink: &mut Sink) -> Op
         if !net::is_host_pattern(h) {
             sink.push(
                 Diagnostic::new(format!("`{}` is not a host name", h.value), h.span.clone())
-                    .with_help("write a DNS name such as `api.example.com` (`*` wildcards allowed)"),
+                    .with_help(
+                        "write a DNS name such as `api.example.com` (`*` wildcards allowed)",
+                    ),
             );
         }
     }
     if paths.len() + hosts.len() > 5 {
-        let span = paths.iter().chain(&hosts).nth(5).map(|s| s.span.clone()).unwrap_or(t.span.clone());
+        let span = paths
+            .iter()
+            .chain(&hosts)
+            .nth(5)
+            .map(|s| s.span.clone())
+            .unwrap_or(t.span.clone());
         sink.push(
             Diagnostic::new(
-                format!("service `{}` routes on {} paths and hosts; an ALB rule allows 5", key.value, paths.len() + hosts.len()),
+                format!(
+                    "service `{}` routes on {} paths and hosts; an ALB rule allows 5",
+                    key.value,
+                    paths.len() + hosts.len()
+                ),
                 span,
             )
             .with_help("use wildcards to cover several paths with one pattern"),
@@ -326,8 +464,11 @@ fn read_service(key: Spanned<String>, mut t: TableReader, sink: &mut Sink) -> Op
     for (name, (k, v)) in env_raw {
         if !is_env_name(&name) {
             sink.push(
-                Diagnostic::new(format!("`{name}` is not an environment variable name"), k.span.clone())
-                    .with_help("use letters, digits and underscores, not starting with a digit"),
+                Diagnostic::new(
+                    format!("`{name}` is not an environment variable name"),
+                    k.span.clone(),
+                )
+                .with_help("use letters, digits and underscores, not starting with a digit"),
             );
         }
         if name == "AWS_REGION" {
@@ -347,9 +488,17 @@ fn read_service(key: Spanned<String>, mut t: TableReader, sink: &mut Sink) -> Op
         }
         if sounds_secret(&name) && v.len() >= 8 && !v.starts_with("arn:") {
             sink.push(
-                Diagnostic::new(format!("`env.{name}` holds a literal value for what its name says is a secret"), v.span.clone())
-                    .redacted()
-                    .with_help(format!("move it to `secrets`, e.g. `{name} = \"my-app/secrets:{}\"`", name.to_ascii_lowercase())),
+                Diagnostic::new(
+                    format!(
+                        "`env.{name}` holds a literal value for what its name says is a secret"
+                    ),
+                    v.span.clone(),
+                )
+                .redacted()
+                .with_help(format!(
+                    "move it to `secrets`, e.g. `{name} = \"my-app/secrets:{}\"`",
+                    name.to_ascii_lowercase()
+                )),
             );
             continue;
         }
@@ -360,14 +509,20 @@ fn read_service(key: Spanned<String>, mut t: TableReader, sink: &mut Sink) -> Op
     for (name, (k, v)) in secrets_raw {
         if !is_env_name(&name) {
             sink.push(
-                Diagnostic::new(format!("`{name}` is not an environment variable name"), k.span.clone())
-                    .with_help("use letters, digits and underscores, not starting with a digit"),
+                Diagnostic::new(
+                    format!("`{name}` is not an environment variable name"),
+                    k.span.clone(),
+                )
+                .with_help("use letters, digits and underscores, not starting with a digit"),
             );
         }
         if env.contains_key(&name) {
             sink.push(
-                Diagnostic::new(format!("`{name}` is set in both `env` and `secrets`"), k.span.clone())
-                    .with_help("keep it in one of them"),
+                Diagnostic::new(
+                    format!("`{name}` is set in both `env` and `secrets`"),
+                    k.span.clone(),
+                )
+                .with_help("keep it in one of them"),
             );
         }
         match secret::parse_secret_ref(&v) {
@@ -389,8 +544,11 @@ fn read_service(key: Spanned<String>, mut t: TableReader, sink: &mut Sink) -> Op
     if let Some(r) = &repository {
         if !naming::is_repository_name(r) {
             sink.push(
-                Diagnostic::new(format!("`{}` is not a valid ECR repository name", r.value), r.span.clone())
-                    .with_help("use lower-case letters, digits, `.`, `_`, `-`, and `/` between parts"),
+                Diagnostic::new(
+                    format!("`{}` is not a valid ECR repository name", r.value),
+                    r.span.clone(),
+                )
+                .with_help("use lower-case letters, digits, `.`, `_`, `-`, and `/` between parts"),
             );
         }
     }
@@ -400,8 +558,11 @@ fn read_service(key: Spanned<String>, mut t: TableReader, sink: &mut Sink) -> Op
         match parse_grant(&g) {
             Ok(grant) => grants.push(Spanned::new(grant, g.span.clone())),
             Err(help) => sink.push(
-                Diagnostic::new(format!("`{}` is not a grant wharf knows", g.value), g.span.clone())
-                    .with_help(help),
+                Diagnostic::new(
+                    format!("`{}` is not a grant wharf knows", g.value),
+                    g.span.clone(),
+                )
+                .with_help(help),
             ),
         }
     }
@@ -410,7 +571,10 @@ fn read_service(key: Spanned<String>, mut t: TableReader, sink: &mut Sink) -> Op
         if p.value < 1024 && !is_root_user(u) {
             sink.push(
                 Diagnostic::new(
-                    format!("port {} is privileged, and the container runs as the non-root user `{}`", p.value, u.value),
+                    format!(
+                        "port {} is privileged, and the container runs as the non-root user `{}`",
+                        p.value, u.value
+                    ),
                     p.span.clone(),
                 )
                 .with_help("make the application listen on a port from 1024 up, e.g. 8080"),
@@ -420,7 +584,10 @@ fn read_service(key: Spanned<String>, mut t: TableReader, sink: &mut Sink) -> Op
         if p.value < 1024 {
             sink.push(
                 Diagnostic::new(
-                    format!("port {} is privileged, and wharf runs containers as a non-root user", p.value),
+                    format!(
+                        "port {} is privileged, and wharf runs containers as a non-root user",
+                        p.value
+                    ),
                     p.span.clone(),
                 )
                 .with_help("make the application listen on a port from 1024 up, e.g. 8080"),
@@ -459,10 +626,12 @@ fn parse_grant(raw: &str) -> Result<Grant, String> {
     let parts: Vec<&str> = raw.split(':').collect();
     match parts.as_slice() {
         ["ses", "send"] => Ok(Grant::SesSend),
-        ["s3", bucket] | ["s3", bucket, "read-write"] if naming::is_bucket_name(bucket) => Ok(Grant::S3 {
-            bucket: bucket.to_string(),
-            write: true,
-        }),
+        ["s3", bucket] | ["s3", bucket, "read-write"] if naming::is_bucket_name(bucket) => {
+            Ok(Grant::S3 {
+                bucket: bucket.to_string(),
+                write: true,
+            })
+        }
         ["s3", bucket, "read"] if naming::is_bucket_name(bucket) => Ok(Grant::S3 {
             bucket: bucket.to_string(),
             write: false,
@@ -488,57 +657,107 @@ fn read_overrides(t: &mut TableReader, sink: &mut Sink) -> Overrides {
     let percent = "a percentage is 1 to 100";
     Overrides {
         az_count: read_az_count(t, sink),
+        zone_ids: read_zone_ids(t, sink),
         cidr: read_cidr(t, sink),
         single_nat_gateway: t.boolean(sink, "single_nat_gateway"),
         log_retention_days: retention(t, sink, "log_retention_days"),
         container_insights: t.boolean(sink, "container_insights"),
-        fargate_base: t.integer_in(sink, "fargate_base", 0..=100_000, "the FARGATE base is 0 to 100000 tasks"),
-        fargate_weight: t.integer_in(sink, "fargate_weight", 0..=1000, "capacity provider weights are 0 to 1000"),
-        fargate_spot_weight: t.integer_in(sink, "fargate_spot_weight", 0..=1000, "capacity provider weights are 0 to 1000"),
+        fargate_base: t.integer_in(
+            sink,
+            "fargate_base",
+            0..=100_000,
+            "the FARGATE base is 0 to 100000 tasks",
+        ),
+        fargate_weight: t.integer_in(
+            sink,
+            "fargate_weight",
+            0..=1000,
+            "capacity provider weights are 0 to 1000",
+        ),
+        fargate_spot_weight: t.integer_in(
+            sink,
+            "fargate_spot_weight",
+            0..=1000,
+            "capacity provider weights are 0 to 1000",
+        ),
         min_count: t.integer_in(sink, "min_count", 0..=1000, "task counts are 0 to 1000"),
-        max_count: t.integer_in(sink, "max_count", 1..=1000, "the maximum task count is 1 to 1000"),
-        ecr_encryption: t.string(sink, "ecr_encryption").and_then(|s| match s.value.as_str() {
-            "AES256" => Some(Spanned::new(EcrEncryption::Aes256, s.span)),
-            "KMS" => Some(Spanned::new(EcrEncryption::Kms, s.span)),
-            other => {
-                sink.push(
-                    Diagnostic::new(format!("`ecr_encryption = \"{other}\"` is not an ECR encryption type"), s.span.clone())
+        max_count: t.integer_in(
+            sink,
+            "max_count",
+            1..=1000,
+            "the maximum task count is 1 to 1000",
+        ),
+        ecr_encryption: t
+            .string(sink, "ecr_encryption")
+            .and_then(|s| match s.value.as_str() {
+                "AES256" => Some(Spanned::new(EcrEncryption::Aes256, s.span)),
+                "KMS" => Some(Spanned::new(EcrEncryption::Kms, s.span)),
+                other => {
+                    sink.push(
+                        Diagnostic::new(
+                            format!("`ecr_encryption = \"{other}\"` is not an ECR encryption type"),
+                            s.span.clone(),
+                        )
                         .with_help("use \"AES256\" or \"KMS\""),
-                );
-                None
-            }
-        }),
+                    );
+                    None
+                }
+            }),
         ecr_force_delete: t.boolean(sink, "ecr_force_delete"),
         images_to_keep: t.integer_in(sink, "images_to_keep", 1..=10_000, "keep 1 to 10000 images"),
         deletion_protection: t.boolean(sink, "deletion_protection"),
-        access_logs_retention_days: t.integer_in(sink, "access_logs_retention_days", 1..=3653, "keep access logs 1 to 3653 days"),
+        access_logs_retention_days: t.integer_in(
+            sink,
+            "access_logs_retention_days",
+            1..=3653,
+            "keep access logs 1 to 3653 days",
+        ),
         cpu_alarm_percent: t.integer_in(sink, "cpu_alarm_percent", 1..=100, percent),
         memory_alarm_percent: t.integer_in(sink, "memory_alarm_percent", 1..=100, percent),
-        target_5xx_alarm_count: t.integer_in(sink, "target_5xx_alarm_count", 1..=1_000_000, "a count of 5XX responses in five minutes, 1 or more"),
+        target_5xx_alarm_count: t.integer_in(
+            sink,
+            "target_5xx_alarm_count",
+            1..=1_000_000,
+            "a count of 5XX responses in five minutes, 1 or more",
+        ),
         response_time_alarm_seconds: t.number(sink, "response_time_alarm_seconds").and_then(|s| {
             if s.value > 0.0 && s.value <= 600.0 {
                 Some(s)
             } else {
                 sink.push(
-                    Diagnostic::new("`response_time_alarm_seconds` must be above 0 and at most 600", s.span.clone())
-                        .with_help("the p95 target response time that raises the alarm, e.g. 2"),
+                    Diagnostic::new(
+                        "`response_time_alarm_seconds` must be above 0 and at most 600",
+                        s.span.clone(),
+                    )
+                    .with_help("the p95 target response time that raises the alarm, e.g. 2"),
                 );
                 None
             }
         }),
+        waf: t.boolean(sink, "waf"),
+        // AWS WAF rate-based rules accept 10 to 2,000,000,000 requests per 5 minutes.
+        waf_rate_limit: t.integer_in(
+            sink,
+            "waf_rate_limit",
+            10..=2_000_000_000,
+            "a WAF rate limit is 10 to 2000000000 requests per 5 minutes",
+        ),
     }
 }
 
 fn read_environment(
     key: Spanned<String>,
     mut t: TableReader,
-    services: &BTreeMap<String, Service>,
+    services: &[String],
     sink: &mut Sink,
 ) -> Option<Environment> {
     if !is_key(&key) || key.len() > 12 {
         sink.push(
-            Diagnostic::new(format!("`{}` is not a valid environment name", key.value), key.span.clone())
-                .with_help(key_rule_help("environment names") + ", at most 12 characters"),
+            Diagnostic::new(
+                format!("`{}` is not a valid environment name", key.value),
+                key.span.clone(),
+            )
+            .with_help(key_rule_help("environment names") + ", at most 12 characters"),
         );
     }
     let names: Vec<&str> = ProfileName::ALL.iter().map(|(n, _)| *n).collect();
@@ -546,7 +765,8 @@ fn read_environment(
         Some(p) => match ProfileName::ALL.iter().find(|(n, _)| *n == p.value) {
             Some((_, v)) => Some(Spanned::new(*v, p.span)),
             None => {
-                let mut d = Diagnostic::new(format!("`{}` is not a profile", p.value), p.span.clone());
+                let mut d =
+                    Diagnostic::new(format!("`{}` is not a profile", p.value), p.span.clone());
                 if let Some(c) = closest(&p.value, &names) {
                     d = d.with_label(format!("did you mean `{c}`?"));
                 }
@@ -567,9 +787,15 @@ fn read_environment(
     let overrides = read_overrides(&mut t, sink);
     let mut service_overrides = BTreeMap::new();
     for (skey, mut st) in t.tables(sink, "services").unwrap_or_default() {
-        if !services.contains_key(&skey.value) {
-            let known: Vec<&str> = services.keys().map(String::as_str).collect();
-            let mut d = Diagnostic::new(format!("environment `{}` overrides service `{}`, which is not declared", key.value, skey.value), skey.span.clone());
+        if !services.contains(&skey.value) {
+            let known: Vec<&str> = services.iter().map(String::as_str).collect();
+            let mut d = Diagnostic::new(
+                format!(
+                    "environment `{}` overrides service `{}`, which is not declared",
+                    key.value, skey.value
+                ),
+                skey.span.clone(),
+            );
             if let Some(c) = closest(&skey.value, &known) {
                 d = d.with_label(format!("did you mean `{c}`?"));
             }
@@ -578,24 +804,42 @@ fn read_environment(
         let (cpu, memory) = read_cpu_memory(&mut st, sink);
         let counts = read_counts(&mut st, sink);
         st.finish(sink);
-        service_overrides.insert(skey.value.clone(), ServiceOverrides { key: skey, cpu, memory, counts });
+        service_overrides.insert(
+            skey.value.clone(),
+            ServiceOverrides {
+                key: skey,
+                cpu,
+                memory,
+                counts,
+            },
+        );
     }
     t.finish(sink);
 
     if let Some(c) = &certificate_arn {
-        let ok = c.starts_with("arn:aws:acm:") && c.split(':').count() == 6 && c.split(':').nth(5).is_some_and(|r| r.starts_with("certificate/"));
+        let ok = c.starts_with("arn:aws:acm:")
+            && c.split(':').count() == 6
+            && c.split(':')
+                .nth(5)
+                .is_some_and(|r| r.starts_with("certificate/"));
         if !ok {
             sink.push(
-                Diagnostic::new("`certificate_arn` is not an ACM certificate ARN", c.span.clone())
-                    .with_help("copy the ARN from ACM: `arn:aws:acm:REGION:ACCOUNT:certificate/ID`"),
+                Diagnostic::new(
+                    "`certificate_arn` is not an ACM certificate ARN",
+                    c.span.clone(),
+                )
+                .with_help("copy the ARN from ACM: `arn:aws:acm:REGION:ACCOUNT:certificate/ID`"),
             );
         }
     }
     if let Some(e) = &alerts_email {
         if !net::is_email(e) {
             sink.push(
-                Diagnostic::new(format!("`{}` is not an email address", e.value), e.span.clone())
-                    .with_help("alarms are emailed here, e.g. `ops@example.com`"),
+                Diagnostic::new(
+                    format!("`{}` is not an email address", e.value),
+                    e.span.clone(),
+                )
+                .with_help("alarms are emailed here, e.g. `ops@example.com`"),
             );
         }
     }
@@ -632,7 +876,10 @@ fn check_names(
         if bucket > naming::S3_BUCKET_NAME_MAX && prefix.len() <= naming::ALB_NAME_MAX {
             sink.push(
                 Diagnostic::new(
-                    format!("the access-log bucket name would be {bucket} characters; S3 allows {}", naming::S3_BUCKET_NAME_MAX),
+                    format!(
+                        "the access-log bucket name would be {bucket} characters; S3 allows {}",
+                        naming::S3_BUCKET_NAME_MAX
+                    ),
                     env.key.span.clone(),
                 )
                 .with_help("shorten the environment or app name"),
@@ -657,16 +904,25 @@ fn check_names(
                 // Unreachable while the target group limit is the stricter one; kept so that a
                 // change to either limit cannot let an invalid role name through.
                 sink.push(
-                    Diagnostic::new(format!("the IAM role name for `{name}` would exceed {} characters", naming::IAM_ROLE_NAME_MAX), svc.key.span.clone())
-                        .with_help("shorten the service, environment or app name"),
+                    Diagnostic::new(
+                        format!(
+                            "the IAM role name for `{name}` would exceed {} characters",
+                            naming::IAM_ROLE_NAME_MAX
+                        ),
+                        svc.key.span.clone(),
+                    )
+                    .with_help("shorten the service, environment or app name"),
                 );
             }
             if svc.repository.is_none() {
                 let repo = naming::repository_name(&app.name, &env.key, &svc.key);
                 if !naming::is_repository_name(&repo) {
                     sink.push(
-                        Diagnostic::new(format!("the ECR repository name `{repo}` is not valid"), svc.key.span.clone())
-                            .with_help("set `repository` on the service"),
+                        Diagnostic::new(
+                            format!("the ECR repository name `{repo}` is not valid"),
+                            svc.key.span.clone(),
+                        )
+                        .with_help("set `repository` on the service"),
                     );
                 }
             }

@@ -48,6 +48,8 @@ pub struct App {
 pub struct Network {
     pub cidr: Option<Spanned<Cidr>>,
     pub az_count: Option<Spanned<u32>>,
+    /// Explicit AZ IDs (`use1-az1`); wins over `az_count`.
+    pub zone_ids: Option<Spanned<Vec<String>>>,
 }
 
 /// An IPv4 CIDR block whose host bits are zero.
@@ -144,6 +146,7 @@ impl ProfileName {
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
     pub az_count: Option<Spanned<u32>>,
+    pub zone_ids: Option<Spanned<Vec<String>>>,
     pub cidr: Option<Spanned<Cidr>>,
     pub single_nat_gateway: Option<Spanned<bool>>,
     pub log_retention_days: Option<Spanned<u32>>,
@@ -162,6 +165,8 @@ pub struct Overrides {
     pub memory_alarm_percent: Option<Spanned<u32>>,
     pub target_5xx_alarm_count: Option<Spanned<u32>>,
     pub response_time_alarm_seconds: Option<Spanned<f64>>,
+    pub waf: Option<Spanned<bool>>,
+    pub waf_rate_limit: Option<Spanned<u32>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -47,7 +47,8 @@ pub struct Environment {
 #[derive(Debug, Clone)]
 pub struct Network {
     pub cidr: String,
-    pub az_count: u32,
+    /// The AZ IDs the VPC spans, at least two.
+    pub zone_ids: Vec<String>,
     pub single_nat_gateway: bool,
     /// Interface endpoints Fargate tasks need to start without the NAT gateway: image pulls
     /// (ECR API and Docker registry), logs, and secrets.
@@ -67,6 +68,8 @@ pub struct Registry {
 #[derive(Debug, Clone)]
 pub struct Cluster {
     pub name: String,
+    /// Retention of the ECS Exec audit log group.
+    pub log_retention_days: u32,
     pub container_insights: bool,
     pub capacity: Capacity,
 }
@@ -88,6 +91,8 @@ pub struct LoadBalancer {
     pub deletion_protection: bool,
     pub access_logs_retention_days: u32,
     pub access_logs_force_destroy: bool,
+    /// AWS WAF in front of the load balancer, with this per-IP limit per 5 minutes.
+    pub waf: Option<u32>,
     /// One target (group) per service, sorted by service key.
     pub targets: Vec<Target>,
 }
@@ -172,4 +177,54 @@ pub struct Alarms {
     pub memory_percent: u32,
     pub target_5xx_count: u32,
     pub response_time_seconds: f64,
+}
+
+/// Reads, validates and resolves a manifest, reporting every problem at once: those of the
+/// manifest itself and those that appear only once profiles are applied. A model problem in
+/// a service or environment that already has a manifest problem is left out, since it may
+/// only be an echo of the value that was refused.
+pub fn load(file: &str, source: &str) -> Result<Platform, wharf_manifest::Diagnostics> {
+    let (manifest, mut items) = wharf_manifest::parse_partial(source);
+    if let Some(m) = &manifest {
+        match resolve(m) {
+            Ok(p) if items.is_empty() => return Ok(p),
+            Ok(_) => {}
+            Err(model_items) => {
+                let regions = table_regions(m, source.len());
+                let tainted = |at: usize| {
+                    regions
+                        .iter()
+                        .find(|r| r.contains(&at))
+                        .is_some_and(|r| items.iter().any(|d| r.contains(&d.span.start)))
+                };
+                let kept: Vec<_> = model_items
+                    .into_iter()
+                    .filter(|d| !tainted(d.span.start))
+                    .collect();
+                items.extend(kept);
+            }
+        }
+    }
+    Err(wharf_manifest::Diagnostics {
+        file: file.to_string(),
+        source: source.to_string(),
+        items,
+    })
+}
+
+/// Byte ranges of each service's and environment's part of the file: from its key to the
+/// next one.
+fn table_regions(m: &wharf_manifest::Manifest, len: usize) -> Vec<std::ops::Range<usize>> {
+    let mut starts: Vec<usize> = m
+        .services
+        .values()
+        .map(|s| s.key.span.start)
+        .chain(m.environments.values().map(|e| e.key.span.start))
+        .collect();
+    starts.sort_unstable();
+    starts
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| s..starts.get(i + 1).copied().unwrap_or(len))
+        .collect()
 }

@@ -39,6 +39,10 @@ pub struct Profile {
     pub response_time_alarm_seconds: f64,
     /// Whether the environment must serve HTTPS (a certificate is required).
     pub requires_https: bool,
+    /// An AWS WAF web ACL in front of the load balancer.
+    pub waf: bool,
+    /// Requests one IP address may send in 5 minutes before WAF blocks it.
+    pub waf_rate_limit: u32,
 }
 
 pub fn profile(name: ProfileName) -> Profile {
@@ -64,6 +68,8 @@ pub fn profile(name: ProfileName) -> Profile {
             target_5xx_alarm_count: 25,
             response_time_alarm_seconds: 5.0,
             requires_https: false,
+            waf: false,
+            waf_rate_limit: 2000,
         },
         ProfileName::Staging => Profile {
             az_count: 2,
@@ -86,6 +92,8 @@ pub fn profile(name: ProfileName) -> Profile {
             target_5xx_alarm_count: 10,
             response_time_alarm_seconds: 2.0,
             requires_https: false,
+            waf: true,
+            waf_rate_limit: 2000,
         },
         ProfileName::Prod => Profile {
             az_count: 2,
@@ -108,6 +116,8 @@ pub fn profile(name: ProfileName) -> Profile {
             target_5xx_alarm_count: 10,
             response_time_alarm_seconds: 2.0,
             requires_https: true,
+            waf: true,
+            waf_rate_limit: 2000,
         },
     }
 }

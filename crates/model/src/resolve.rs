@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use wharf_manifest::{self as manifest, fargate, naming, Diagnostic, Grant, Manifest, SecretRef, Spanned};
+use wharf_manifest::{
+    self as manifest, fargate, naming, Diagnostic, Grant, Manifest, SecretRef, Spanned,
+};
 
 use crate::*;
 
@@ -86,11 +88,20 @@ fn environment(
     Some(Environment {
         name: env.key.value.clone(),
         profile: env.profile.value,
-        network: network(m, env, &p),
+        network: network(m, env, &p, diags),
         registry: registry(m, env, &p),
         cluster: Cluster {
             name: prefix.clone(),
-            container_insights: pick(&[env.overrides.container_insights.as_ref()], p.container_insights).value,
+            log_retention_days: pick(
+                &[env.overrides.log_retention_days.as_ref()],
+                p.log_retention_days,
+            )
+            .value,
+            container_insights: pick(
+                &[env.overrides.container_insights.as_ref()],
+                p.container_insights,
+            )
+            .value,
             capacity,
         },
         load_balancer,
@@ -100,8 +111,42 @@ fn environment(
     })
 }
 
-fn network(m: &Manifest, env: &manifest::Environment, p: &Profile) -> Network {
+fn network(
+    m: &Manifest,
+    env: &manifest::Environment,
+    p: &Profile,
+    diags: &mut Vec<Diagnostic>,
+) -> Network {
     let o = &env.overrides;
+    let explicit = o.zone_ids.as_ref().or(m.network.zone_ids.as_ref());
+    let count = pick(
+        &[o.az_count.as_ref(), m.network.az_count.as_ref()],
+        p.az_count,
+    );
+    let zone_ids = match explicit {
+        Some(ids) => ids.value.clone(),
+        None => {
+            let known = manifest::net::default_zone_ids(&m.app.region);
+            if count.value as usize > known.len() {
+                diags.push(
+                    Diagnostic::new(
+                        format!(
+                            "environment `{}` asks for {} Availability Zones; wharf knows {} in {}",
+                            env.key.value,
+                            count.value,
+                            known.len(),
+                            m.app.region.value
+                        ),
+                        count.span.cloned().unwrap_or(env.key.span.clone()),
+                    )
+                    .with_help(
+                        "lower `az_count`, or list the zones with `zone_ids = [\"use1-az1\", …]`",
+                    ),
+                );
+            }
+            known.into_iter().take(count.value as usize).collect()
+        }
+    };
     let cidr = o
         .cidr
         .as_ref()
@@ -110,7 +155,7 @@ fn network(m: &Manifest, env: &manifest::Environment, p: &Profile) -> Network {
         .unwrap_or_else(|| "10.0.0.0/16".to_string());
     Network {
         cidr,
-        az_count: pick(&[o.az_count.as_ref(), m.network.az_count.as_ref()], p.az_count).value,
+        zone_ids,
         single_nat_gateway: pick(&[o.single_nat_gateway.as_ref()], p.single_nat_gateway).value,
         interface_endpoints: vec!["ecr.api", "ecr.dkr", "logs", "secretsmanager"],
         flow_log_retention_days: pick(&[o.log_retention_days.as_ref()], p.log_retention_days).value,
@@ -153,8 +198,14 @@ fn capacity(env: &manifest::Environment, p: &Profile, diags: &mut Vec<Diagnostic
             .map(|s| s.span.clone())
             .unwrap_or(env.key.span.clone());
         diags.push(
-            Diagnostic::new(format!("environment `{}` gives both FARGATE and FARGATE_SPOT a weight of 0", env.key.value), span)
-                .with_help("ECS needs at least one capacity provider with a weight above 0"),
+            Diagnostic::new(
+                format!(
+                    "environment `{}` gives both FARGATE and FARGATE_SPOT a weight of 0",
+                    env.key.value
+                ),
+                span,
+            )
+            .with_help("ECS needs at least one capacity provider with a weight above 0"),
         );
     }
     c
@@ -172,8 +223,15 @@ fn load_balancer(
         name: prefix.to_string(),
         certificate_arn: env.certificate_arn.as_ref().map(|c| c.value.clone()),
         deletion_protection: pick(&[o.deletion_protection.as_ref()], p.deletion_protection).value,
-        access_logs_retention_days: pick(&[o.access_logs_retention_days.as_ref()], p.access_logs_retention_days).value,
+        access_logs_retention_days: pick(
+            &[o.access_logs_retention_days.as_ref()],
+            p.access_logs_retention_days,
+        )
+        .value,
         access_logs_force_destroy: p.access_logs_force_destroy,
+        waf: pick(&[o.waf.as_ref()], p.waf)
+            .value
+            .then(|| pick(&[o.waf_rate_limit.as_ref()], p.waf_rate_limit).value),
         targets: routes
             .iter()
             .map(|r| {
@@ -206,7 +264,11 @@ fn alarms(env: &manifest::Environment, p: &Profile) -> Alarms {
         alerts_email: env.alerts_email.as_ref().map(|e| e.value.clone()),
         cpu_percent: pick(&[o.cpu_alarm_percent.as_ref()], p.cpu_alarm_percent).value,
         memory_percent: pick(&[o.memory_alarm_percent.as_ref()], p.memory_alarm_percent).value,
-        target_5xx_count: pick(&[o.target_5xx_alarm_count.as_ref()], p.target_5xx_alarm_count).value,
+        target_5xx_count: pick(
+            &[o.target_5xx_alarm_count.as_ref()],
+            p.target_5xx_alarm_count,
+        )
+        .value,
         response_time_seconds: o
             .response_time_alarm_seconds
             .as_ref()
@@ -217,7 +279,9 @@ fn alarms(env: &manifest::Environment, p: &Profile) -> Alarms {
 
 /// The smallest memory Fargate allows for `cpu`: the default when a service sets only `cpu`.
 fn default_memory(cpu: u32) -> u32 {
-    fargate::memory_options(cpu).and_then(|m| m.first().copied()).unwrap_or(512)
+    fargate::memory_options(cpu)
+        .and_then(|m| m.first().copied())
+        .unwrap_or(512)
 }
 
 fn service(
@@ -231,10 +295,17 @@ fn service(
     let o = env.services.get(&svc.key.value);
     let eo = &env.overrides;
     let cpu = pick(&[o.and_then(|o| o.cpu.as_ref()), svc.cpu.as_ref()], 256);
-    let memory = pick(&[o.and_then(|o| o.memory.as_ref()), svc.memory.as_ref()], default_memory(cpu.value));
+    let memory = pick(
+        &[o.and_then(|o| o.memory.as_ref()), svc.memory.as_ref()],
+        default_memory(cpu.value),
+    );
     let valid = fargate::memory_options(cpu.value).unwrap_or_default();
     if !valid.contains(&memory.value) {
-        let span = memory.span.or(cpu.span).cloned().unwrap_or(svc.key.span.clone());
+        let span = memory
+            .span
+            .or(cpu.span)
+            .cloned()
+            .unwrap_or(svc.key.span.clone());
         diags.push(
             Diagnostic::new(
                 format!(
@@ -250,19 +321,34 @@ fn service(
 
     let counts = o.map(|o| &o.counts);
     let min = pick(
-        &[counts.and_then(|c| c.min.as_ref()), eo.min_count.as_ref(), svc.counts.min.as_ref()],
+        &[
+            counts.and_then(|c| c.min.as_ref()),
+            eo.min_count.as_ref(),
+            svc.counts.min.as_ref(),
+        ],
         p.min_count,
     );
     let max = pick(
-        &[counts.and_then(|c| c.max.as_ref()), eo.max_count.as_ref(), svc.counts.max.as_ref()],
+        &[
+            counts.and_then(|c| c.max.as_ref()),
+            eo.max_count.as_ref(),
+            svc.counts.max.as_ref(),
+        ],
         p.max_count,
     );
     let desired = pick(
-        &[counts.and_then(|c| c.desired.as_ref()), svc.counts.desired.as_ref()],
+        &[
+            counts.and_then(|c| c.desired.as_ref()),
+            svc.counts.desired.as_ref(),
+        ],
         min.value,
     );
     if min.value > max.value {
-        let span = max.span.or(min.span).cloned().unwrap_or(svc.key.span.clone());
+        let span = max
+            .span
+            .or(min.span)
+            .cloned()
+            .unwrap_or(svc.key.span.clone());
         diags.push(
             Diagnostic::new(
                 format!(
@@ -299,15 +385,30 @@ fn service(
         port: svc.port.value,
         cpu: cpu.value,
         memory_mib: memory.value,
-        command: svc.command.as_ref().map(|c| c.iter().map(|s| s.value.clone()).collect()),
-        environment: svc.env.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect(),
+        command: svc
+            .command
+            .as_ref()
+            .map(|c| c.iter().map(|s| s.value.clone()).collect()),
+        environment: svc
+            .env
+            .iter()
+            .map(|(k, v)| (k.clone(), v.value.clone()))
+            .collect(),
         secrets: svc
             .secrets
             .iter()
             .map(|(k, v)| (k.clone(), secret(&m.app.region, &v.value)))
             .collect(),
-        readonly_root_filesystem: svc.readonly_root_filesystem.as_ref().map(|b| b.value).unwrap_or(true),
-        user: svc.user.as_ref().map(|u| u.value.clone()).unwrap_or_else(|| "1000:1000".to_string()),
+        readonly_root_filesystem: svc
+            .readonly_root_filesystem
+            .as_ref()
+            .map(|b| b.value)
+            .unwrap_or(true),
+        user: svc
+            .user
+            .as_ref()
+            .map(|u| u.value.clone())
+            .unwrap_or_else(|| "1000:1000".to_string()),
         health_check_path: health_check_path(svc),
         log_retention_days: pick(&[eo.log_retention_days.as_ref()], p.log_retention_days).value,
         desired_count: desired.value,
@@ -320,15 +421,21 @@ fn service(
 
 fn secret(region: &str, r: &SecretRef) -> Secret {
     match r {
-        SecretRef::SecretsManager { secret, json_key } if secret.starts_with("arn:") => Secret::SecretsManagerArn {
-            arn: secret.clone(),
-            json_key: json_key.clone(),
-        },
+        SecretRef::SecretsManager { secret, json_key } if secret.starts_with("arn:") => {
+            Secret::SecretsManagerArn {
+                arn: secret.clone(),
+                json_key: json_key.clone(),
+            }
+        }
         SecretRef::SecretsManager { secret, json_key } => Secret::SecretsManagerName {
             name: secret.clone(),
             json_key: json_key.clone(),
         },
-        SecretRef::SsmParameter { parameter } if parameter.starts_with("arn:") => Secret::SsmParameter { arn: parameter.clone() },
+        SecretRef::SsmParameter { parameter } if parameter.starts_with("arn:") => {
+            Secret::SsmParameter {
+                arn: parameter.clone(),
+            }
+        }
         SecretRef::SsmParameter { parameter } => Secret::SsmParameter {
             arn: format!("arn:aws:ssm:{region}:{ACCOUNT}:parameter{parameter}"),
         },
@@ -341,7 +448,9 @@ fn camel(s: &str) -> String {
         .filter(|w| !w.is_empty())
         .map(|w| {
             let mut c = w.chars();
-            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
         })
         .collect()
 }
@@ -353,7 +462,12 @@ fn statements(m: &Manifest, svc: &manifest::Service) -> Vec<Statement> {
     for g in &svc.grants {
         match &g.value {
             Grant::SesSend => {
-                let domain = m.app.domain.as_ref().map(|d| d.value.as_str()).unwrap_or_default();
+                let domain = m
+                    .app
+                    .domain
+                    .as_ref()
+                    .map(|d| d.value.as_str())
+                    .unwrap_or_default();
                 // Sending is allowed only through the domain identity and only from addresses
                 // at the domain. https://docs.aws.amazon.com/ses/latest/dg/control-user-access.html
                 out.push(Statement {
@@ -370,7 +484,8 @@ fn statements(m: &Manifest, svc: &manifest::Service) -> Vec<Statement> {
             Grant::S3 { bucket, write } => {
                 let mut object_actions = vec!["s3:GetObject".to_string()];
                 if *write {
-                    object_actions.extend(["s3:PutObject".to_string(), "s3:DeleteObject".to_string()]);
+                    object_actions
+                        .extend(["s3:PutObject".to_string(), "s3:DeleteObject".to_string()]);
                 }
                 out.push(Statement {
                     sid: format!("ListBucket{}", camel(bucket)),
@@ -379,7 +494,11 @@ fn statements(m: &Manifest, svc: &manifest::Service) -> Vec<Statement> {
                     conditions: vec![],
                 });
                 out.push(Statement {
-                    sid: format!("{}Objects{}", if *write { "ReadWrite" } else { "Read" }, camel(bucket)),
+                    sid: format!(
+                        "{}Objects{}",
+                        if *write { "ReadWrite" } else { "Read" },
+                        camel(bucket)
+                    ),
                     actions: object_actions,
                     resources: vec![format!("arn:aws:s3:::{bucket}/*")],
                     conditions: vec![],
@@ -400,7 +519,8 @@ struct Route {
 }
 
 fn is_catch_all(svc: &manifest::Service) -> bool {
-    svc.hosts.is_empty() && (svc.paths.is_empty() || (svc.paths.len() == 1 && svc.paths[0].value == "/*"))
+    svc.hosts.is_empty()
+        && (svc.paths.is_empty() || (svc.paths.len() == 1 && svc.paths[0].value == "/*"))
 }
 
 /// Listener rules: the one catch-all service is the listener's default; the others get rules,
@@ -414,7 +534,10 @@ fn routes(m: &Manifest, diags: &mut Vec<Diagnostic>) -> Vec<Route> {
             if let Some(first) = default {
                 diags.push(
                     Diagnostic::new(
-                        format!("services `{}` and `{}` both take every request", first.key.value, svc.key.value),
+                        format!(
+                            "services `{}` and `{}` both take every request",
+                            first.key.value, svc.key.value
+                        ),
                         svc.key.span.clone(),
                     )
                     .with_help("give one of them a `path` such as \"/api/*\" or a `host`"),
@@ -439,8 +562,14 @@ fn routes(m: &Manifest, diags: &mut Vec<Diagnostic>) -> Vec<Route> {
         if let Some(p) = &svc.priority {
             if let Some(other) = taken.insert(p.value, &svc.key.value) {
                 diags.push(
-                    Diagnostic::new(format!("services `{other}` and `{}` both use priority {}", svc.key.value, p.value), p.span.clone())
-                        .with_help("listener rule priorities must be unique"),
+                    Diagnostic::new(
+                        format!(
+                            "services `{other}` and `{}` both use priority {}",
+                            svc.key.value, p.value
+                        ),
+                        p.span.clone(),
+                    )
+                    .with_help("listener rule priorities must be unique"),
                 );
             }
         }
