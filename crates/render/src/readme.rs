@@ -1,0 +1,167 @@
+//! The README of each environment root: what runs there, the trade-offs its profile makes,
+//! and how to apply it.
+
+use std::fmt::Write as _;
+
+use wharf_model::{Environment, Platform, Secret};
+
+use crate::root::image_tag_variable;
+
+fn route(env: &Environment, service: &str) -> String {
+    let Some(t) = env
+        .load_balancer
+        .targets
+        .iter()
+        .find(|t| t.service == service)
+    else {
+        return String::new();
+    };
+    if t.is_default {
+        return "everything else (default)".to_string();
+    }
+    let mut parts: Vec<String> = t.hosts.iter().map(|h| format!("host `{h}`")).collect();
+    parts.extend(t.paths.iter().map(|p| format!("`{p}`")));
+    format!("{} (priority {})", parts.join(", "), t.priority)
+}
+
+pub fn readme(p: &Platform, env: &Environment, header: &str) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "<!-- {header} -->");
+    let _ = writeln!(o, "# {} — {}\n", p.app, env.name);
+    let _ = writeln!(
+        o,
+        "Profile **{}** in `{}`. Terraform state: `s3://{}/{}/terraform.tfstate`, encrypted, with S3-native locking.\n",
+        env.profile.as_str(),
+        p.region,
+        p.state_bucket,
+        env.name
+    );
+
+    let _ = writeln!(o, "## Services\n");
+    let _ = writeln!(o, "| service | route | CPU units / memory MiB | tasks (desired, min–max) | image tag variable |");
+    let _ = writeln!(o, "|---|---|---|---|---|");
+    for s in &env.services {
+        let _ = writeln!(
+            o,
+            "| `{}` | {} | {} / {} | {}, {}–{} | `{}` |",
+            s.name,
+            route(env, &s.key),
+            s.cpu,
+            s.memory_mib,
+            s.desired_count,
+            s.min_count,
+            s.max_count,
+            image_tag_variable(s)
+        );
+    }
+
+    let _ = writeln!(o, "\n## Choices this environment makes\n");
+    let n = &env.network;
+    if n.single_nat_gateway {
+        let _ = writeln!(o, "- **One NAT gateway** for all {} Availability Zones ({}). Cheaper, but if its AZ fails, tasks in the other AZs lose outbound internet access (AWS APIs they reach through VPC endpoints keep working).", n.zone_ids.len(), n.zone_ids.join(", "));
+    } else {
+        let _ = writeln!(o, "- **A NAT gateway in each of the {} Availability Zones** ({}), so an AZ failure does not cut the others off.", n.zone_ids.len(), n.zone_ids.join(", "));
+    }
+    let c = env.cluster.capacity;
+    let _ = writeln!(
+        o,
+        "- **Capacity**: the first {} task(s) of each service on on-demand FARGATE, the rest split FARGATE {} : FARGATE_SPOT {}. Spot tasks cost up to 70% less and can be stopped with two minutes' notice.",
+        c.fargate_base, c.fargate_weight, c.fargate_spot_weight
+    );
+    match &env.load_balancer.certificate_arn {
+        Some(_) => {
+            let _ = writeln!(o, "- **HTTPS** on port 443 with a TLS 1.3 policy; HTTP on port 80 redirects to HTTPS.");
+        }
+        None => {
+            let _ = writeln!(o, "- **Plain HTTP only.** This environment has no `certificate_arn`, so the load balancer forwards HTTP on port 80 and nothing is encrypted in transit. Set `certificate_arn` for this environment in the manifest to serve HTTPS and redirect HTTP.");
+        }
+    }
+    let _ = writeln!(
+        o,
+        "- **Logs** kept {} days (service logs and VPC flow logs); ALB access logs kept {} days.",
+        n.flow_log_retention_days, env.load_balancer.access_logs_retention_days
+    );
+    let _ = writeln!(
+        o,
+        "- **ECR**: {} encryption, immutable tags, scan on push, the last {} images kept{}.",
+        env.registry.encryption.as_str(),
+        env.registry.images_to_keep,
+        if env.registry.force_delete {
+            "; `terraform destroy` deletes repositories with their images"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(
+        o,
+        "- **Load balancer deletion protection** {}.",
+        if env.load_balancer.deletion_protection {
+            "on: turn it off in the manifest before destroying"
+        } else {
+            "off"
+        }
+    );
+    let a = &env.alarms;
+    let _ = writeln!(
+        o,
+        "- **Alarms** on CPU above {}%, memory above {}%, running tasks below the minimum, unhealthy targets, more than {} target 5XX responses in 5 minutes, and p95 response time above {} s; they notify an encrypted SNS topic{}.",
+        a.cpu_percent,
+        a.memory_percent,
+        a.target_5xx_count,
+        a.response_time_seconds,
+        match &a.alerts_email {
+            Some(e) => format!(" that emails `{e}` (confirm the subscription email AWS sends)"),
+            None => " with no subscriber: set `alerts_email` to be told".to_string(),
+        }
+    );
+
+    let secrets: Vec<(String, String, String)> = env
+        .services
+        .iter()
+        .flat_map(|s| {
+            s.secrets.iter().map(move |(var, src)| {
+                let from = match src {
+                    Secret::SecretsManagerName { name, json_key }
+                    | Secret::SecretsManagerArn {
+                        arn: name,
+                        json_key,
+                    } => match json_key {
+                        Some(k) => format!("Secrets Manager `{name}`, JSON key `{k}`"),
+                        None => format!("Secrets Manager `{name}`"),
+                    },
+                    Secret::SsmParameter { arn } => format!(
+                        "SSM parameter `{}`",
+                        arn.replace(wharf_model::ACCOUNT, "ACCOUNT")
+                    ),
+                };
+                (s.key.clone(), var.clone(), from)
+            })
+        })
+        .collect();
+    if !secrets.is_empty() {
+        let _ = writeln!(o, "\n## Secrets\n");
+        let _ = writeln!(o, "Tasks read these when they start; the values never pass through Terraform. Create them before the first apply.\n");
+        let _ = writeln!(o, "| service | variable | read from |");
+        let _ = writeln!(o, "|---|---|---|");
+        for (svc, var, from) in secrets {
+            let _ = writeln!(o, "| `{svc}` | `{var}` | {from} |");
+        }
+    }
+
+    let _ = writeln!(o, "\n## Apply\n");
+    let _ = writeln!(
+        o,
+        "The state bucket `{}` must exist (versioned, encrypted) before `terraform init`.\n",
+        p.state_bucket
+    );
+    let _ = writeln!(o, "```sh");
+    let _ = writeln!(o, "terraform init");
+    let vars: Vec<String> = env
+        .services
+        .iter()
+        .map(|s| format!("-var {}=<tag>", image_tag_variable(s)))
+        .collect();
+    let _ = writeln!(o, "terraform apply {}", vars.join(" "));
+    let _ = writeln!(o, "```");
+    o
+}

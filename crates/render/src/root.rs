@@ -1,0 +1,569 @@
+//! One Terraform root per environment: the module calls with the environment's resolved
+//! values written out literally, so that a reader sees every choice without chasing tfvars.
+
+use std::collections::BTreeSet;
+
+use wharf_model::{Environment, Platform, Secret, Service, Statement, ACCOUNT};
+
+use crate::hcl::{file, Block, Body, Expr};
+
+/// Terraform's own minimum: S3-native state locking (`use_lockfile`) arrived in 1.10.
+pub const REQUIRED_TERRAFORM: &str = ">= 1.10";
+/// v6 removed what v5 deprecates; the rendered code uses none of it, but is checked on 5.x.
+pub const AWS_PROVIDER: &str = "~> 5.100";
+
+/// The Terraform identifier of a service key: hyphens become underscores.
+pub fn ident(key: &str) -> String {
+    key.replace('-', "_")
+}
+
+pub fn image_tag_variable(service: &Service) -> String {
+    format!("{}_image_tag", ident(&service.key))
+}
+
+/// Files of the environment root, by file name.
+pub fn files(p: &Platform, env: &Environment, header: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("versions.tf", file(header, &[versions(p, env)])),
+        ("providers.tf", file(header, &[provider(p, env)])),
+        ("main.tf", file(header, &main(p, env))),
+        ("variables.tf", file(header, &variables(env))),
+        ("outputs.tf", file(header, &outputs(env))),
+    ]
+}
+
+fn versions(p: &Platform, env: &Environment) -> Block {
+    Block::new(
+        "terraform",
+        &[],
+        Body::new()
+            .attr("required_version", Expr::str(REQUIRED_TERRAFORM))
+            .blank()
+            .block(Block::new(
+                "required_providers",
+                &[],
+                Body::new().attr(
+                    "aws",
+                    Expr::Object(vec![
+                        ("source".into(), Expr::str("hashicorp/aws")),
+                        ("version".into(), Expr::str(AWS_PROVIDER)),
+                    ]),
+                ),
+            ))
+            .blank()
+            .comment("State lives in S3, encrypted, with S3-native locking (no DynamoDB table).\nhttps://developer.hashicorp.com/terraform/language/backend/s3")
+            .block(Block::new(
+                "backend",
+                &["s3"],
+                Body::new()
+                    .attr("bucket", Expr::str(&p.state_bucket))
+                    .attr("key", Expr::str(format!("{}/terraform.tfstate", env.name)))
+                    .attr("region", Expr::str(&p.region))
+                    .attr("encrypt", Expr::Bool(true))
+                    .attr("use_lockfile", Expr::Bool(true)),
+            )),
+    )
+}
+
+fn provider(p: &Platform, env: &Environment) -> Block {
+    Block::new(
+        "provider",
+        &["aws"],
+        Body::new()
+            .attr("region", Expr::str(&p.region))
+            .blank()
+            .block(Block::new(
+                "default_tags",
+                &[],
+                Body::new().attr(
+                    "tags",
+                    Expr::Object(vec![
+                        ("Environment".into(), Expr::str(&env.name)),
+                        ("ManagedBy".into(), Expr::str("wharf")),
+                        ("Project".into(), Expr::str(&p.app)),
+                    ]),
+                ),
+            )),
+    )
+}
+
+/// `"…{account}…"` → a template using `local.account_id`.
+fn arn(s: &str) -> Expr {
+    if s.contains(ACCOUNT) {
+        Expr::Template(s.replace(ACCOUNT, "${local.account_id}"))
+    } else {
+        Expr::Str(s.to_string())
+    }
+}
+
+/// Secrets Manager secrets referenced by name anywhere in the environment.
+fn secret_names(env: &Environment) -> BTreeSet<&str> {
+    env.services
+        .iter()
+        .flat_map(|s| s.secrets.values())
+        .filter_map(|s| match s {
+            Secret::SecretsManagerName { name, .. } => Some(name.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn secret_arn_expr(secret: &Secret) -> Option<Expr> {
+    match secret {
+        Secret::SecretsManagerName { name, .. } => Some(Expr::Raw(format!(
+            "data.aws_secretsmanager_secret.this[\"{name}\"].arn"
+        ))),
+        Secret::SecretsManagerArn { arn: a, .. } => Some(arn(a)),
+        Secret::SsmParameter { .. } => None,
+    }
+}
+
+fn value_from(secret: &Secret) -> Expr {
+    // A JSON key is selected with `ARN:key::` (empty version stage and id = current).
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html
+    let with_key = |base: String, key: &Option<String>| match key {
+        Some(k) => format!("{base}:{k}::"),
+        None => base,
+    };
+    match secret {
+        Secret::SecretsManagerName { name, json_key } => Expr::Template(with_key(
+            format!("${{data.aws_secretsmanager_secret.this[\"{name}\"].arn}}"),
+            json_key,
+        )),
+        Secret::SecretsManagerArn { arn: a, json_key } => arn(&with_key(a.clone(), json_key)),
+        Secret::SsmParameter { arn: a } => arn(a),
+    }
+}
+
+fn statement(s: &Statement) -> Expr {
+    let mut entries = vec![
+        ("sid".to_string(), Expr::str(&s.sid)),
+        ("actions".to_string(), Expr::strs(&s.actions)),
+        (
+            "resources".to_string(),
+            Expr::List(s.resources.iter().map(|r| arn(r)).collect()),
+        ),
+    ];
+    if !s.conditions.is_empty() {
+        entries.push((
+            "conditions".to_string(),
+            Expr::List(
+                s.conditions
+                    .iter()
+                    .map(|c| {
+                        Expr::Object(vec![
+                            ("test".into(), Expr::str(&c.test)),
+                            ("variable".into(), Expr::str(&c.variable)),
+                            ("values".into(), Expr::strs(&c.values)),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ));
+    }
+    Expr::Object(entries)
+}
+
+fn module(name: &str, source: &str, body: Body) -> Block {
+    let mut b = Body::new()
+        .attr("source", Expr::str(format!("../../modules/{source}")))
+        .blank();
+    b.items.extend(body.items);
+    Block::new("module", &[name], b)
+}
+
+/// Whether any ARN of the environment needs the deploying account's id.
+fn uses_account_id(env: &Environment) -> bool {
+    env.services.iter().any(|s| {
+        s.task_role_statements
+            .iter()
+            .flat_map(|st| &st.resources)
+            .any(|r| r.contains(ACCOUNT))
+            || s.secrets.values().any(|v| match v {
+                Secret::SsmParameter { arn } | Secret::SecretsManagerArn { arn, .. } => {
+                    arn.contains(ACCOUNT)
+                }
+                Secret::SecretsManagerName { .. } => false,
+            })
+    })
+}
+
+fn main(p: &Platform, env: &Environment) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    if uses_account_id(env) {
+        blocks.push(Block::new(
+            "data",
+            &["aws_caller_identity", "current"],
+            Body::new(),
+        ));
+    }
+    blocks.push(Block::new(
+        "data",
+        &["aws_availability_zones", "this"],
+        Body::new()
+            .comment("Zones are chosen by zone ID, which names the same physical zone in every account;\nzone names (us-east-1a) are mapped differently per account in older regions.\nhttps://docs.aws.amazon.com/global-infrastructure/latest/regions/az-ids.html")
+            .block(Block::new(
+                "filter",
+                &[],
+                Body::new()
+                    .attr("name", Expr::str("zone-id"))
+                    .attr("values", Expr::strs(&env.network.zone_ids)),
+            )),
+    ));
+    let secrets = secret_names(env);
+    if !secrets.is_empty() {
+        blocks.push(Block::new(
+            "data",
+            &["aws_secretsmanager_secret", "this"],
+            Body::new()
+                .comment("Looked up by name so that tasks and IAM get the full ARN, random suffix included.")
+                .attr("for_each", Expr::Call("toset".into(), vec![Expr::strs(secrets)]))
+                .blank()
+                .attr("name", Expr::raw("each.key")),
+        ));
+    }
+    if uses_account_id(env) {
+        blocks.push(Block::new(
+            "locals",
+            &[],
+            Body::new().attr(
+                "account_id",
+                Expr::raw("data.aws_caller_identity.current.account_id"),
+            ),
+        ));
+    }
+
+    let n = &env.network;
+    blocks.push(module(
+        "network",
+        "network",
+        Body::new()
+            .attr("name", Expr::str(&env.prefix))
+            .attr("region", Expr::str(&p.region))
+            .attr("cidr", Expr::str(&n.cidr))
+            .attr("azs", Expr::raw("data.aws_availability_zones.this.names"))
+            .attr("single_nat_gateway", Expr::Bool(n.single_nat_gateway))
+            .attr(
+                "interface_endpoints",
+                Expr::strs(n.interface_endpoints.iter().copied()),
+            )
+            .attr(
+                "flow_log_retention_days",
+                Expr::int(n.flow_log_retention_days),
+            ),
+    ));
+
+    let r = &env.registry;
+    blocks.push(module(
+        "registry",
+        "registry",
+        Body::new()
+            .attr("name", Expr::str(&env.prefix))
+            .attr(
+                "repositories",
+                Expr::Object(
+                    r.repositories
+                        .iter()
+                        .map(|(k, v)| (k.clone(), Expr::str(v)))
+                        .collect(),
+                ),
+            )
+            .attr("encryption_type", Expr::str(r.encryption.as_str()))
+            .attr("image_count_to_keep", Expr::int(r.images_to_keep))
+            .attr("force_delete", Expr::Bool(r.force_delete)),
+    ));
+
+    let c = &env.cluster;
+    blocks.push(module(
+        "cluster",
+        "cluster",
+        Body::new()
+            .attr("name", Expr::str(&c.name))
+            .attr("region", Expr::str(&p.region))
+            .attr("container_insights", Expr::Bool(c.container_insights))
+            .attr("fargate_base", Expr::int(c.capacity.fargate_base))
+            .attr("fargate_weight", Expr::int(c.capacity.fargate_weight))
+            .attr(
+                "fargate_spot_weight",
+                Expr::int(c.capacity.fargate_spot_weight),
+            ),
+    ));
+
+    let lb = &env.load_balancer;
+    let targets = Expr::Object(
+        lb.targets
+            .iter()
+            .map(|t| {
+                (
+                    t.service.clone(),
+                    Expr::Object(vec![
+                        ("target_group_name".into(), Expr::str(&t.target_group_name)),
+                        ("port".into(), Expr::int(t.port)),
+                        ("health_check_path".into(), Expr::str(&t.health_check_path)),
+                        ("paths".into(), Expr::strs(&t.paths)),
+                        ("hosts".into(), Expr::strs(&t.hosts)),
+                        ("priority".into(), Expr::int(t.priority)),
+                        ("is_default".into(), Expr::Bool(t.is_default)),
+                    ]),
+                )
+            })
+            .collect(),
+    );
+    blocks.push(module(
+        "load_balancer",
+        "load-balancer",
+        Body::new()
+            .attr("name", Expr::str(&lb.name))
+            .attr("vpc_id", Expr::raw("module.network.vpc_id"))
+            .attr("vpc_cidr_block", Expr::raw("module.network.vpc_cidr_block"))
+            .attr(
+                "public_subnet_ids",
+                Expr::raw("module.network.public_subnet_ids"),
+            )
+            .attr(
+                "certificate_arn",
+                lb.certificate_arn
+                    .as_ref()
+                    .map(Expr::str)
+                    .unwrap_or(Expr::Null),
+            )
+            .attr("deletion_protection", Expr::Bool(lb.deletion_protection))
+            .attr(
+                "access_logs_retention_days",
+                Expr::int(lb.access_logs_retention_days),
+            )
+            .attr(
+                "access_logs_force_destroy",
+                Expr::Bool(lb.access_logs_force_destroy),
+            )
+            .attr("targets", targets),
+    ));
+
+    for s in &env.services {
+        blocks.push(service_module(p, s));
+    }
+
+    let a = &env.alarms;
+    let services = Expr::Object(
+        env.services
+            .iter()
+            .map(|s| {
+                (
+                    s.key.clone(),
+                    Expr::Object(vec![
+                        (
+                            "service_name".into(),
+                            Expr::raw(format!("module.service_{}.service_name", ident(&s.key))),
+                        ),
+                        (
+                            "target_group_arn_suffix".into(),
+                            Expr::raw(format!(
+                                "module.load_balancer.target_group_arn_suffixes[\"{}\"]",
+                                s.key
+                            )),
+                        ),
+                        ("min_tasks".into(), Expr::int(s.min_count)),
+                    ]),
+                )
+            })
+            .collect(),
+    );
+    blocks.push(module(
+        "alarms",
+        "alarms",
+        Body::new()
+            .attr("name", Expr::str(&env.prefix))
+            .attr(
+                "alerts_email",
+                a.alerts_email.as_ref().map(Expr::str).unwrap_or(Expr::Null),
+            )
+            .attr("cluster_name", Expr::raw("module.cluster.cluster_name"))
+            .attr(
+                "alb_arn_suffix",
+                Expr::raw("module.load_balancer.arn_suffix"),
+            )
+            .attr("cpu_threshold", Expr::int(a.cpu_percent))
+            .attr("memory_threshold", Expr::int(a.memory_percent))
+            .attr("target_5xx_threshold", Expr::int(a.target_5xx_count))
+            .attr(
+                "response_time_threshold_seconds",
+                Expr::Float(a.response_time_seconds),
+            )
+            .attr("services", services),
+    ));
+    blocks
+}
+
+fn service_module(p: &Platform, s: &Service) -> Block {
+    let key = &s.key;
+    let mut environment: Vec<(String, Expr)> = s
+        .environment
+        .iter()
+        .map(|(k, v)| (k.clone(), Expr::str(v)))
+        .collect();
+    environment.sort_by(|a, b| a.0.cmp(&b.0));
+    let secrets = Expr::Object(
+        s.secrets
+            .iter()
+            .map(|(k, v)| (k.clone(), value_from(v)))
+            .collect(),
+    );
+    let mut secret_arns: Vec<Expr> = Vec::new();
+    for e in s.secrets.values().filter_map(secret_arn_expr) {
+        if !secret_arns.contains(&e) {
+            secret_arns.push(e);
+        }
+    }
+    let ssm: Vec<Expr> = s
+        .secrets
+        .values()
+        .filter_map(|v| match v {
+            Secret::SsmParameter { arn: a } => Some(arn(a)),
+            _ => None,
+        })
+        .collect();
+    let c = s.capacity;
+    let strategy = Expr::List(vec![
+        Expr::Object(vec![
+            ("capacity_provider".into(), Expr::str("FARGATE")),
+            ("base".into(), Expr::int(c.fargate_base)),
+            ("weight".into(), Expr::int(c.fargate_weight)),
+        ]),
+        Expr::Object(vec![
+            ("capacity_provider".into(), Expr::str("FARGATE_SPOT")),
+            ("base".into(), Expr::int(0)),
+            ("weight".into(), Expr::int(c.fargate_spot_weight)),
+        ]),
+    ]);
+    let body = Body::new()
+        .attr("name", Expr::str(&s.name))
+        .attr("container_name", Expr::str(key))
+        .attr("region", Expr::str(&p.region))
+        .attr("cluster_arn", Expr::raw("module.cluster.cluster_arn"))
+        .attr("cluster_name", Expr::raw("module.cluster.cluster_name"))
+        .attr("vpc_id", Expr::raw("module.network.vpc_id"))
+        .attr("subnet_ids", Expr::raw("module.network.private_subnet_ids"))
+        .attr(
+            "alb_security_group_id",
+            Expr::raw("module.load_balancer.security_group_id"),
+        )
+        .attr(
+            "target_group_arn",
+            Expr::raw(format!("module.load_balancer.target_group_arns[\"{key}\"]")),
+        )
+        .attr(
+            "repository_arn",
+            Expr::raw(format!("module.registry.repository_arns[\"{key}\"]")),
+        )
+        .attr(
+            "repository_url",
+            Expr::raw(format!("module.registry.repository_urls[\"{key}\"]")),
+        )
+        .attr(
+            "image_tag",
+            Expr::raw(format!("var.{}", image_tag_variable(s))),
+        )
+        .blank()
+        .attr("port", Expr::int(s.port))
+        .attr("cpu", Expr::int(s.cpu))
+        .attr("memory", Expr::int(s.memory_mib))
+        .attr_opt("command", s.command.as_ref().map(Expr::strs))
+        .attr("environment", Expr::Object(environment))
+        .attr("secrets", secrets)
+        .attr("secret_arns", Expr::List(secret_arns))
+        .attr("ssm_parameter_arns", Expr::List(ssm))
+        .attr(
+            "readonly_root_filesystem",
+            Expr::Bool(s.readonly_root_filesystem),
+        )
+        .attr("user", Expr::str(&s.user))
+        .attr("health_check_path", Expr::str(&s.health_check_path))
+        .attr("log_retention_days", Expr::int(s.log_retention_days))
+        .attr("kms_key_arn", Expr::raw("module.cluster.kms_key_arn"))
+        .attr(
+            "exec_log_group_arn",
+            Expr::raw("module.cluster.exec_log_group_arn"),
+        )
+        .blank()
+        .attr("desired_count", Expr::int(s.desired_count))
+        .attr("min_count", Expr::int(s.min_count))
+        .attr("max_count", Expr::int(s.max_count))
+        .attr("capacity_provider_strategy", strategy)
+        .attr(
+            "task_role_statements",
+            Expr::List(s.task_role_statements.iter().map(statement).collect()),
+        );
+    module(&format!("service_{}", ident(key)), "service", body)
+}
+
+fn variables(env: &Environment) -> Vec<Block> {
+    env.services
+        .iter()
+        .map(|s| {
+            let name = image_tag_variable(s);
+            Block::new(
+                "variable",
+                &[&name],
+                Body::new()
+                    .attr(
+                        "description",
+                        Expr::str(format!(
+                            "Image tag of the {} service to run: an immutable tag such as a git SHA or a version, never `latest`.",
+                            s.key
+                        )),
+                    )
+                    .attr("type", Expr::raw("string"))
+                    .blank()
+                    .block(Block::new(
+                        "validation",
+                        &[],
+                        Body::new()
+                            .attr(
+                                "condition",
+                                Expr::raw(format!("var.{name} != \"\" && var.{name} != \"latest\"")),
+                            )
+                            .attr(
+                                "error_message",
+                                Expr::str("Set an immutable image tag (a git SHA or a version); `latest` hides which code runs."),
+                            ),
+                    )),
+            )
+        })
+        .collect()
+}
+
+fn output(name: &str, description: &str, value: Expr) -> Block {
+    Block::new(
+        "output",
+        &[name],
+        Body::new()
+            .attr("description", Expr::str(description))
+            .attr("value", value),
+    )
+}
+
+fn outputs(env: &Environment) -> Vec<Block> {
+    let per_service = |f: &dyn Fn(&Service) -> String| {
+        Expr::Object(
+            env.services
+                .iter()
+                .map(|s| (s.key.clone(), Expr::Raw(f(s))))
+                .collect(),
+        )
+    };
+    vec![
+        output("vpc_id", "ID of the VPC.", Expr::raw("module.network.vpc_id")),
+        output("alb_dns_name", "DNS name of the load balancer; point the app's domain here.", Expr::raw("module.load_balancer.dns_name")),
+        output("alb_arn_suffix", "ARN suffix of the load balancer, the `LoadBalancer` dimension of its CloudWatch metrics.", Expr::raw("module.load_balancer.arn_suffix")),
+        output("target_group_arn_suffixes", "ARN suffix of each service's target group, the `TargetGroup` dimension of its CloudWatch metrics.", Expr::raw("module.load_balancer.target_group_arn_suffixes")),
+        output("cluster_name", "Name of the ECS cluster.", Expr::raw("module.cluster.cluster_name")),
+        output(
+            "service_names",
+            "ECS service name of each service.",
+            per_service(&|s| format!("module.service_{}.service_name", ident(&s.key))),
+        ),
+        output("repository_urls", "ECR repository URL of each service; push images here.", Expr::raw("module.registry.repository_urls")),
+        output("push_policy_arn", "IAM policy that allows pushing to this environment's repositories; attach it to the CI role.", Expr::raw("module.registry.push_policy_arn")),
+        output("alarm_topic_arn", "SNS topic that every alarm notifies.", Expr::raw("module.alarms.sns_topic_arn")),
+    ]
+}

@@ -1,0 +1,478 @@
+data "aws_caller_identity" "current" {}
+
+locals {
+  # At most one target is the default (validated); it receives whatever no rule matches.
+  default_target = one([for key, target in var.targets : key if target.is_default])
+  rule_targets   = { for key, target in var.targets : key => target if !target.is_default }
+  target_ports   = toset([for target in values(var.targets) : tostring(target.port)])
+}
+
+################################################################################
+# Access logs bucket
+################################################################################
+
+resource "aws_s3_bucket" "access_logs" {
+  bucket        = "${var.name}-alb-logs-${data.aws_caller_identity.current.account_id}"
+  force_destroy = var.access_logs_force_destroy
+
+  tags = var.tags
+}
+
+resource "aws_s3_bucket_public_access_block" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+# ACLs are disabled: the bucket owner owns every log object.
+resource "aws_s3_bucket_ownership_controls" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+# ALB access logs can only be delivered to buckets encrypted with SSE-S3; SSE-KMS is not
+# supported.
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+resource "aws_s3_bucket_server_side_encryption_configuration" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+  }
+}
+
+resource "aws_s3_bucket_versioning" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+
+  rule {
+    id     = "expire-access-logs"
+    status = "Enabled"
+
+    filter {}
+
+    expiration {
+      days = var.access_logs_retention_days
+    }
+
+    noncurrent_version_expiration {
+      noncurrent_days = var.access_logs_retention_days
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 7
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.access_logs]
+}
+
+data "aws_iam_policy_document" "access_logs" {
+  # ELB writes access logs as the log delivery service principal. AWS documents it for
+  # every Region; the older per-Region ELB account IDs exist only in Regions launched
+  # before August 2022.
+  # https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html#attach-bucket-policy
+  statement {
+    sid       = "AllowLoadBalancerLogDelivery"
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.access_logs.arn}/AWSLogs/${data.aws_caller_identity.current.account_id}/*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["logdelivery.elasticloadbalancing.amazonaws.com"]
+    }
+  }
+
+  statement {
+    sid     = "DenyInsecureTransport"
+    effect  = "Deny"
+    actions = ["s3:*"]
+    resources = [
+      aws_s3_bucket.access_logs.arn,
+      "${aws_s3_bucket.access_logs.arn}/*",
+    ]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+  policy = data.aws_iam_policy_document.access_logs.json
+
+  depends_on = [aws_s3_bucket_public_access_block.access_logs]
+}
+
+################################################################################
+# Security group: HTTP(S) in from anywhere, out only to the targets' ports
+# inside the VPC.
+################################################################################
+
+resource "aws_security_group" "this" {
+  name        = "${var.name}-alb"
+  description = "Load balancer of ${var.name}"
+  vpc_id      = var.vpc_id
+
+  tags = merge(var.tags, { Name = "${var.name}-alb" })
+}
+
+resource "aws_vpc_security_group_ingress_rule" "https" {
+  security_group_id = aws_security_group.this.id
+  description       = "HTTPS from the internet"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+
+  tags = var.tags
+}
+
+# With a certificate, port 80 only answers with a redirect to HTTPS.
+resource "aws_vpc_security_group_ingress_rule" "http" {
+  security_group_id = aws_security_group.this.id
+  description       = "HTTP from the internet"
+  ip_protocol       = "tcp"
+  from_port         = 80
+  to_port           = 80
+  cidr_ipv4         = "0.0.0.0/0"
+
+  tags = var.tags
+}
+
+resource "aws_vpc_security_group_egress_rule" "targets" {
+  for_each = local.target_ports
+
+  security_group_id = aws_security_group.this.id
+  description       = "Targets on port ${each.value} inside the VPC"
+  ip_protocol       = "tcp"
+  from_port         = tonumber(each.value)
+  to_port           = tonumber(each.value)
+  cidr_ipv4         = var.vpc_cidr_block
+
+  tags = var.tags
+}
+
+################################################################################
+# Load balancer
+################################################################################
+
+resource "aws_lb" "this" {
+  name               = var.name
+  load_balancer_type = "application"
+  internal           = false
+  security_groups    = [aws_security_group.this.id]
+  subnets            = var.public_subnet_ids
+  idle_timeout       = var.idle_timeout
+
+  enable_deletion_protection = var.deletion_protection
+
+  # Drop requests with header names that are not valid HTTP, a request-smuggling vector.
+  # https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#load-balancer-attributes
+  drop_invalid_header_fields = true
+
+  access_logs {
+    bucket  = aws_s3_bucket.access_logs.id
+    enabled = true
+  }
+
+  tags = var.tags
+
+  # ELB checks that it may write to the bucket when access logs are enabled.
+  depends_on = [aws_s3_bucket_policy.access_logs]
+}
+
+resource "aws_lb_target_group" "this" {
+  for_each = var.targets
+
+  name                 = each.value.target_group_name
+  port                 = each.value.port
+  protocol             = "HTTP"
+  target_type          = "ip"
+  vpc_id               = var.vpc_id
+  deregistration_delay = var.deregistration_delay
+
+  health_check {
+    enabled             = true
+    protocol            = "HTTP"
+    port                = "traffic-port"
+    path                = each.value.health_check_path
+    matcher             = "200-399"
+    interval            = 30
+    timeout             = 5
+    healthy_threshold   = 3
+    unhealthy_threshold = 3
+  }
+
+  tags = var.tags
+}
+
+################################################################################
+# Listeners: with a certificate, HTTPS on 443 serves and port 80 only redirects
+# to it; without one (development), plain HTTP on 80 serves.
+################################################################################
+
+resource "aws_lb_listener" "this" {
+  load_balancer_arn = aws_lb.this.arn
+  port              = var.certificate_arn != null ? 443 : 80
+  protocol          = var.certificate_arn != null ? "HTTPS" : "HTTP"
+  ssl_policy        = var.certificate_arn != null ? var.ssl_policy : null
+  certificate_arn   = var.certificate_arn
+
+  dynamic "default_action" {
+    for_each = local.default_target != null ? [local.default_target] : []
+
+    content {
+      type             = "forward"
+      target_group_arn = aws_lb_target_group.this[default_action.value].arn
+    }
+  }
+
+  dynamic "default_action" {
+    for_each = local.default_target == null ? [1] : []
+
+    content {
+      type = "fixed-response"
+
+      fixed_response {
+        content_type = "text/plain"
+        message_body = "Not Found"
+        status_code  = "404"
+      }
+    }
+  }
+
+  tags = var.tags
+}
+
+resource "aws_lb_listener" "http_redirect" {
+  count = var.certificate_arn != null ? 1 : 0
+
+  load_balancer_arn = aws_lb.this.arn
+  port              = 80
+  protocol          = "HTTP"
+
+  default_action {
+    type = "redirect"
+
+    redirect {
+      protocol    = "HTTPS"
+      port        = "443"
+      status_code = "HTTP_301"
+    }
+  }
+
+  tags = var.tags
+
+  # Adding a certificate to a running environment moves the serving listener from port 80
+  # to 443; only then is port 80 free for the redirect.
+  depends_on = [aws_lb_listener.this]
+}
+
+resource "aws_lb_listener_rule" "this" {
+  for_each = local.rule_targets
+
+  listener_arn = aws_lb_listener.this.arn
+  priority     = each.value.priority
+
+  action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.this[each.key].arn
+  }
+
+  dynamic "condition" {
+    for_each = length(each.value.paths) > 0 ? [each.value.paths] : []
+
+    content {
+      path_pattern {
+        values = condition.value
+      }
+    }
+  }
+
+  dynamic "condition" {
+    for_each = length(each.value.hosts) > 0 ? [each.value.hosts] : []
+
+    content {
+      host_header {
+        values = condition.value
+      }
+    }
+  }
+
+  tags = var.tags
+}
+
+################################################################################
+# WAF (optional): AWS managed rule groups and a per-IP rate limit in front of
+# the load balancer.
+# https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-list.html
+################################################################################
+
+resource "aws_wafv2_web_acl" "this" {
+  count = var.waf_enabled ? 1 : 0
+
+  name        = var.name
+  description = "Protects the ${var.name} load balancer"
+  scope       = "REGIONAL"
+
+  default_action {
+    allow {}
+  }
+
+  rule {
+    name     = "AWSManagedRulesCommonRuleSet"
+    priority = 10
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        name        = "AWSManagedRulesCommonRuleSet"
+        vendor_name = "AWS"
+
+        # The rule set blocks request bodies over 8 KB, which ordinary API writes and
+        # uploads exceed; count them instead of blocking.
+        rule_action_override {
+          name = "SizeRestrictions_BODY"
+
+          action_to_use {
+            count {}
+          }
+        }
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-common"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  # Includes the Log4j (CVE-2021-44228) signatures.
+  rule {
+    name     = "AWSManagedRulesKnownBadInputsRuleSet"
+    priority = 20
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        name        = "AWSManagedRulesKnownBadInputsRuleSet"
+        vendor_name = "AWS"
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-known-bad-inputs"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  rule {
+    name     = "AWSManagedRulesAmazonIpReputationList"
+    priority = 30
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        name        = "AWSManagedRulesAmazonIpReputationList"
+        vendor_name = "AWS"
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-ip-reputation"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  rule {
+    name     = "RateLimitPerIp"
+    priority = 40
+
+    action {
+      block {}
+    }
+
+    statement {
+      rate_based_statement {
+        limit              = var.waf_rate_limit
+        aggregate_key_type = "IP"
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-rate-limit"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  visibility_config {
+    cloudwatch_metrics_enabled = true
+    metric_name                = var.name
+    sampled_requests_enabled   = true
+  }
+
+  tags = var.tags
+}
+
+resource "aws_wafv2_web_acl_association" "this" {
+  count = var.waf_enabled ? 1 : 0
+
+  resource_arn = aws_lb.this.arn
+  web_acl_arn  = aws_wafv2_web_acl.this[0].arn
+}
+
+# WAF only delivers to log groups whose name starts with "aws-waf-logs-".
+# https://docs.aws.amazon.com/waf/latest/developerguide/logging-cw-logs.html
+resource "aws_cloudwatch_log_group" "waf" {
+  count = var.waf_enabled ? 1 : 0
+
+  name              = "aws-waf-logs-${var.name}"
+  retention_in_days = var.waf_log_retention_days
+  kms_key_id        = var.waf_log_kms_key_arn
+
+  tags = var.tags
+}
+
+resource "aws_wafv2_web_acl_logging_configuration" "this" {
+  count = var.waf_enabled ? 1 : 0
+
+  resource_arn            = aws_wafv2_web_acl.this[0].arn
+  log_destination_configs = [aws_cloudwatch_log_group.waf[0].arn]
+}

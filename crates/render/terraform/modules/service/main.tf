@@ -1,0 +1,465 @@
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+
+  # AWS_REGION is always set so AWS SDKs in the container need no configuration.
+  environment = merge(var.environment, { AWS_REGION = var.region })
+
+  container_definition = {
+    name      = var.container_name
+    image     = "${var.repository_url}:${var.image_tag}"
+    essential = true
+    command   = var.command
+
+    portMappings = [
+      {
+        containerPort = var.port
+        hostPort      = var.port
+        protocol      = "tcp"
+      },
+    ]
+
+    # In name order, so the task definition only changes when a value does.
+    environment = [for key in sort(keys(local.environment)) : { name = key, value = local.environment[key] }]
+    secrets     = [for key in sort(keys(var.secrets)) : { name = key, valueFrom = var.secrets[key] }]
+
+    # A non-root user and a read-only root filesystem limit what a compromised process can
+    # change; /tmp stays writable through a task-scoped volume.
+    # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security-tasks-containers.html
+    user                   = var.user
+    readonlyRootFilesystem = var.readonly_root_filesystem
+    mountPoints = [
+      {
+        sourceVolume  = "tmp"
+        containerPath = "/tmp"
+        readOnly      = false
+      },
+    ]
+
+    # An init process reaps the orphaned processes that ECS Exec sessions leave behind.
+    # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
+    linuxParameters = {
+      initProcessEnabled = true
+    }
+
+    # wget ships with busybox and Debian images alike; curl often does not.
+    healthCheck = {
+      command     = ["CMD-SHELL", "wget --no-verbose --tries=1 --spider http://localhost:${var.port}${var.health_check_path} || exit 1"]
+      interval    = 30
+      timeout     = 5
+      retries     = 3
+      startPeriod = min(var.health_check_grace_period_seconds, 300)
+    }
+
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.this.name
+        awslogs-region        = var.region
+        awslogs-stream-prefix = "ecs"
+      }
+    }
+  }
+
+  decrypt_via_services = concat(
+    length(var.secret_arns) > 0 ? ["secretsmanager.${var.region}.amazonaws.com"] : [],
+    length(var.ssm_parameter_arns) > 0 ? ["ssm.${var.region}.amazonaws.com"] : [],
+  )
+
+  # Exec statements are only meaningful when ECS Exec is on and the cluster provides them.
+  exec_kms_enabled    = var.enable_execute_command && var.kms_key_arn != null
+  exec_log_enabled    = var.enable_execute_command && var.exec_log_group_arn != null
+  task_policy_enabled = length(var.task_role_statements) > 0 || var.enable_execute_command
+}
+
+################################################################################
+# Logs
+################################################################################
+
+resource "aws_cloudwatch_log_group" "this" {
+  name              = "/ecs/${var.name}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+
+  tags = var.tags
+}
+
+################################################################################
+# IAM: the execution role is used by ECS to start the task (pull the image,
+# fetch secrets, ship logs); the task role is what the application runs as.
+# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
+################################################################################
+
+data "aws_iam_policy_document" "assume_role" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+
+    # Confused-deputy protection: only ECS acting for this account may assume the roles.
+    # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:${local.partition}:ecs:${var.region}:${local.account_id}:*"]
+    }
+  }
+}
+
+resource "aws_iam_role" "execution" {
+  name               = "${var.name}-execution"
+  description        = "Lets ECS pull the image, read the secrets and write the logs of ${var.name}"
+  assume_role_policy = data.aws_iam_policy_document.assume_role.json
+
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "execution" {
+  statement {
+    sid = "PullImage"
+    actions = [
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
+      "ecr:GetDownloadUrlForLayer",
+    ]
+    resources = [var.repository_arn]
+  }
+
+  # GetAuthorizationToken does not support resource-level permissions.
+  statement {
+    sid       = "GetAuthorizationToken"
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid = "WriteLogs"
+    actions = [
+      "logs:CreateLogStream",
+      "logs:PutLogEvents",
+    ]
+    resources = ["${aws_cloudwatch_log_group.this.arn}:*"]
+  }
+
+  # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html
+  dynamic "statement" {
+    for_each = length(var.secret_arns) > 0 ? [var.secret_arns] : []
+
+    content {
+      sid       = "ReadSecrets"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = statement.value
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(var.ssm_parameter_arns) > 0 ? [var.ssm_parameter_arns] : []
+
+    content {
+      sid       = "ReadParameters"
+      actions   = ["ssm:GetParameters"]
+      resources = statement.value
+    }
+  }
+
+  # Secrets and SecureString parameters encrypted with a customer managed key need
+  # kms:Decrypt, but only when Secrets Manager or SSM asks on the task's behalf.
+  # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html
+  dynamic "statement" {
+    for_each = length(local.decrypt_via_services) > 0 ? [local.decrypt_via_services] : []
+
+    content {
+      sid       = "DecryptSecrets"
+      actions   = ["kms:Decrypt"]
+      resources = ["arn:${local.partition}:kms:${var.region}:${local.account_id}:key/*"]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = statement.value
+      }
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "execution" {
+  name   = "start-task"
+  role   = aws_iam_role.execution.id
+  policy = data.aws_iam_policy_document.execution.json
+}
+
+resource "aws_iam_role" "task" {
+  name               = "${var.name}-task"
+  description        = "Runtime permissions of the ${var.name} containers"
+  assume_role_policy = data.aws_iam_policy_document.assume_role.json
+
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "task" {
+  dynamic "statement" {
+    for_each = var.task_role_statements
+
+    content {
+      sid       = statement.value.sid
+      actions   = statement.value.actions
+      resources = statement.value.resources
+
+      dynamic "condition" {
+        for_each = statement.value.conditions
+
+        content {
+          test     = condition.value.test
+          variable = condition.value.variable
+          values   = condition.value.values
+        }
+      }
+    }
+  }
+
+  # The SSM agent behind ECS Exec opens its channels through these actions, which have no
+  # resource-level permissions: AWS requires Resource "*".
+  # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html#ecs-exec-required-iam-permissions
+  dynamic "statement" {
+    for_each = var.enable_execute_command ? [1] : []
+
+    content {
+      sid = "EcsExecChannels"
+      actions = [
+        "ssmmessages:CreateControlChannel",
+        "ssmmessages:CreateDataChannel",
+        "ssmmessages:OpenControlChannel",
+        "ssmmessages:OpenDataChannel",
+      ]
+      resources = ["*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.exec_kms_enabled ? [var.kms_key_arn] : []
+
+    content {
+      sid       = "EcsExecDecryptSession"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value]
+    }
+  }
+
+  # DescribeLogGroups has no resource-level permissions.
+  dynamic "statement" {
+    for_each = local.exec_log_enabled ? [1] : []
+
+    content {
+      sid       = "EcsExecFindLogGroup"
+      actions   = ["logs:DescribeLogGroups"]
+      resources = ["*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.exec_log_enabled ? [var.exec_log_group_arn] : []
+
+    content {
+      sid = "EcsExecWriteSessionLog"
+      actions = [
+        "logs:CreateLogStream",
+        "logs:DescribeLogStreams",
+        "logs:PutLogEvents",
+      ]
+      resources = ["${statement.value}:*"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "task" {
+  count = local.task_policy_enabled ? 1 : 0
+
+  name   = "runtime"
+  role   = aws_iam_role.task.id
+  policy = data.aws_iam_policy_document.task.json
+}
+
+################################################################################
+# Task definition
+################################################################################
+
+resource "aws_ecs_task_definition" "this" {
+  family                   = var.name
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = var.cpu
+  memory                   = var.memory
+  execution_role_arn       = aws_iam_role.execution.arn
+  task_role_arn            = aws_iam_role.task.arn
+  container_definitions    = jsonencode([local.container_definition])
+
+  # Fargate Spot runs X86_64 tasks only.
+  # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = "X86_64"
+  }
+
+  volume {
+    name = "tmp"
+  }
+
+  tags = var.tags
+}
+
+################################################################################
+# Security group: traffic in only from the load balancer, out only over HTTPS
+# (AWS APIs through the VPC endpoints, anything else through NAT).
+################################################################################
+
+resource "aws_security_group" "this" {
+  name        = "${var.name}-tasks"
+  description = "Tasks of ${var.name}"
+  vpc_id      = var.vpc_id
+
+  tags = merge(var.tags, { Name = "${var.name}-tasks" })
+}
+
+resource "aws_vpc_security_group_ingress_rule" "from_load_balancer" {
+  security_group_id            = aws_security_group.this.id
+  description                  = "Container port from the load balancer"
+  ip_protocol                  = "tcp"
+  from_port                    = var.port
+  to_port                      = var.port
+  referenced_security_group_id = var.alb_security_group_id
+
+  tags = var.tags
+}
+
+resource "aws_vpc_security_group_egress_rule" "https" {
+  security_group_id = aws_security_group.this.id
+  description       = "HTTPS to AWS APIs and external services"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+
+  tags = var.tags
+}
+
+################################################################################
+# Service
+################################################################################
+
+resource "aws_ecs_service" "this" {
+  name                              = var.name
+  cluster                           = var.cluster_arn
+  task_definition                   = aws_ecs_task_definition.this.arn
+  desired_count                     = var.desired_count
+  health_check_grace_period_seconds = var.health_check_grace_period_seconds
+  enable_execute_command            = var.enable_execute_command
+  enable_ecs_managed_tags           = true
+  propagate_tags                    = "SERVICE"
+
+  # Rolling deployments may stop half of the tasks and start as many new ones; a deployment
+  # whose tasks keep failing stops and rolls back to the last working task definition.
+  # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-circuit-breaker.html
+  deployment_minimum_healthy_percent = 50
+  deployment_maximum_percent         = 200
+
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
+
+  dynamic "capacity_provider_strategy" {
+    for_each = var.capacity_provider_strategy
+
+    content {
+      capacity_provider = capacity_provider_strategy.value.capacity_provider
+      base              = capacity_provider_strategy.value.base
+      weight            = capacity_provider_strategy.value.weight
+    }
+  }
+
+  network_configuration {
+    subnets          = var.subnet_ids
+    security_groups  = [aws_security_group.this.id]
+    assign_public_ip = false
+  }
+
+  load_balancer {
+    target_group_arn = var.target_group_arn
+    container_name   = var.container_name
+    container_port   = var.port
+  }
+
+  tags = var.tags
+
+  # Tasks cannot pull their image until the execution role has its policy.
+  depends_on = [aws_iam_role_policy.execution]
+
+  # Application Auto Scaling owns the task count once the service exists.
+  lifecycle {
+    ignore_changes = [desired_count]
+  }
+}
+
+################################################################################
+# Auto scaling: always on; min_count == max_count gives a fixed task count.
+# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-autoscaling-targettracking.html
+################################################################################
+
+resource "aws_appautoscaling_target" "this" {
+  service_namespace  = "ecs"
+  resource_id        = "service/${var.cluster_name}/${aws_ecs_service.this.name}"
+  scalable_dimension = "ecs:service:DesiredCount"
+  min_capacity       = var.min_count
+  max_capacity       = var.max_count
+
+  tags = var.tags
+}
+
+resource "aws_appautoscaling_policy" "cpu" {
+  name               = "${var.name}-cpu"
+  policy_type        = "TargetTrackingScaling"
+  service_namespace  = aws_appautoscaling_target.this.service_namespace
+  resource_id        = aws_appautoscaling_target.this.resource_id
+  scalable_dimension = aws_appautoscaling_target.this.scalable_dimension
+
+  target_tracking_scaling_policy_configuration {
+    target_value       = var.cpu_target
+    scale_in_cooldown  = var.scale_in_cooldown
+    scale_out_cooldown = var.scale_out_cooldown
+
+    predefined_metric_specification {
+      predefined_metric_type = "ECSServiceAverageCPUUtilization"
+    }
+  }
+}
+
+resource "aws_appautoscaling_policy" "memory" {
+  name               = "${var.name}-memory"
+  policy_type        = "TargetTrackingScaling"
+  service_namespace  = aws_appautoscaling_target.this.service_namespace
+  resource_id        = aws_appautoscaling_target.this.resource_id
+  scalable_dimension = aws_appautoscaling_target.this.scalable_dimension
+
+  target_tracking_scaling_policy_configuration {
+    target_value       = var.memory_target
+    scale_in_cooldown  = var.scale_in_cooldown
+    scale_out_cooldown = var.scale_out_cooldown
+
+    predefined_metric_specification {
+      predefined_metric_type = "ECSServiceAverageMemoryUtilization"
+    }
+  }
+}
