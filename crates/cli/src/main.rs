@@ -1,0 +1,257 @@
+//! The `wharf` command. It parses arguments, calls the library crates and prints; the domain
+//! logic lives in `wharf-manifest`, `wharf-model` and `wharf-render`.
+//!
+//! Exit codes: 0 success; 1 `render --check` found stale files; 2 usage, input or I/O error.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use wharf_manifest::examples::EXAMPLES;
+use wharf_manifest::Diagnostics;
+use wharf_model::Platform;
+
+#[derive(Parser)]
+#[command(
+    name = "wharf",
+    version,
+    about = "A production-ready AWS container platform on ECS Fargate, as plain Terraform, from one short manifest."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write a commented wharf.toml to start from.
+    Init {
+        /// Bundled example to start from: minimal, messaging or publishing.
+        #[arg(long, default_value = "minimal")]
+        example: String,
+        /// Where to write the manifest.
+        #[arg(long, short, default_value = "wharf.toml")]
+        manifest: PathBuf,
+        /// Overwrite an existing manifest.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write the Terraform tree: modules/ and one root per environment.
+    Render {
+        /// The manifest to read.
+        #[arg(long, short, default_value = "wharf.toml")]
+        manifest: PathBuf,
+        /// Render only this environment (repeatable). Modules are always rendered.
+        #[arg(long = "env", value_name = "NAME")]
+        envs: Vec<String>,
+        /// Directory to write the tree into.
+        #[arg(long, default_value = "infra")]
+        out: PathBuf,
+        /// Write nothing; print a diff and exit 1 when the files on disk are stale.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+/// An error worth exit code 2, already phrased for the user.
+struct Failure(String);
+
+impl From<Diagnostics> for Failure {
+    fn from(d: Diagnostics) -> Self {
+        Failure(d.render())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Init {
+            example,
+            manifest,
+            force,
+        } => init(&example, &manifest, force),
+        Command::Render {
+            manifest,
+            envs,
+            out,
+            check,
+        } => render(&manifest, &envs, &out, check),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure(message)) => {
+            eprint!("{message}");
+            if !message.ends_with('\n') {
+                eprintln!();
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init(example: &str, path: &Path, force: bool) -> Result<ExitCode, Failure> {
+    let Some(text) = wharf_manifest::examples::example(example) else {
+        let names: Vec<String> = EXAMPLES
+            .iter()
+            .map(|(n, what, _)| format!("  {n:<12} {what}"))
+            .collect();
+        return Err(Failure(format!(
+            "error: there is no example called `{example}`\nhelp: choose one of:\n{}",
+            names.join("\n")
+        )));
+    };
+    if path.exists() && !force {
+        return Err(Failure(format!(
+            "error: {} already exists\nhelp: edit it, or pass --force to replace it with the `{example}` example",
+            path.display()
+        )));
+    }
+    fs::write(path, text)
+        .map_err(|e| Failure(format!("error: could not write {}: {e}", path.display())))?;
+    println!(
+        "Wrote {} (example `{example}`). Next: edit it, then run `wharf render`.",
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads, validates and resolves the manifest, reporting every problem at once.
+fn load(path: &Path) -> Result<Platform, Failure> {
+    let file = path.display().to_string();
+    let source = fs::read_to_string(path).map_err(|e| {
+        let help = if e.kind() == std::io::ErrorKind::NotFound {
+            "run `wharf init` to write one, or pass --manifest PATH"
+        } else {
+            "check the path and its permissions"
+        };
+        Failure(format!("error: cannot read {file}: {e}\nhelp: {help}"))
+    })?;
+    Ok(wharf_model::load(&file, &source)?)
+}
+
+fn render(manifest: &Path, envs: &[String], out: &Path, check: bool) -> Result<ExitCode, Failure> {
+    let platform = load(manifest)?;
+    let known: Vec<&str> = platform
+        .environments
+        .iter()
+        .map(|e| e.name.as_str())
+        .collect();
+    for e in envs {
+        if !known.contains(&e.as_str()) {
+            return Err(Failure(format!(
+                "error: {} has no environment `{e}`\nhelp: environments are: {}",
+                manifest.display(),
+                known.join(", ")
+            )));
+        }
+    }
+    let manifest_name = manifest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "wharf.toml".to_string());
+    let tree = wharf_render::render(&platform, &manifest_name, envs);
+    let filtered = !envs.is_empty();
+    let io = |e: wharf_render::TreeError| Failure(format!("error: {e}"));
+
+    if check {
+        let drift = wharf_render::check(out, &tree, filtered).map_err(io)?;
+        if drift.is_empty() {
+            println!(
+                "{} is up to date with {}.",
+                out.display(),
+                manifest.display()
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        let mut text = String::new();
+        for d in &drift {
+            match d {
+                wharf_render::Drift::Changed(_, diff) => text.push_str(diff),
+                wharf_render::Drift::Missing(rel) => {
+                    let _ = writeln!(text, "missing: {}", out.join(rel).display());
+                }
+                wharf_render::Drift::Stale(rel) => {
+                    let _ = writeln!(text, "no longer generated: {}", out.join(rel).display());
+                }
+            }
+        }
+        print!("{text}");
+        eprintln!(
+            "error: {} file{} in {} {} from what {} renders\nhelp: run `wharf render` to bring them up to date",
+            drift.len(),
+            if drift.len() == 1 { "" } else { "s" },
+            out.display(),
+            if drift.len() == 1 { "differs" } else { "differ" },
+            manifest.display()
+        );
+        return Ok(ExitCode::from(1));
+    }
+
+    let foreign = wharf_render::foreign_files(out, &tree);
+    if !foreign.is_empty() {
+        return Err(Failure(format!(
+            "error: {} would overwrite files that wharf did not generate:\n{}\nhelp: move them away, or render into another directory with --out",
+            out.display(),
+            foreign
+                .iter()
+                .map(|f| format!("  {}", out.join(f).display()))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )));
+    }
+    let report = wharf_render::write(out, &tree, filtered).map_err(io)?;
+    print!("{}", summary(&platform, &tree, out, &report));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn summary(
+    platform: &Platform,
+    tree: &wharf_render::Tree,
+    out: &Path,
+    report: &wharf_render::WriteReport,
+) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Rendered {} ({}) into {}/",
+        platform.app,
+        platform.region,
+        out.display()
+    );
+    let _ = writeln!(
+        s,
+        "  {:<14} {:<8} {:>7} {:>15} {:>5}",
+        "environment", "profile", "modules", "resource blocks", "files"
+    );
+    for e in &tree.environments {
+        let _ = writeln!(
+            s,
+            "  {:<14} {:<8} {:>7} {:>15} {:>5}",
+            e.name, e.profile, e.modules, e.resource_blocks, e.files
+        );
+    }
+    let _ = writeln!(
+        s,
+        "  {:<14} {:<8} {:>7} {:>15} {:>5}",
+        "modules/",
+        "",
+        wharf_render::MODULES
+            .iter()
+            .map(|(m, _, _)| *m)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        "",
+        wharf_render::MODULES.len()
+    );
+    let _ = writeln!(
+        s,
+        "{} file{} written, {} unchanged, {} removed.",
+        report.written.len(),
+        if report.written.len() == 1 { "" } else { "s" },
+        report.unchanged,
+        report.removed.len()
+    );
+    s
+}

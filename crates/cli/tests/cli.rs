@@ -1,0 +1,200 @@
+//! Runs the real `wharf` binary and snapshots what a user sees: exit code, stdout, stderr.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn wharf(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_wharf"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run wharf");
+    format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        out.status
+            .code()
+            .map_or("signal".to_string(), |c| c.to_string()),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn manifests() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/manifests")
+}
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+#[test]
+fn bad_manifests_exit_2_with_located_messages() {
+    for name in [
+        "bad-fargate-size",
+        "unknown-key",
+        "broken-toml",
+        "literal-secret",
+        "many-problems",
+    ] {
+        let file = format!("{name}.toml");
+        let out = wharf(
+            &manifests(),
+            &["render", "--manifest", &file, "--out", "never-written"],
+        );
+        assert!(out.starts_with("exit: 2\n"), "{name}: {out}");
+        assert!(
+            out.contains(&format!("--> {file}:")),
+            "{name} names no location: {out}"
+        );
+        assert!(out.contains("= help: "), "{name} gives no help: {out}");
+        assert!(!out.contains("panicked"), "{name}: {out}");
+        insta::assert_snapshot!(name, out);
+    }
+    assert!(!manifests().join("never-written").exists());
+}
+
+#[test]
+fn literal_secrets_never_reach_the_terminal() {
+    let out = wharf(
+        &manifests(),
+        &[
+            "render",
+            "--manifest",
+            "literal-secret.toml",
+            "--out",
+            "never-written",
+        ],
+    );
+    assert!(!out.contains("sk_live_51HxYz"), "{out}");
+    assert!(!out.contains("correct-horse"), "{out}");
+}
+
+#[test]
+fn missing_manifest_suggests_init() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = wharf(dir.path(), &["render"]);
+    insta::assert_snapshot!(out.replace(&dir.path().display().to_string(), "[TMP]"));
+}
+
+#[test]
+fn init_writes_each_example_and_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    for example in ["minimal", "messaging", "publishing"] {
+        let file = format!("{example}.toml");
+        let out = wharf(
+            dir.path(),
+            &["init", "--example", example, "--manifest", &file],
+        );
+        assert!(out.starts_with("exit: 0\n"), "{out}");
+        let written = std::fs::read_to_string(dir.path().join(&file)).unwrap();
+        let bundled = std::fs::read_to_string(examples().join(example).join("wharf.toml")).unwrap();
+        assert_eq!(written, bundled);
+    }
+    let again = wharf(
+        dir.path(),
+        &["init", "--example", "minimal", "--manifest", "minimal.toml"],
+    );
+    insta::assert_snapshot!("init_refuses_overwrite", again);
+    let unknown = wharf(dir.path(), &["init", "--example", "nope"]);
+    insta::assert_snapshot!("init_unknown_example", unknown);
+}
+
+#[test]
+fn render_then_check_then_drift() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        examples().join("publishing/wharf.toml"),
+        dir.path().join("wharf.toml"),
+    )
+    .unwrap();
+    let first = wharf(dir.path(), &["render"]);
+    insta::assert_snapshot!("render_publishing", first);
+
+    let again = wharf(dir.path(), &["render"]);
+    assert!(
+        again.contains("0 files written, 36 unchanged, 0 removed."),
+        "{again}"
+    );
+    assert!(wharf(dir.path(), &["render", "--check"]).starts_with("exit: 0\n"));
+
+    // Hand-edit a generated file and add a service: --check shows both and exits 1.
+    let main = dir.path().join("infra/environments/dev/main.tf");
+    let text = std::fs::read_to_string(&main).unwrap();
+    std::fs::write(
+        &main,
+        text.replace("flow_log_retention_days = 7", "flow_log_retention_days = 1"),
+    )
+    .unwrap();
+    let drift = wharf(dir.path(), &["render", "--check"]);
+    insta::assert_snapshot!("check_drift", drift);
+    assert!(
+        std::fs::read_to_string(&main).unwrap().contains("= 1"),
+        "--check must not write"
+    );
+}
+
+#[test]
+fn render_removes_only_generated_files_it_no_longer_produces() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("wharf.toml");
+    std::fs::copy(examples().join("messaging/wharf.toml"), &manifest).unwrap();
+    assert!(wharf(dir.path(), &["render"]).starts_with("exit: 0\n"));
+    // The user's own files and Terraform's working directory sit beside generated ones.
+    let staging = dir.path().join("infra/environments/staging");
+    std::fs::write(staging.join("notes.md"), "mine\n").unwrap();
+    std::fs::create_dir_all(staging.join(".terraform")).unwrap();
+    std::fs::write(
+        staging.join(".terraform/keep"),
+        "# Generated by wharf? no, terraform\n",
+    )
+    .unwrap();
+
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let start = text.find("[environments.staging]").unwrap();
+    let end = text.find("[environments.prod]").unwrap();
+    std::fs::write(&manifest, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    let out = wharf(dir.path(), &["render"]);
+    assert!(
+        out.contains("0 files written, 36 unchanged, 6 removed."),
+        "{out}"
+    );
+    assert!(staging.join("notes.md").exists());
+    assert!(staging.join(".terraform/keep").exists());
+    assert!(!staging.join("main.tf").exists());
+}
+
+#[test]
+fn render_refuses_to_overwrite_files_it_did_not_write() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        examples().join("minimal/wharf.toml"),
+        dir.path().join("wharf.toml"),
+    )
+    .unwrap();
+    let root = dir.path().join("infra/environments/dev");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("main.tf"), "# my hand-written root\n").unwrap();
+    let out = wharf(dir.path(), &["render"]);
+    insta::assert_snapshot!("refuses_foreign_files", out);
+    assert_eq!(
+        std::fs::read_to_string(root.join("main.tf")).unwrap(),
+        "# my hand-written root\n"
+    );
+}
+
+#[test]
+fn render_only_named_environments() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        examples().join("messaging/wharf.toml"),
+        dir.path().join("wharf.toml"),
+    )
+    .unwrap();
+    let out = wharf(dir.path(), &["render", "--env", "prod"]);
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    assert!(dir.path().join("infra/environments/prod/main.tf").exists());
+    assert!(!dir.path().join("infra/environments/dev").exists());
+    let unknown = wharf(dir.path(), &["render", "--env", "qa"]);
+    insta::assert_snapshot!("unknown_env", unknown);
+}
