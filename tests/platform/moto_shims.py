@@ -1,0 +1,73 @@
+"""Runs moto's server with the few APIs that moto 5.2.5 lacks but the AWS provider calls for
+the rendered modules. Usage: ``python moto_shims.py -H 127.0.0.1 -p PORT`` (same arguments as
+``moto_server``).
+
+Each shim stands in for one missing moto action, keeps moto's own behaviour for everything
+else, and is listed here with the provider call that needs it:
+
+- Application Auto Scaling ``ListTagsForResource`` / ``TagResource`` / ``UntagResource``:
+  ``aws_appautoscaling_target`` reads and writes its tags (the provider's ``default_tags``
+  always give it some). Without them moto answers 500, the provider retries, and apply
+  fails after minutes. Tags passed to ``RegisterScalableTarget`` are recorded too, as AWS does.
+
+Delete a shim as soon as moto implements its action.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
+from moto.server import main
+
+# Scalable-target tags by ARN. The server is one process for the whole test session.
+_SCALABLE_TARGET_TAGS: dict[str, dict[str, str]] = {}
+
+_register_scalable_target = ApplicationAutoScalingResponse.register_scalable_target
+_deregister_scalable_target = ApplicationAutoScalingResponse.deregister_scalable_target
+
+
+def _register_scalable_target_with_tags(self: ApplicationAutoScalingResponse) -> str:
+    body = _register_scalable_target(self)
+    tags = self._get_param("Tags") or {}
+    arn = json.loads(body)["ScalableTargetARN"]
+    _SCALABLE_TARGET_TAGS.setdefault(arn, {}).update(tags)
+    return body
+
+
+def _deregister_scalable_target_and_tags(self: ApplicationAutoScalingResponse) -> str:
+    targets = self.applicationautoscaling_backend.describe_scalable_targets(
+        self._get_param("ServiceNamespace"), [self._get_param("ResourceId")], self._get_param("ScalableDimension")
+    )
+    body = _deregister_scalable_target(self)
+    for target in targets:
+        _SCALABLE_TARGET_TAGS.pop(target.arn, None)
+    return body
+
+
+def _list_tags_for_resource(self: ApplicationAutoScalingResponse) -> str:
+    return json.dumps({"Tags": _SCALABLE_TARGET_TAGS.get(self._get_param("ResourceARN"), {})})
+
+
+def _tag_resource(self: ApplicationAutoScalingResponse) -> str:
+    _SCALABLE_TARGET_TAGS.setdefault(self._get_param("ResourceARN"), {}).update(self._get_param("Tags") or {})
+    return json.dumps({})
+
+
+def _untag_resource(self: ApplicationAutoScalingResponse) -> str:
+    tags = _SCALABLE_TARGET_TAGS.get(self._get_param("ResourceARN"), {})
+    for key in self._get_param("TagKeys") or []:
+        tags.pop(key, None)
+    return json.dumps({})
+
+
+ApplicationAutoScalingResponse.register_scalable_target = _register_scalable_target_with_tags
+ApplicationAutoScalingResponse.deregister_scalable_target = _deregister_scalable_target_and_tags
+ApplicationAutoScalingResponse.list_tags_for_resource = _list_tags_for_resource
+ApplicationAutoScalingResponse.tag_resource = _tag_resource
+ApplicationAutoScalingResponse.untag_resource = _untag_resource
+
+
+if __name__ == "__main__":
+    sys.exit(main())

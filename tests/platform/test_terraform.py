@@ -1,0 +1,178 @@
+"""What a user of a rendered tree relies on: it is canonically formatted, it validates
+without warnings, an environment applies and destroys cleanly, and a prod environment passes
+Checkov except for the documented skips."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import boto3
+import pytest
+
+from conftest import (
+    CHECKOV_ENVIRONMENT,
+    MOTO_AWS_ENV,
+    REPORT,
+    Terraform,
+    session_trees,
+    copy_tree,
+    load_checkov_skips,
+    moto_override,
+    run_checkov,
+    tree_environments,
+)
+
+
+def test_fmt(tree_name: str, terraform: Terraform, tmp_path: Path) -> None:
+    tree = copy_tree(tree_name, tmp_path)
+    result = terraform.run(["fmt", "-check", "-recursive", "-diff", "."], cwd=tree, check=False)
+    assert result.returncode == 0, f"terraform fmt would change {tree_name}:\n{result.stdout}{result.stderr}"
+
+
+def test_validate(tree_env: tuple[str, str], terraform: Terraform, tmp_path: Path) -> None:
+    tree_name, env = tree_env
+    root = copy_tree(tree_name, tmp_path) / "environments" / env
+    terraform.run(["init", "-backend=false", "-input=false", "-no-color"], cwd=root)
+    result = terraform.run(["validate", "-json", "-no-color"], cwd=root, check=False)
+    report = json.loads(result.stdout)
+    diagnostics = "\n".join(
+        f"{d['severity']}: {d['summary']}: {d.get('detail', '')} "
+        f"({d.get('range', {}).get('filename')}:{d.get('range', {}).get('start', {}).get('line')})"
+        for d in report.get("diagnostics", [])
+    )
+    assert (report["valid"], report["error_count"], report["warning_count"]) == (True, 0, 0), (
+        f"terraform validate of {tree_name}/{env}:\n{diagnostics}"
+    )
+
+
+# --------------------------------------------------------------------------------------
+# moto
+# --------------------------------------------------------------------------------------
+
+
+def _required_image_tags(root: Path) -> dict[str, str]:
+    """One value per ``<service>_image_tag`` variable the root declares."""
+    names = set()
+    for path in root.glob("*.tf"):
+        names.update(re.findall(r'^variable\s+"(\w+_image_tag)"', path.read_text(), flags=re.MULTILINE))
+    return {name: "0123456789abcdef0123456789abcdef01234567" for name in sorted(names)}
+
+
+def _aws(service: str, endpoint: str):
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name=MOTO_AWS_ENV["AWS_DEFAULT_REGION"],
+        aws_access_key_id=MOTO_AWS_ENV["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=MOTO_AWS_ENV["AWS_SECRET_ACCESS_KEY"],
+    )
+
+
+def _remaining(endpoint: str, project: str) -> dict[str, list[str]]:
+    """What the environment left in moto, by kind; the provider tags everything it creates
+    with Project through default_tags."""
+    ec2 = _aws("ec2", endpoint)
+    vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:Project", "Values": [project]}])["Vpcs"]
+    ecs = _aws("ecs", endpoint)
+    cluster_arns = ecs.list_clusters()["clusterArns"]
+    clusters = ecs.describe_clusters(clusters=cluster_arns)["clusters"] if cluster_arns else []
+    load_balancers = _aws("elbv2", endpoint).describe_load_balancers()["LoadBalancers"]
+    repositories = _aws("ecr", endpoint).describe_repositories()["repositories"]
+    buckets = _aws("s3", endpoint).list_buckets()["Buckets"]
+    return {
+        "vpcs": [v["VpcId"] for v in vpcs],
+        "ecs clusters": [c["clusterName"] for c in clusters if c["status"] == "ACTIVE"],
+        "load balancers": [lb["LoadBalancerName"] for lb in load_balancers],
+        "ecr repositories": [r["repositoryName"] for r in repositories],
+        "s3 buckets": [b["Name"] for b in buckets],
+    }
+
+
+def test_apply_and_destroy_on_moto(
+    moto_env: tuple[str, str], terraform: Terraform, moto_endpoint: str, tmp_path: Path
+) -> None:
+    tree_name, env = moto_env
+    root = copy_tree(tree_name, tmp_path) / "environments" / env
+    (root / "moto_override.tf").write_text(moto_override(moto_endpoint))
+    project = re.search(r'Project\s*=\s*"([^"]+)"', (root / "providers.tf").read_text()).group(1)
+    variables = [arg for name, value in _required_image_tags(root).items() for arg in ("-var", f"{name}={value}")]
+
+    def tf(*args: str):
+        return terraform.run([*args], cwd=root, extra_env=MOTO_AWS_ENV)
+
+    tf("init", "-input=false", "-no-color")
+
+    started = time.monotonic()
+    apply = tf("apply", "-auto-approve", "-input=false", "-no-color", *variables)
+    applied = time.monotonic() - started
+    state = tf("state", "list").stdout.split()
+    created = [address for address in state if not address.startswith("data.") and ".data." not in address]
+    REPORT.append(f"moto {tree_name}/{env}: apply {applied:.1f} s ({len(created)} resources)")
+
+    # Plan-time warnings (deprecated arguments, for example) do not all show in validate.
+    assert "Warning:" not in apply.stdout + apply.stderr, f"apply printed warnings:\n{apply.stdout}\n{apply.stderr}"
+    assert created, "apply succeeded but recorded no resources"
+    before = _remaining(moto_endpoint, project)
+    assert before["vpcs"] and before["ecs clusters"] and before["load balancers"], (
+        f"apply did not create the environment in moto: {before}"
+    )
+
+    started = time.monotonic()
+    tf("destroy", "-auto-approve", "-input=false", "-no-color", *variables)
+    destroyed = time.monotonic() - started
+    REPORT.append(f"moto {tree_name}/{env}: destroy {destroyed:.1f} s")
+
+    left_in_state = tf("state", "list").stdout.split()
+    assert left_in_state == [], f"destroy left resources in state: {left_in_state}"
+    after = _remaining(moto_endpoint, project)
+    leftovers = {kind: [x for x in items if x in before[kind]] for kind, items in after.items()}
+    assert not any(leftovers.values()), f"destroy left resources in moto: {leftovers}"
+
+
+# --------------------------------------------------------------------------------------
+# Checkov
+# --------------------------------------------------------------------------------------
+
+
+def test_checkov_skips_file_is_well_formed() -> None:
+    skips = load_checkov_skips()
+    ids = [s.check_id for s in skips]
+    assert len(ids) == len(set(ids)), f"duplicate check IDs in checkov-skips.txt: {ids}"
+    for skip in skips:
+        assert re.fullmatch(r"CKV2?_AWS_\d+", skip.check_id), f"not a Checkov AWS check ID: {skip.check_id}"
+        assert len(skip.reason) >= 40, f"{skip.check_id}: the reason must say specifically why: {skip.reason!r}"
+
+
+def test_checkov(prod_env: tuple[str, str], tmp_path: Path) -> None:
+    tree_name, env = prod_env
+    root = copy_tree(tree_name, tmp_path) / "environments" / env
+    skips = load_checkov_skips()
+    report = run_checkov(root, [s.check_id for s in skips])
+    summary = report["summary"]
+    REPORT.append(
+        f"checkov {tree_name}/{env}: {summary['passed']} passed, {summary['failed']} failed, "
+        f"{len(skips)} check IDs skipped, {summary['resource_count']} resources"
+    )
+    scanned = {c["resource"] for c in report["results"]["passed_checks"] + report["results"]["failed_checks"]}
+    assert any(r.startswith("module.") for r in scanned), "Checkov did not scan the local modules"
+    failures = [
+        f"{c['check_id']} {c['resource']} ({c['file_path']}): {c['check_name']}"
+        for c in report["results"]["failed_checks"]
+    ]
+    assert not failures, f"Checkov failures in {tree_name}/{env}:\n" + "\n".join(failures)
+
+
+def test_checkov_skips_are_all_needed(tmp_path: Path) -> None:
+    """A skip no prod environment needs any more hides future regressions: drop it."""
+    failing: set[str] = set()
+    for tree_name, tree in sorted(session_trees().items()):
+        if CHECKOV_ENVIRONMENT not in tree_environments(tree):
+            continue
+        root = copy_tree(tree_name, tmp_path) / "environments" / CHECKOV_ENVIRONMENT
+        report = run_checkov(root, [])
+        failing.update(c["check_id"] for c in report["results"]["failed_checks"])
+    unused = [s.check_id for s in load_checkov_skips() if s.check_id not in failing]
+    assert not unused, f"checkov-skips.txt lists checks that no longer fail: {unused}"
