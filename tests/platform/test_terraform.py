@@ -91,6 +91,39 @@ def _remaining(endpoint: str, project: str) -> dict[str, list[str]]:
     }
 
 
+def _secret_names(root: Path) -> list[str]:
+    """Secrets Manager secrets the root looks up by name (its for_each set)."""
+    text = (root / "main.tf").read_text()
+    block = re.search(r'data "aws_secretsmanager_secret" "this" \{(.*?)\n\}', text, flags=re.DOTALL)
+    if not block:
+        return []
+    names = re.search(r"toset\(\[(.*?)\]\)", block.group(1), flags=re.DOTALL)
+    return re.findall(r'"([^"]+)"', names.group(1)) if names else []
+
+
+def test_plan_on_moto(tree_env: tuple[str, str], terraform: Terraform, moto_endpoint: str, tmp_path: Path) -> None:
+    """Every environment plans: data sources resolve, every expression evaluates, and the
+    plan only creates. The count of planned resources is the environment's size."""
+    tree_name, env = tree_env
+    root = copy_tree(tree_name, tmp_path) / "environments" / env
+    (root / "moto_override.tf").write_text(moto_override(moto_endpoint))
+    # The secrets a root reads must exist, as in a real account before the first apply.
+    secrets = _aws("secretsmanager", moto_endpoint)
+    for name in _secret_names(root):
+        try:
+            secrets.create_secret(Name=name, SecretString="{}")
+        except secrets.exceptions.ResourceExistsException:
+            pass
+    variables = [arg for name, value in _required_image_tags(root).items() for arg in ("-var", f"{name}={value}")]
+    terraform.run(["init", "-input=false", "-no-color"], cwd=root, extra_env=MOTO_AWS_ENV)
+    terraform.run(["plan", "-input=false", "-no-color", "-out=plan.bin", *variables], cwd=root, extra_env=MOTO_AWS_ENV)
+    plan = json.loads(terraform.run(["show", "-json", "plan.bin"], cwd=root, extra_env=MOTO_AWS_ENV).stdout)
+    changes = [c for c in plan.get("resource_changes", []) if c["mode"] == "managed"]
+    actions = {tuple(c["change"]["actions"]) for c in changes}
+    assert actions == {("create",)}, f"a fresh plan of {tree_name}/{env} should only create, got {actions}"
+    REPORT.append(f"plan {tree_name}/{env}: {len(changes)} resources to create")
+
+
 def test_apply_and_destroy_on_moto(
     moto_env: tuple[str, str], terraform: Terraform, moto_endpoint: str, tmp_path: Path
 ) -> None:

@@ -734,6 +734,8 @@ fn read_overrides(t: &mut TableReader, sink: &mut Sink) -> Overrides {
                 None
             }
         }),
+        access_logs_force_destroy: t.boolean(sink, "access_logs_force_destroy"),
+        require_https: t.boolean(sink, "require_https"),
         waf: t.boolean(sink, "waf"),
         // AWS WAF rate-based rules accept 10 to 2,000,000,000 requests per 5 minutes.
         waf_rate_limit: t.integer_in(

@@ -165,6 +165,8 @@ pub struct Overrides {
     pub memory_alarm_percent: Option<Spanned<u32>>,
     pub target_5xx_alarm_count: Option<Spanned<u32>>,
     pub response_time_alarm_seconds: Option<Spanned<f64>>,
+    pub access_logs_force_destroy: Option<Spanned<bool>>,
+    pub require_https: Option<Spanned<bool>>,
     pub waf: Option<Spanned<bool>>,
     pub waf_rate_limit: Option<Spanned<u32>>,
 }

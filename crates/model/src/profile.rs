@@ -38,7 +38,7 @@ pub struct Profile {
     pub target_5xx_alarm_count: u32,
     pub response_time_alarm_seconds: f64,
     /// Whether the environment must serve HTTPS (a certificate is required).
-    pub requires_https: bool,
+    pub require_https: bool,
     /// An AWS WAF web ACL in front of the load balancer.
     pub waf: bool,
     /// Requests one IP address may send in 5 minutes before WAF blocks it.
@@ -67,7 +67,7 @@ pub fn profile(name: ProfileName) -> Profile {
             memory_alarm_percent: 90,
             target_5xx_alarm_count: 25,
             response_time_alarm_seconds: 5.0,
-            requires_https: false,
+            require_https: false,
             waf: false,
             waf_rate_limit: 2000,
         },
@@ -91,7 +91,7 @@ pub fn profile(name: ProfileName) -> Profile {
             memory_alarm_percent: 90,
             target_5xx_alarm_count: 10,
             response_time_alarm_seconds: 2.0,
-            requires_https: false,
+            require_https: false,
             waf: true,
             waf_rate_limit: 2000,
         },
@@ -115,7 +115,7 @@ pub fn profile(name: ProfileName) -> Profile {
             memory_alarm_percent: 80,
             target_5xx_alarm_count: 10,
             response_time_alarm_seconds: 2.0,
-            requires_https: true,
+            require_https: true,
             waf: true,
             waf_rate_limit: 2000,
         },

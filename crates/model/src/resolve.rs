@@ -68,13 +68,14 @@ fn environment(
 ) -> Option<Environment> {
     let p = profile(env.profile.value);
     let prefix = naming::env_prefix(&m.app.name, &env.key);
-    if p.requires_https && env.certificate_arn.is_none() {
+    let require_https = pick(&[env.overrides.require_https.as_ref()], p.require_https).value;
+    if require_https && env.certificate_arn.is_none() {
         diags.push(
             Diagnostic::new(
-                format!("environment `{}` uses the prod profile, which serves HTTPS only, and has no `certificate_arn`", env.key.value),
+                format!("environment `{}` must serve HTTPS (`require_https`, on in the prod profile) and has no `certificate_arn`", env.key.value),
                 env.key.span.clone(),
             )
-            .with_help("request or import a certificate in ACM for the app's domain and set `certificate_arn` to its ARN"),
+            .with_help("request or import a certificate in ACM for the app's domain and set `certificate_arn` to its ARN (or, knowingly, `require_https = false`)"),
         );
     }
     let capacity = capacity(env, &p, diags);
@@ -228,7 +229,11 @@ fn load_balancer(
             p.access_logs_retention_days,
         )
         .value,
-        access_logs_force_destroy: p.access_logs_force_destroy,
+        access_logs_force_destroy: pick(
+            &[o.access_logs_force_destroy.as_ref()],
+            p.access_logs_force_destroy,
+        )
+        .value,
         waf: pick(&[o.waf.as_ref()], p.waf)
             .value
             .then(|| pick(&[o.waf_rate_limit.as_ref()], p.waf_rate_limit).value),

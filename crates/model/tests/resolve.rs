@@ -1,0 +1,124 @@
+//! How profiles, overrides and derived defaults combine: the values a user would see in the
+//! rendered Terraform.
+
+use wharf_model::{load, Platform};
+
+const BASE: &str = r#"
+[app]
+name   = "shop"
+region = "us-east-1"
+domain = "example.com"
+
+[services.web]
+port = 8080
+
+[services.api]
+port      = 8080
+path      = "/api/*"
+max_count = 6
+
+[environments.dev]
+
+[environments.prod]
+certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+"#;
+
+fn platform(extra: &str) -> Platform {
+    let text = format!("{BASE}{extra}");
+    load("wharf.toml", &text).unwrap_or_else(|d| panic!("{}", d.render()))
+}
+
+fn errors(text: &str) -> String {
+    match load("wharf.toml", text) {
+        Ok(_) => panic!("expected errors for:\n{text}"),
+        Err(d) => d.render(),
+    }
+}
+
+#[test]
+fn profile_values_reach_each_environment() {
+    let p = platform("");
+    let dev = &p.environments[0];
+    let prod = &p.environments[1];
+    assert_eq!((dev.name.as_str(), prod.name.as_str()), ("dev", "prod"));
+    assert!(dev.network.single_nat_gateway && !prod.network.single_nat_gateway);
+    assert_eq!(dev.network.zone_ids, ["use1-az1", "use1-az2"]);
+    assert_eq!(dev.services[1].log_retention_days, 7);
+    assert_eq!(prod.services[1].log_retention_days, 90);
+    assert_eq!(prod.cluster.capacity.fargate_base, 2);
+    assert_eq!(prod.cluster.capacity.fargate_weight, 60);
+    assert_eq!(prod.cluster.capacity.fargate_spot_weight, 40);
+    assert_eq!(dev.cluster.capacity.fargate_spot_weight, 70);
+    assert!(prod.load_balancer.deletion_protection && prod.load_balancer.waf.is_some());
+    assert!(dev.load_balancer.waf.is_none() && dev.load_balancer.certificate_arn.is_none());
+    assert_eq!(p.state_bucket, "shop-terraform-state");
+}
+
+#[test]
+fn most_specific_value_wins() {
+    let p = platform(
+        r#"
+[environments.staging]
+max_count = 3
+
+[environments.staging.services.api]
+max_count = 12
+cpu       = 1024
+"#,
+    );
+    let staging = p.environments.iter().find(|e| e.name == "staging").unwrap();
+    let api = staging.services.iter().find(|s| s.key == "api").unwrap();
+    let web = staging.services.iter().find(|s| s.key == "web").unwrap();
+    // per-service override > environment override > service > profile
+    assert_eq!(api.max_count, 12);
+    assert_eq!(web.max_count, 3);
+    assert_eq!((api.cpu, api.memory_mib), (1024, 2048), "memory defaults to the smallest Fargate allows");
+    let prod = p.environments.iter().find(|e| e.name == "prod").unwrap();
+    assert_eq!(prod.services.iter().find(|s| s.key == "api").unwrap().max_count, 6);
+    assert_eq!(prod.services.iter().find(|s| s.key == "web").unwrap().max_count, 10);
+    assert_eq!(prod.services[0].desired_count, 2, "desired starts at the minimum");
+}
+
+#[test]
+fn catch_all_service_is_the_default_target_and_others_get_rules() {
+    let p = platform("");
+    let targets = &p.environments[0].load_balancer.targets;
+    let api = targets.iter().find(|t| t.service == "api").unwrap();
+    let web = targets.iter().find(|t| t.service == "web").unwrap();
+    assert!(web.is_default && !api.is_default);
+    assert_eq!((api.priority, api.paths.as_slice()), (10, ["/api/*".to_string()].as_slice()));
+    assert_eq!(web.target_group_name, "shop-dev-web");
+}
+
+#[test]
+fn grants_become_scoped_statements() {
+    let text = BASE.replace("max_count = 6", "max_count = 6\ngrants = [\"ses:send\", \"s3:shop-uploads:read\"]");
+    let p = load("wharf.toml", &text).unwrap();
+    let api = &p.environments[0].services[0];
+    let sids: Vec<&str> = api.task_role_statements.iter().map(|s| s.sid.as_str()).collect();
+    assert_eq!(sids, ["SendEmailFromDomain", "ListBucketShopUploads", "ReadObjectsShopUploads"]);
+    let ses = &api.task_role_statements[0];
+    assert_eq!(ses.resources, ["arn:aws:ses:us-east-1:{account}:identity/example.com"]);
+    assert_eq!(ses.conditions[0].values, ["*@example.com"]);
+    assert_eq!(api.task_role_statements[2].actions, ["s3:GetObject"], "read grants never write");
+}
+
+#[test]
+fn cross_field_problems_are_located() {
+    let text = format!("{BASE}\n[environments.qa]\nprofile = \"dev\"\nmin_count = 8\n");
+    let out = errors(&text);
+    assert!(out.contains("would scale between 8 and 4 tasks"), "{out}");
+    assert!(out.contains("--> wharf.toml:"), "{out}");
+
+    let no_cert = BASE.replace("certificate_arn = \"arn:aws:acm:us-east-1:123456789012:certificate/abc\"", "");
+    let out = errors(&no_cert);
+    assert!(out.contains("must serve HTTPS"), "{out}");
+    let allowed = format!("{no_cert}require_https = false\n");
+    assert!(load("wharf.toml", &allowed).is_ok());
+
+    let two_defaults = BASE.replace("path      = \"/api/*\"\n", "");
+    assert!(errors(&two_defaults).contains("both take every request"));
+
+    let too_many_zones = format!("{}\n[network]\naz_count = 3\n", BASE.replace("us-east-1\"", "us-west-1\"").replace("acm:us-east-1", "acm:us-west-1"));
+    assert!(errors(&too_many_zones).contains("wharf knows 2 in us-west-1"));
+}
