@@ -72,11 +72,32 @@ cpu       = 1024
     // per-service override > environment override > service > profile
     assert_eq!(api.max_count, 12);
     assert_eq!(web.max_count, 3);
-    assert_eq!((api.cpu, api.memory_mib), (1024, 2048), "memory defaults to the smallest Fargate allows");
+    assert_eq!(
+        (api.cpu, api.memory_mib),
+        (1024, 2048),
+        "memory defaults to the smallest Fargate allows"
+    );
     let prod = p.environments.iter().find(|e| e.name == "prod").unwrap();
-    assert_eq!(prod.services.iter().find(|s| s.key == "api").unwrap().max_count, 6);
-    assert_eq!(prod.services.iter().find(|s| s.key == "web").unwrap().max_count, 10);
-    assert_eq!(prod.services[0].desired_count, 2, "desired starts at the minimum");
+    assert_eq!(
+        prod.services
+            .iter()
+            .find(|s| s.key == "api")
+            .unwrap()
+            .max_count,
+        6
+    );
+    assert_eq!(
+        prod.services
+            .iter()
+            .find(|s| s.key == "web")
+            .unwrap()
+            .max_count,
+        10
+    );
+    assert_eq!(
+        prod.services[0].desired_count, 2,
+        "desired starts at the minimum"
+    );
 }
 
 #[test]
@@ -86,21 +107,45 @@ fn catch_all_service_is_the_default_target_and_others_get_rules() {
     let api = targets.iter().find(|t| t.service == "api").unwrap();
     let web = targets.iter().find(|t| t.service == "web").unwrap();
     assert!(web.is_default && !api.is_default);
-    assert_eq!((api.priority, api.paths.as_slice()), (10, ["/api/*".to_string()].as_slice()));
+    assert_eq!(
+        (api.priority, api.paths.as_slice()),
+        (10, ["/api/*".to_string()].as_slice())
+    );
     assert_eq!(web.target_group_name, "shop-dev-web");
 }
 
 #[test]
 fn grants_become_scoped_statements() {
-    let text = BASE.replace("max_count = 6", "max_count = 6\ngrants = [\"ses:send\", \"s3:shop-uploads:read\"]");
+    let text = BASE.replace(
+        "max_count = 6",
+        "max_count = 6\ngrants = [\"ses:send\", \"s3:shop-uploads:read\"]",
+    );
     let p = load("wharf.toml", &text).unwrap();
     let api = &p.environments[0].services[0];
-    let sids: Vec<&str> = api.task_role_statements.iter().map(|s| s.sid.as_str()).collect();
-    assert_eq!(sids, ["SendEmailFromDomain", "ListBucketShopUploads", "ReadObjectsShopUploads"]);
+    let sids: Vec<&str> = api
+        .task_role_statements
+        .iter()
+        .map(|s| s.sid.as_str())
+        .collect();
+    assert_eq!(
+        sids,
+        [
+            "SendEmailFromDomain",
+            "ListBucketShopUploads",
+            "ReadObjectsShopUploads"
+        ]
+    );
     let ses = &api.task_role_statements[0];
-    assert_eq!(ses.resources, ["arn:aws:ses:us-east-1:{account}:identity/example.com"]);
+    assert_eq!(
+        ses.resources,
+        ["arn:aws:ses:us-east-1:{account}:identity/example.com"]
+    );
     assert_eq!(ses.conditions[0].values, ["*@example.com"]);
-    assert_eq!(api.task_role_statements[2].actions, ["s3:GetObject"], "read grants never write");
+    assert_eq!(
+        api.task_role_statements[2].actions,
+        ["s3:GetObject"],
+        "read grants never write"
+    );
 }
 
 #[test]
@@ -110,7 +155,10 @@ fn cross_field_problems_are_located() {
     assert!(out.contains("would scale between 8 and 4 tasks"), "{out}");
     assert!(out.contains("--> wharf.toml:"), "{out}");
 
-    let no_cert = BASE.replace("certificate_arn = \"arn:aws:acm:us-east-1:123456789012:certificate/abc\"", "");
+    let no_cert = BASE.replace(
+        "certificate_arn = \"arn:aws:acm:us-east-1:123456789012:certificate/abc\"",
+        "",
+    );
     let out = errors(&no_cert);
     assert!(out.contains("must serve HTTPS"), "{out}");
     let allowed = format!("{no_cert}require_https = false\n");
@@ -119,6 +167,10 @@ fn cross_field_problems_are_located() {
     let two_defaults = BASE.replace("path      = \"/api/*\"\n", "");
     assert!(errors(&two_defaults).contains("both take every request"));
 
-    let too_many_zones = format!("{}\n[network]\naz_count = 3\n", BASE.replace("us-east-1\"", "us-west-1\"").replace("acm:us-east-1", "acm:us-west-1"));
+    let too_many_zones = format!(
+        "{}\n[network]\naz_count = 3\n",
+        BASE.replace("us-east-1\"", "us-west-1\"")
+            .replace("acm:us-east-1", "acm:us-west-1")
+    );
     assert!(errors(&too_many_zones).contains("wharf knows 2 in us-west-1"));
 }
