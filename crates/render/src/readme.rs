@@ -58,15 +58,20 @@ pub fn readme(p: &Platform, env: &Environment, header: &str) -> String {
     let _ = writeln!(o, "\n## Choices this environment makes\n");
     let n = &env.network;
     if n.single_nat_gateway {
-        let _ = writeln!(o, "- **One NAT gateway** for all {} Availability Zones ({}). Cheaper, but if its AZ fails, tasks in the other AZs lose outbound internet access (AWS APIs they reach through VPC endpoints keep working).", n.zone_ids.len(), n.zone_ids.join(", "));
+        let _ = writeln!(o, "- **One NAT gateway** for the {} Availability Zones ({}). Cheaper, but if its AZ fails, tasks in the other AZs lose outbound internet access (AWS APIs they reach through VPC endpoints keep working).", n.zone_ids.len(), n.zone_ids.join(", "));
     } else {
         let _ = writeln!(o, "- **A NAT gateway in each of the {} Availability Zones** ({}), so an AZ failure does not cut the others off.", n.zone_ids.len(), n.zone_ids.join(", "));
     }
     let c = env.cluster.capacity;
+    let base = match c.fargate_base {
+        0 => "no task is guaranteed on-demand capacity: each service's tasks".to_string(),
+        1 => "the first task of each service runs on on-demand FARGATE; the rest".to_string(),
+        n => format!("the first {n} tasks of each service run on on-demand FARGATE; the rest"),
+    };
     let _ = writeln!(
         o,
-        "- **Capacity**: the first {} task(s) of each service on on-demand FARGATE, the rest split FARGATE {} : FARGATE_SPOT {}. Spot tasks cost up to 70% less and can be stopped with two minutes' notice.",
-        c.fargate_base, c.fargate_weight, c.fargate_spot_weight
+        "- **Capacity**: {base} are split FARGATE {} : FARGATE_SPOT {}. Spot tasks cost up to 70% less and can be stopped with two minutes' notice.",
+        c.fargate_weight, c.fargate_spot_weight
     );
     match &env.load_balancer.certificate_arn {
         Some(_) => {
@@ -74,6 +79,17 @@ pub fn readme(p: &Platform, env: &Environment, header: &str) -> String {
         }
         None => {
             let _ = writeln!(o, "- **Plain HTTP only.** This environment has no `certificate_arn`, so the load balancer forwards HTTP on port 80 and nothing is encrypted in transit. Set `certificate_arn` for this environment in the manifest to serve HTTPS and redirect HTTP.");
+        }
+    }
+    match env.load_balancer.waf {
+        Some(limit) => {
+            let _ = writeln!(o, "- **AWS WAF** in front of the load balancer: AWS managed rules (common, known bad inputs, IP reputation) and a limit of {limit} requests per IP address per 5 minutes.");
+        }
+        None => {
+            let _ = writeln!(
+                o,
+                "- **No AWS WAF** in front of the load balancer (set `waf = true` to add one)."
+            );
         }
     }
     let _ = writeln!(
@@ -145,6 +161,48 @@ pub fn readme(p: &Platform, env: &Environment, header: &str) -> String {
         let _ = writeln!(o, "|---|---|---|");
         for (svc, var, from) in secrets {
             let _ = writeln!(o, "| `{svc}` | `{var}` | {from} |");
+        }
+    }
+
+    let granted: Vec<String> = env
+        .services
+        .iter()
+        .flat_map(|s| {
+            s.task_role_statements.iter().map(move |st| {
+                format!(
+                    "| `{}` | {} | {} |",
+                    s.key,
+                    st.actions
+                        .iter()
+                        .map(|a| format!("`{a}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    st.resources
+                        .iter()
+                        .map(|r| format!("`{}`", r.replace(wharf_model::ACCOUNT, "ACCOUNT")))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                        + &st
+                            .conditions
+                            .iter()
+                            .map(|c| format!(
+                                " when `{}` {} `{}`",
+                                c.variable,
+                                c.test,
+                                c.values.join("`, `")
+                            ))
+                            .collect::<String>()
+                )
+            })
+        })
+        .collect();
+    if !granted.is_empty() {
+        let _ = writeln!(o, "\n## What the services may do\n");
+        let _ = writeln!(o, "Each task role allows only what the manifest's `grants` ask for (plus the ECS Exec channel).\n");
+        let _ = writeln!(o, "| service | actions | on |");
+        let _ = writeln!(o, "|---|---|---|");
+        for line in granted {
+            let _ = writeln!(o, "{line}");
         }
     }
 
