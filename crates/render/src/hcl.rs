@@ -12,8 +12,9 @@ use std::fmt::Write as _;
 pub enum Expr {
     /// A literal string; `${` and `%{` are escaped so nothing is interpolated.
     Str(String),
-    /// A quoted template whose `${…}` interpolations are kept as written.
-    Template(String),
+    /// A quoted template: literal parts are escaped like [`Expr::Str`], references are
+    /// interpolated. User text can only ever reach HCL as a literal part.
+    Template(Vec<Part>),
     Int(i64),
     Float(f64),
     Bool(bool),
@@ -42,6 +43,15 @@ impl Expr {
     }
 }
 
+/// A piece of a template string.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    /// Text written literally (escaped).
+    Lit(String),
+    /// A Terraform reference interpolated as `${…}`; never built from user text.
+    Ref(String),
+}
+
 /// Whether a key can be written bare in an object or as an attribute name.
 pub fn is_identifier(s: &str) -> bool {
     s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
@@ -53,6 +63,13 @@ pub fn is_identifier(s: &str) -> bool {
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
+    escape_into(&mut out, s);
+    out.push('"');
+    out
+}
+
+/// Appends `s` escaped for the inside of an HCL quoted string.
+fn escape_into(out: &mut String, s: &str) {
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -68,8 +85,6 @@ pub fn quote(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out.push('"');
-    out
 }
 
 fn format_float(f: f64) -> String {
@@ -88,9 +103,18 @@ impl Expr {
     fn write(&self, out: &mut String, level: usize) {
         match self {
             Expr::Str(s) => out.push_str(&quote(s)),
-            Expr::Template(s) => {
+            Expr::Template(parts) => {
                 out.push('"');
-                out.push_str(s);
+                for part in parts {
+                    match part {
+                        Part::Lit(text) => escape_into(out, text),
+                        Part::Ref(reference) => {
+                            out.push_str("${");
+                            out.push_str(reference);
+                            out.push('}');
+                        }
+                    }
+                }
                 out.push('"');
             }
             Expr::Int(i) => {
@@ -409,6 +433,20 @@ module "network" {
     #[test]
     fn escapes_interpolation_in_literal_strings() {
         assert_eq!(quote("a${b}\"%{c}"), r#""a$${b}\"%%{c}""#);
+    }
+
+    #[test]
+    fn templates_escape_literal_parts_only() {
+        let mut out = String::new();
+        Expr::Template(vec![
+            Part::Ref("data.x.this[\"k\"].arn".into()),
+            Part::Lit(":we\"ird${path.module}\\::".into()),
+        ])
+        .write(&mut out, 0);
+        assert_eq!(
+            out,
+            r#""${data.x.this["k"].arn}:we\"ird$${path.module}\\::""#
+        );
     }
 
     #[test]

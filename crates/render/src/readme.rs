@@ -75,7 +75,7 @@ pub fn readme(p: &Platform, env: &Environment, header: &str) -> String {
     );
     match &env.load_balancer.certificate_arn {
         Some(_) => {
-            let _ = writeln!(o, "- **HTTPS** on port 443 with a TLS 1.3 policy; HTTP on port 80 redirects to HTTPS.");
+            let _ = writeln!(o, "- **HTTPS** on port 443 with the `ELBSecurityPolicy-TLS13-1-2-2021-06` policy (TLS 1.3 and 1.2 only); HTTP on port 80 redirects to HTTPS.");
         }
         None => {
             let _ = writeln!(o, "- **Plain HTTP only.** This environment has no `certificate_arn`, so the load balancer forwards HTTP on port 80 and nothing is encrypted in transit. Set `certificate_arn` for this environment in the manifest to serve HTTPS and redirect HTTP.");

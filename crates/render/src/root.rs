@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use wharf_model::{Environment, Platform, Secret, Service, Statement, ACCOUNT};
 
-use crate::hcl::{file, Block, Body, Expr};
+use crate::hcl::{file, Block, Body, Expr, Part};
 
 /// Terraform's own minimum: S3-native state locking (`use_lockfile`) arrived in 1.10.
 pub const REQUIRED_TERRAFORM: &str = ">= 1.10";
@@ -87,13 +87,21 @@ fn provider(p: &Platform, env: &Environment) -> Block {
     )
 }
 
-/// `"…{account}…"` → a template using `local.account_id`.
+/// `"…{account}…"` → a template using `local.account_id`; other text stays literal.
 fn arn(s: &str) -> Expr {
-    if s.contains(ACCOUNT) {
-        Expr::Template(s.replace(ACCOUNT, "${local.account_id}"))
-    } else {
-        Expr::Str(s.to_string())
+    if !s.contains(ACCOUNT) {
+        return Expr::Str(s.to_string());
     }
+    let mut parts = Vec::new();
+    for (i, piece) in s.split(ACCOUNT).enumerate() {
+        if i > 0 {
+            parts.push(Part::Ref("local.account_id".to_string()));
+        }
+        if !piece.is_empty() {
+            parts.push(Part::Lit(piece.to_string()));
+        }
+    }
+    Expr::Template(parts)
 }
 
 /// Secrets Manager secrets referenced by name anywhere in the environment.
@@ -110,27 +118,33 @@ fn secret_names(env: &Environment) -> BTreeSet<&str> {
 
 fn secret_arn_expr(secret: &Secret) -> Option<Expr> {
     match secret {
-        Secret::SecretsManagerName { name, .. } => Some(Expr::Raw(format!(
-            "data.aws_secretsmanager_secret.this[\"{name}\"].arn"
-        ))),
+        Secret::SecretsManagerName { name, .. } => Some(Expr::Raw(secret_by_name(name))),
         Secret::SecretsManagerArn { arn: a, .. } => Some(arn(a)),
         Secret::SsmParameter { .. } => None,
     }
 }
 
+/// The ARN of a secret the root looks up by name.
+fn secret_by_name(name: &str) -> String {
+    format!(
+        "data.aws_secretsmanager_secret.this[{}].arn",
+        crate::hcl::quote(name)
+    )
+}
+
 fn value_from(secret: &Secret) -> Expr {
     // A JSON key is selected with `ARN:key::` (empty version stage and id = current).
     // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html
-    let with_key = |base: String, key: &Option<String>| match key {
-        Some(k) => format!("{base}:{k}::"),
-        None => base,
-    };
+    let suffix = |key: &Option<String>| key.as_ref().map(|k| format!(":{k}::"));
     match secret {
-        Secret::SecretsManagerName { name, json_key } => Expr::Template(with_key(
-            format!("${{data.aws_secretsmanager_secret.this[\"{name}\"].arn}}"),
-            json_key,
-        )),
-        Secret::SecretsManagerArn { arn: a, json_key } => arn(&with_key(a.clone(), json_key)),
+        Secret::SecretsManagerName { name, json_key } => {
+            let mut parts = vec![Part::Ref(secret_by_name(name))];
+            parts.extend(suffix(json_key).map(Part::Lit));
+            Expr::Template(parts)
+        }
+        Secret::SecretsManagerArn { arn: a, json_key } => {
+            arn(&format!("{a}{}", suffix(json_key).unwrap_or_default()))
+        }
         Secret::SsmParameter { arn: a } => arn(a),
     }
 }
@@ -233,23 +247,34 @@ fn main(p: &Platform, env: &Environment) -> Vec<Block> {
         ));
     }
 
-    let n = &env.network;
+    // Exhaustive destructuring: a model field that is not rendered fails to compile.
+    let wharf_model::Network {
+        cidr,
+        zone_ids: _, // rendered in data.aws_availability_zones.this
+        single_nat_gateway,
+        interface_endpoints,
+        flow_log_retention_days,
+    } = &env.network;
     blocks.push(module(
         "network",
         "network",
         Body::new()
             .attr("name", Expr::str(&env.prefix))
             .attr("region", Expr::str(&p.region))
-            .attr("cidr", Expr::str(&n.cidr))
+            .attr("cidr", Expr::str(cidr))
             .attr("azs", Expr::raw("data.aws_availability_zones.this.names"))
-            .attr("single_nat_gateway", Expr::Bool(n.single_nat_gateway))
+            .attr("single_nat_gateway", Expr::Bool(*single_nat_gateway))
             .attr(
                 "interface_endpoints",
-                Expr::strs(n.interface_endpoints.iter().copied()),
+                Expr::strs(interface_endpoints.iter().copied()),
             )
             .attr(
                 "flow_log_retention_days",
-                Expr::int(n.flow_log_retention_days),
+                Expr::int(*flow_log_retention_days),
+            )
+            .attr(
+                "flow_log_kms_key_arn",
+                Expr::raw("module.cluster.kms_key_arn"),
             ),
     ));
 
@@ -273,20 +298,26 @@ fn main(p: &Platform, env: &Environment) -> Vec<Block> {
             .attr("force_delete", Expr::Bool(r.force_delete)),
     ));
 
-    let c = &env.cluster;
+    let wharf_model::Cluster {
+        name: cluster_name,
+        log_retention_days: cluster_log_retention_days,
+        container_insights,
+        capacity,
+    } = &env.cluster;
     blocks.push(module(
         "cluster",
         "cluster",
         Body::new()
-            .attr("name", Expr::str(&c.name))
+            .attr("name", Expr::str(cluster_name))
             .attr("region", Expr::str(&p.region))
-            .attr("container_insights", Expr::Bool(c.container_insights))
-            .attr("fargate_base", Expr::int(c.capacity.fargate_base))
-            .attr("fargate_weight", Expr::int(c.capacity.fargate_weight))
+            .attr("container_insights", Expr::Bool(*container_insights))
+            .attr("fargate_base", Expr::int(capacity.fargate_base))
+            .attr("fargate_weight", Expr::int(capacity.fargate_weight))
             .attr(
                 "fargate_spot_weight",
-                Expr::int(c.capacity.fargate_spot_weight),
-            ),
+                Expr::int(capacity.fargate_spot_weight),
+            )
+            .attr("log_retention_days", Expr::int(*cluster_log_retention_days)),
     ));
 
     let lb = &env.load_balancer;
@@ -336,6 +367,16 @@ fn main(p: &Platform, env: &Environment) -> Vec<Block> {
                 "access_logs_force_destroy",
                 Expr::Bool(lb.access_logs_force_destroy),
             )
+            .attr("waf_enabled", Expr::Bool(lb.waf.is_some()))
+            .attr_opt("waf_rate_limit", lb.waf.map(Expr::int))
+            .attr_opt(
+                "waf_log_retention_days",
+                lb.waf.map(|_| Expr::int(*cluster_log_retention_days)),
+            )
+            .attr_opt(
+                "waf_log_kms_key_arn",
+                lb.waf.map(|_| Expr::raw("module.cluster.kms_key_arn")),
+            )
             .attr("targets", targets),
     ));
 
@@ -378,6 +419,7 @@ fn main(p: &Platform, env: &Environment) -> Vec<Block> {
                 a.alerts_email.as_ref().map(Expr::str).unwrap_or(Expr::Null),
             )
             .attr("cluster_name", Expr::raw("module.cluster.cluster_name"))
+            .attr("container_insights", Expr::Bool(*container_insights))
             .attr(
                 "alb_arn_suffix",
                 Expr::raw("module.load_balancer.arn_suffix"),

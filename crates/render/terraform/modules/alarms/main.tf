@@ -117,10 +117,11 @@ resource "aws_cloudwatch_metric_alarm" "memory_high" {
   tags = var.tags
 }
 
-# No data means no running task reported, which is as bad as too few.
+# No data means no running task reported, which is as bad as too few. RunningTaskCount exists
+# only with Container Insights on, so without it the alarm would be in ALARM forever.
 # https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html
 resource "aws_cloudwatch_metric_alarm" "running_tasks_low" {
-  for_each = var.services
+  for_each = var.container_insights ? var.services : {}
 
   alarm_name          = "${each.value.service_name}-running-tasks-low"
   alarm_description   = "${each.value.service_name}: fewer than ${each.value.min_tasks} running tasks for 3 minutes; tasks are failing to start or stay healthy."

@@ -48,6 +48,12 @@ variable "response_time_threshold_seconds" {
   type        = number
 }
 
+variable "container_insights" {
+  description = "Whether the cluster has Container Insights on; the running-task alarms need its RunningTaskCount metric."
+  type        = bool
+  default     = true
+}
+
 variable "tags" {
   description = "Tags added to every resource of the module."
   type        = map(string)

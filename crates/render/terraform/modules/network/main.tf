@@ -38,8 +38,8 @@ resource "aws_internet_gateway" "this" {
 }
 
 ################################################################################
-# Subnets: one public and one private per AZ. /20s from the bottom half of the
-# VPC range are public, /20s from the top half are private.
+# Subnets: one public and one private per AZ, each a sixteenth of the VPC range (a /20
+# of a /16): public ones from the bottom half, private ones from the top half.
 ################################################################################
 
 resource "aws_subnet" "public" {

@@ -9,7 +9,7 @@ variable "region" {
 }
 
 variable "cidr" {
-  description = "IPv4 CIDR block of the VPC. Subnets are /4 slices of it: the first half public, the second half private."
+  description = "IPv4 CIDR block of the VPC. Each subnet is a sixteenth of it (4 more prefix bits): public subnets in the first half, private in the second."
   type        = string
 
   validation {

@@ -33,11 +33,11 @@ locals {
     user                   = var.user
     readonlyRootFilesystem = var.readonly_root_filesystem
     mountPoints = [
-      {
-        sourceVolume  = "tmp"
-        containerPath = "/tmp"
+      for volume in local.writable_paths : {
+        sourceVolume  = volume.name
+        containerPath = volume.path
         readOnly      = false
-      },
+      }
     ]
 
     # An init process reaps the orphaned processes that ECS Exec sessions leave behind.
@@ -46,9 +46,10 @@ locals {
       initProcessEnabled = true
     }
 
-    # wget ships with busybox and Debian images alike; curl often does not.
+    # The image must have wget: busybox (Alpine) images do, Debian "slim" ones need it
+    # installed. The exec form runs wget without a shell, so the path cannot be misread.
     healthCheck = {
-      command     = ["CMD-SHELL", "wget --no-verbose --tries=1 --spider http://localhost:${var.port}${var.health_check_path} || exit 1"]
+      command     = ["CMD", "wget", "--no-verbose", "--tries=1", "--spider", "http://localhost:${var.port}${var.health_check_path}"]
       interval    = 30
       timeout     = 5
       retries     = 3
@@ -64,6 +65,17 @@ locals {
       }
     }
   }
+
+  # Task-scoped writable directories. With a read-only root, the SSM agent behind ECS Exec
+  # needs its state and log directories writable or it exits at start.
+  # https://github.com/aws/containers-roadmap/issues/1359
+  writable_paths = concat(
+    [{ name = "tmp", path = "/tmp" }],
+    var.enable_execute_command && var.readonly_root_filesystem ? [
+      { name = "ssm-state", path = "/var/lib/amazon" },
+      { name = "ssm-logs", path = "/var/log/amazon" },
+    ] : [],
+  )
 
   decrypt_via_services = concat(
     length(var.secret_arns) > 0 ? ["secretsmanager.${var.region}.amazonaws.com"] : [],
@@ -313,8 +325,12 @@ resource "aws_ecs_task_definition" "this" {
     cpu_architecture        = "X86_64"
   }
 
-  volume {
-    name = "tmp"
+  dynamic "volume" {
+    for_each = local.writable_paths
+
+    content {
+      name = volume.value.name
+    }
   }
 
   tags = var.tags
