@@ -100,11 +100,12 @@ impl Diagnostics {
         let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = src[start..].find('\n').map_or(src.len(), |i| start + i);
         let end = floor_char_boundary(src, d.span.end.clamp(start, line_end));
-        let mut text = src[line_start..line_end].trim_end_matches('\r').to_string();
+        // Whatever the diagnostic is about, no credential on the shown line is printed.
+        let mut text = mask_credentials(src[line_start..line_end].trim_end_matches('\r'));
         let mut width = src[start..end].chars().count().max(1);
         if d.redact {
             // Mask the whole rest of the line: a credential must not reach a terminal or a CI log.
-            let keep = src[line_start..start].to_string();
+            let keep = mask_credentials(&src[line_start..start]);
             let masked = "*".repeat(8);
             text = format!("{keep}{masked}");
             width = masked.len();
@@ -112,7 +113,7 @@ impl Diagnostics {
         let gutter = line.to_string().len();
         let pad = " ".repeat(gutter);
         let mut out = String::new();
-        let _ = writeln!(out, "error: {}", d.message);
+        let _ = writeln!(out, "error: {}", mask_credentials(&d.message));
         let _ = writeln!(out, "{pad}--> {}:{line}:{col}", self.file);
         let _ = writeln!(out, "{pad} |");
         let _ = writeln!(out, "{line} | {text}");
@@ -131,6 +132,31 @@ impl Diagnostics {
         }
         out
     }
+}
+
+/// Replaces every word or quoted string of `line` that looks like a credential with as many
+/// `*` as it has characters, so that columns after it stay where they were.
+pub fn mask_credentials(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if crate::secret::looks_like_credential(word).is_some() {
+            out.extend(std::iter::repeat_n('*', word.chars().count()));
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in line.chars() {
+        if c.is_whitespace() || "\"'=,[]{}".contains(c) {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 impl std::fmt::Display for Diagnostics {
@@ -152,6 +178,24 @@ mod tests {
         assert_eq!(line_col(src, 6), (2, 1));
         // 'é' is two bytes but one column.
         assert_eq!(line_col(src, 10), (2, 4));
+    }
+
+    #[test]
+    fn every_credential_on_a_shown_line_is_masked() {
+        let source =
+            "env = { \"BAD-NAME\" = \"sk_live_abcdefghijkl\", OTHER = \"AKIAIOSFODNN7EXAMPLE\" }\n"
+                .to_string();
+        let diags = Diagnostics {
+            file: "wharf.toml".into(),
+            source: source.clone(),
+            items: vec![Diagnostic::new("bad name", 9..17)],
+        };
+        let text = diags.render();
+        assert!(
+            !text.contains("sk_live") && !text.contains("AKIA"),
+            "{text}"
+        );
+        assert!(text.contains("\"BAD-NAME\""), "{text}");
     }
 
     #[test]

@@ -29,6 +29,15 @@ pub fn repository_name(app: &str, env: &str, service: &str) -> String {
     format!("{app}/{env}/{service}")
 }
 
+/// A service's ECR repository in one environment: the manifest's `repository` with `{env}`
+/// replaced, or the default.
+pub fn repository(app: &str, env: &str, service: &str, configured: Option<&str>) -> String {
+    match configured {
+        Some(name) => name.replace("{env}", env),
+        None => repository_name(app, env, service),
+    }
+}
+
 /// The default S3 bucket for Terraform state: `{app}-terraform-state`.
 pub fn state_bucket(app: &str) -> String {
     format!("{app}-terraform-state")

@@ -100,9 +100,22 @@ pub fn is_domain(s: &str) -> bool {
     is_host_pattern(s) && !s.contains(['*', '?']) && s == s.to_ascii_lowercase()
 }
 
-/// An ALB path pattern: starts with `/`, at most 128 characters, no spaces.
+/// An ALB path pattern: starts with `/`, at most 128 characters of the set ALB accepts.
+/// <https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#path-conditions>
 pub fn is_path_pattern(s: &str) -> bool {
-    s.starts_with('/') && s.len() <= 128 && !s.contains(char::is_whitespace)
+    s.starts_with('/')
+        && s.len() <= 128
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.$/~\"'@:+&*?".contains(c))
+}
+
+/// An HTTP path for the health checks: the characters of a URL path and query. (The
+/// container's check runs wget without a shell, so none of them is interpreted.)
+pub fn is_health_check_path(s: &str) -> bool {
+    s.starts_with('/')
+        && s.len() <= 1024
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.~/=?%&".contains(c))
 }
 
 /// A plausible email address (one `@`, a domain after it).

@@ -162,7 +162,9 @@ impl<'a> TableReader<'a> {
             );
             return None;
         }
-        Some(Spanned::new(v.value as u32, v.span))
+        // `range` lies within u32 at every call site; a wider one is a programming error.
+        let value = u32::try_from(v.value).ok()?;
+        Some(Spanned::new(value, v.span))
     }
 
     /// A number; integers are accepted where a float is expected.

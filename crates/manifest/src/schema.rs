@@ -190,13 +190,14 @@ fn read_app(mut t: TableReader, sink: &mut Sink) -> Option<App> {
 fn read_cidr(t: &mut TableReader, sink: &mut Sink) -> Option<Spanned<Cidr>> {
     let raw = t.string(sink, "cidr")?;
     match net::parse_cidr(&raw) {
-        Ok(c) if !(16..=24).contains(&c.prefix) => {
+        // 16 subnets per VPC: a /23 gives /27s, the smallest subnet an ALB accepts.
+        Ok(c) if !(16..=23).contains(&c.prefix) => {
             sink.push(
                 Diagnostic::new(
-                    format!("the VPC block `{}` is a /{}; wharf needs /16 to /24", raw.value, c.prefix),
+                    format!("the VPC block `{}` is a /{}; wharf needs /16 to /23", raw.value, c.prefix),
                     raw.span.clone(),
                 )
-                .with_help("wharf cuts the VPC into 16 equal subnets, so use a block from /16 to /24, e.g. `10.0.0.0/16`"),
+                .with_help("wharf cuts the VPC into 16 equal subnets, so use a block from /16 to /23 (subnets of at least /27, as an ALB needs), e.g. `10.0.0.0/16`"),
             );
             None
         }
@@ -281,8 +282,11 @@ fn read_cpu_memory(
     sink: &mut Sink,
 ) -> (Option<Spanned<u32>>, Option<Spanned<u32>>) {
     let cpu = t.integer(sink, "cpu").and_then(|c| {
-        if c.value >= 0 && fargate::CPU_SIZES.contains(&(c.value as u32)) {
-            Some(Spanned::new(c.value as u32, c.span))
+        let size = u32::try_from(c.value)
+            .ok()
+            .filter(|v| fargate::CPU_SIZES.contains(v));
+        if let Some(size) = size {
+            Some(Spanned::new(size, c.span))
         } else {
             sink.push(
                 Diagnostic::new(
@@ -325,7 +329,9 @@ fn is_env_name(s: &str) -> bool {
         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// Environment-variable names that, given a literal value, almost always hold a secret.
+/// Environment-variable names that, given a literal value, almost always hold a secret:
+/// those that end in a secret's noun (`DB_PASSWORD`, `STRIPE_SECRET`), not those that only
+/// mention one (`AUTH_TOKEN_URL`, `SECRET_NAME`).
 fn sounds_secret(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
     [
@@ -339,7 +345,7 @@ fn sounds_secret(name: &str) -> bool {
         "ACCESS_KEY",
     ]
     .iter()
-    .any(|w| upper.contains(w))
+    .any(|w| upper.ends_with(w))
 }
 
 fn one_or_many(
@@ -444,10 +450,19 @@ fn read_service(key: Spanned<String>, mut t: TableReader, sink: &mut Sink) -> Op
         );
     }
     if let Some(h) = &health_check {
-        if !h.starts_with('/') || h.len() > 1024 || h.contains(char::is_whitespace) {
+        if !net::is_health_check_path(h) {
             sink.push(
-                Diagnostic::new(format!("`{}` is not an HTTP path", h.value), h.span.clone())
-                    .with_help("write the path the container answers 200 on, e.g. `/health`"),
+                Diagnostic::new(format!("`{}` is not a health-check path wharf accepts", h.value), h.span.clone())
+                    .with_help("write the path the container answers 2xx on, e.g. `/health`, with letters, digits and `_-.~/=?%&`"),
+            );
+        }
+    }
+    for arg in command.iter().flatten() {
+        if let Some(what) = looks_like_credential(arg) {
+            sink.push(
+                Diagnostic::new(format!("`command` holds what looks like {what}"), arg.span.clone())
+                    .redacted()
+                    .with_help("pass it through `secrets` as an environment variable and read it from there; then rotate it, since it has been in a file"),
             );
         }
     }
@@ -486,7 +501,8 @@ fn read_service(key: Spanned<String>, mut t: TableReader, sink: &mut Sink) -> Op
             );
             continue;
         }
-        if sounds_secret(&name) && v.len() >= 8 && !v.starts_with("arn:") {
+        let reference = v.starts_with("arn:") || (v.contains("://") && !v.contains('@'));
+        if sounds_secret(&name) && v.len() >= 8 && !reference {
             sink.push(
                 Diagnostic::new(
                     format!(
@@ -542,13 +558,14 @@ fn read_service(key: Spanned<String>, mut t: TableReader, sink: &mut Sink) -> Op
     }
 
     if let Some(r) = &repository {
-        if !naming::is_repository_name(r) {
+        // `{env}` stands for the environment's name; the rest must already be valid.
+        if !naming::is_repository_name(&r.replace("{env}", "env")) {
             sink.push(
                 Diagnostic::new(
                     format!("`{}` is not a valid ECR repository name", r.value),
                     r.span.clone(),
                 )
-                .with_help("use lower-case letters, digits, `.`, `_`, `-`, and `/` between parts"),
+                .with_help("use lower-case letters, digits, `.`, `_`, `-`, `/` between parts, and `{env}` for the environment's name"),
             );
         }
     }
@@ -556,7 +573,23 @@ fn read_service(key: Spanned<String>, mut t: TableReader, sink: &mut Sink) -> Op
     let mut grants = Vec::new();
     for g in grants_raw.map(|g| g.value).unwrap_or_default() {
         match parse_grant(&g) {
-            Ok(grant) => grants.push(Spanned::new(grant, g.span.clone())),
+            Ok(grant) => {
+                let same_target = |other: &Grant| match (other, &grant) {
+                    (Grant::S3 { bucket: a, .. }, Grant::S3 { bucket: b, .. }) => a == b,
+                    (a, b) => a == b,
+                };
+                if grants
+                    .iter()
+                    .any(|o: &Spanned<Grant>| same_target(&o.value))
+                {
+                    sink.push(
+                        Diagnostic::new(format!("`{}` repeats a grant on the same target", g.value), g.span.clone())
+                            .with_help("keep one grant per target; `s3:BUCKET` already includes `s3:BUCKET:read`"),
+                    );
+                } else {
+                    grants.push(Spanned::new(grant, g.span.clone()));
+                }
+            }
             Err(help) => sink.push(
                 Diagnostic::new(
                     format!("`{}` is not a grant wharf knows", g.value),
@@ -567,20 +600,15 @@ fn read_service(key: Spanned<String>, mut t: TableReader, sink: &mut Sink) -> Op
         }
     }
 
-    if let (Some(p), Some(u)) = (&port, &user) {
-        if p.value < 1024 && !is_root_user(u) {
+    if let Some(u) = &user {
+        if is_root_user(u) {
             sink.push(
-                Diagnostic::new(
-                    format!(
-                        "port {} is privileged, and the container runs as the non-root user `{}`",
-                        p.value, u.value
-                    ),
-                    p.span.clone(),
-                )
-                .with_help("make the application listen on a port from 1024 up, e.g. 8080"),
+                Diagnostic::new(format!("`user = \"{}\"` runs the container as root", u.value), u.span.clone())
+                    .with_help("remove `user` to run as 1000:1000, or name the image's non-root user (e.g. \"node\" or \"1000:1000\")"),
             );
         }
-    } else if let Some(p) = &port {
+    }
+    if let Some(p) = &port {
         if p.value < 1024 {
             sink.push(
                 Diagnostic::new(
@@ -644,8 +672,11 @@ fn parse_grant(raw: &str) -> Result<Grant, String> {
 fn read_overrides(t: &mut TableReader, sink: &mut Sink) -> Overrides {
     let retention = |t: &mut TableReader, sink: &mut Sink, key: &'static str| {
         let v = t.integer(sink, key)?;
-        if v.value > 0 && LOG_RETENTION_DAYS.contains(&(v.value as u32)) {
-            Some(Spanned::new(v.value as u32, v.span))
+        let days = u32::try_from(v.value)
+            .ok()
+            .filter(|d| LOG_RETENTION_DAYS.contains(d));
+        if let Some(days) = days {
+            Some(Spanned::new(days, v.span))
         } else {
             sink.push(
                 Diagnostic::new(format!("`{key} = {}` is not a retention CloudWatch Logs accepts", v.value), v.span.clone())
@@ -916,15 +947,47 @@ fn check_names(
                     .with_help("shorten the service, environment or app name"),
                 );
             }
-            if svc.repository.is_none() {
-                let repo = naming::repository_name(&app.name, &env.key, &svc.key);
-                if !naming::is_repository_name(&repo) {
+            let repo = naming::repository(
+                &app.name,
+                &env.key,
+                &svc.key,
+                svc.repository.as_ref().map(|r| r.value.as_str()),
+            );
+            if svc.repository.is_none() && !naming::is_repository_name(&repo) {
+                sink.push(
+                    Diagnostic::new(
+                        format!("the ECR repository name `{repo}` is not valid"),
+                        svc.key.span.clone(),
+                    )
+                    .with_help("set `repository` on the service"),
+                );
+            }
+        }
+    }
+    // Each environment root creates its repositories: two roots, or two services, creating
+    // the same one would fail at apply with RepositoryAlreadyExistsException.
+    let mut taken: BTreeMap<String, &str> = BTreeMap::new();
+    for svc in services.values() {
+        let Some(r) = &svc.repository else { continue };
+        if environments.len() > 1 && !r.contains("{env}") {
+            sink.push(
+                Diagnostic::new(format!("every environment would create the repository `{}`", r.value), r.span.clone())
+                    .with_help("put `{env}` in the name, e.g. `\"shop/{env}/web\"`, so each environment gets its own"),
+            );
+        }
+        for env in environments.keys() {
+            let name = naming::repository(&app.name, env, &svc.key, Some(&r.value));
+            if let Some(other) = taken.insert(name.clone(), &svc.key.value) {
+                if other != svc.key.value {
                     sink.push(
                         Diagnostic::new(
-                            format!("the ECR repository name `{repo}` is not valid"),
-                            svc.key.span.clone(),
+                            format!(
+                                "services `{other}` and `{}` both use the repository `{name}`",
+                                svc.key.value
+                            ),
+                            r.span.clone(),
                         )
-                        .with_help("set `repository` on the service"),
+                        .with_help("give each service its own repository"),
                     );
                 }
             }

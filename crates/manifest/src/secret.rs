@@ -40,9 +40,9 @@ pub fn parse_secret_ref(raw: &str) -> Result<SecretRef, SecretError> {
         ));
     }
     if let Some(k) = key {
-        if k.is_empty() || k.contains(':') {
+        if k.is_empty() || !k.chars().all(json_key_char) {
             return Err(SecretError::Malformed(
-                "write one JSON key after the secret name, as `name:json_key`".into(),
+                "write one JSON key after the secret name, as `name:json_key`, using letters, digits, `_`, `.` and `-`".into(),
             ));
         }
     }
@@ -72,6 +72,17 @@ fn parse_arn(raw: &str) -> Result<SecretRef, SecretError> {
                 return Err(bad());
             }
             let json_key = fields.next().filter(|k| !k.is_empty()).map(str::to_string);
+            if json_key
+                .as_deref()
+                .is_some_and(|k| !k.chars().all(json_key_char))
+            {
+                return Err(SecretError::Malformed(
+                    "JSON keys use letters, digits, `_`, `.` and `-`".into(),
+                ));
+            }
+            if !name.chars().all(secret_name_char) {
+                return Err(bad());
+            }
             if fields.any(|f| !f.is_empty()) {
                 return Err(SecretError::Malformed(
                     "version stages and ids are not supported: wharf always reads the current version".into(),
@@ -88,6 +99,10 @@ fn parse_arn(raw: &str) -> Result<SecretRef, SecretError> {
         }),
         _ => Err(bad()),
     }
+}
+
+fn json_key_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "_.-".contains(c)
 }
 
 fn secret_name_char(c: char) -> bool {

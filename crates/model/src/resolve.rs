@@ -170,11 +170,12 @@ fn registry(m: &Manifest, env: &manifest::Environment, p: &Profile) -> Registry 
             .services
             .values()
             .map(|s| {
-                let name = s
-                    .repository
-                    .as_ref()
-                    .map(|r| r.value.clone())
-                    .unwrap_or_else(|| naming::repository_name(&m.app.name, &env.key, &s.key));
+                let name = naming::repository(
+                    &m.app.name,
+                    &env.key,
+                    &s.key,
+                    s.repository.as_ref().map(|r| r.value.as_str()),
+                );
                 (s.key.value.clone(), name)
             })
             .collect(),
@@ -460,8 +461,22 @@ fn camel(s: &str) -> String {
         .collect()
 }
 
-/// The task role's least-privilege statements, one set per grant.
+/// The task role's least-privilege statements, one set per grant, with unique ids (IAM
+/// refuses a policy whose statement ids repeat).
 fn statements(m: &Manifest, svc: &manifest::Service) -> Vec<Statement> {
+    let mut out = grant_statements(m, svc);
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for st in &mut out {
+        let n = seen.entry(st.sid.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            st.sid = format!("{}{}", st.sid, n);
+        }
+    }
+    out
+}
+
+fn grant_statements(m: &Manifest, svc: &manifest::Service) -> Vec<Statement> {
     let region = &m.app.region.value;
     let mut out = Vec::new();
     for g in &svc.grants {
@@ -554,12 +569,21 @@ fn routes(m: &Manifest, diags: &mut Vec<Diagnostic>) -> Vec<Route> {
             ruled.push(svc);
         }
     }
-    let longest = |s: &manifest::Service| s.paths.iter().map(|p| p.len()).max().unwrap_or(0);
+    // A rule is as broad as its broadest pattern; narrower rules must be evaluated first or
+    // the broad one shadows them (`/api/*` before `/api/admin/*`).
+    let literal_prefix = |p: &str| p.find(['*', '?']).unwrap_or(p.len());
+    let narrowest = |s: &manifest::Service| {
+        s.paths
+            .iter()
+            .map(|p| literal_prefix(p))
+            .min()
+            .unwrap_or(usize::MAX)
+    };
     ruled.sort_by(|a, b| {
         a.hosts
             .is_empty()
             .cmp(&b.hosts.is_empty())
-            .then(longest(b).cmp(&longest(a)))
+            .then(narrowest(b).cmp(&narrowest(a)))
             .then(a.key.value.cmp(&b.key.value))
     });
     let mut taken: BTreeMap<u32, &str> = BTreeMap::new();
