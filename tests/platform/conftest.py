@@ -70,20 +70,22 @@ def wharf_binary() -> Path:
 
 
 def rendered_trees(dest: Path) -> dict[str, Path]:
-    """Renders every bundled example with the real binary into ``dest/<example>`` and returns
-    ``{example: tree dir}``."""
+    """Renders every bundled example, and every manifest in ``manifests/`` (edge cases such
+    as hostile strings), with the real binary into ``dest/<name>``; returns ``{name: tree}``."""
+    manifests = {p.name: p / "wharf.toml" for p in EXAMPLES_DIR.iterdir() if (p / "wharf.toml").is_file()}
+    manifests.update({p.stem: p for p in (PLATFORM_DIR / "manifests").glob("*.toml")})
     trees = {}
-    for example in sorted(p for p in EXAMPLES_DIR.iterdir() if (p / "wharf.toml").is_file()):
-        tree = dest / example.name
+    for name, manifest in sorted(manifests.items()):
+        tree = dest / name
         result = subprocess.run(
-            [str(wharf_binary()), "render", "--manifest", str(example / "wharf.toml"), "--out", str(tree)],
+            [str(wharf_binary()), "render", "--manifest", str(manifest), "--out", str(tree)],
             capture_output=True,
             text=True,
             timeout=120,
         )
         if result.returncode != 0:
-            pytest.fail(f"wharf render of {example.name} failed:\n{result.stdout}{result.stderr}", pytrace=False)
-        trees[example.name] = tree
+            pytest.fail(f"wharf render of {name} failed:\n{result.stdout}{result.stderr}", pytrace=False)
+        trees[name] = tree
     return trees
 
 

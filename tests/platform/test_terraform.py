@@ -61,11 +61,11 @@ def _required_image_tags(root: Path) -> dict[str, str]:
     return {name: "0123456789abcdef0123456789abcdef01234567" for name in sorted(names)}
 
 
-def _aws(service: str, endpoint: str):
+def _aws(service: str, endpoint: str, region: str = MOTO_AWS_ENV["AWS_DEFAULT_REGION"]):
     return boto3.client(
         service,
         endpoint_url=endpoint,
-        region_name=MOTO_AWS_ENV["AWS_DEFAULT_REGION"],
+        region_name=region,
         aws_access_key_id=MOTO_AWS_ENV["AWS_ACCESS_KEY_ID"],
         aws_secret_access_key=MOTO_AWS_ENV["AWS_SECRET_ACCESS_KEY"],
     )
@@ -108,7 +108,8 @@ def test_plan_on_moto(tree_env: tuple[str, str], terraform: Terraform, moto_endp
     root = copy_tree(tree_name, tmp_path) / "environments" / env
     (root / "moto_override.tf").write_text(moto_override(moto_endpoint))
     # The secrets a root reads must exist, as in a real account before the first apply.
-    secrets = _aws("secretsmanager", moto_endpoint)
+    region = re.search(r'region\s*=\s*"([^"]+)"', (root / "providers.tf").read_text()).group(1)
+    secrets = _aws("secretsmanager", moto_endpoint, region)
     for name in _secret_names(root):
         try:
             secrets.create_secret(Name=name, SecretString="{}")

@@ -52,6 +52,12 @@ enum Command {
         /// Write nothing; print a diff and exit 1 when the files on disk are stale.
         #[arg(long)]
         check: bool,
+        /// Delete the roots of environments no longer in the manifest (destroy them first).
+        #[arg(long)]
+        prune: bool,
+        /// Overwrite files that were edited since wharf wrote them, or not written by wharf.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -77,7 +83,16 @@ fn main() -> ExitCode {
             envs,
             out,
             check,
-        } => render(&manifest, &envs, &out, check),
+            prune,
+            force,
+        } => {
+            let opts = wharf_render::WriteOptions {
+                filtered: !envs.is_empty(),
+                prune,
+                force,
+            };
+            render(&manifest, &envs, &out, check, opts)
+        }
     };
     match result {
         Ok(code) => code,
@@ -131,7 +146,13 @@ fn load(path: &Path) -> Result<Platform, Failure> {
     Ok(wharf_model::load(&file, &source)?)
 }
 
-fn render(manifest: &Path, envs: &[String], out: &Path, check: bool) -> Result<ExitCode, Failure> {
+fn render(
+    manifest: &Path,
+    envs: &[String],
+    out: &Path,
+    check: bool,
+    opts: wharf_render::WriteOptions,
+) -> Result<ExitCode, Failure> {
     let platform = load(manifest)?;
     let known: Vec<&str> = platform
         .environments
@@ -152,11 +173,10 @@ fn render(manifest: &Path, envs: &[String], out: &Path, check: bool) -> Result<E
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "wharf.toml".to_string());
     let tree = wharf_render::render(&platform, &manifest_name, envs);
-    let filtered = !envs.is_empty();
     let io = |e: wharf_render::TreeError| Failure(format!("error: {e}"));
 
     if check {
-        let drift = wharf_render::check(out, &tree, filtered).map_err(io)?;
+        let drift = wharf_render::check(out, &tree, opts.filtered).map_err(io)?;
         if drift.is_empty() {
             println!(
                 "{} is up to date with {}.",
@@ -189,20 +209,25 @@ fn render(manifest: &Path, envs: &[String], out: &Path, check: bool) -> Result<E
         return Ok(ExitCode::from(1));
     }
 
-    let foreign = wharf_render::foreign_files(out, &tree);
-    if !foreign.is_empty() {
-        return Err(Failure(format!(
-            "error: {} would overwrite files that wharf did not generate:\n{}\nhelp: move them away, or render into another directory with --out",
-            out.display(),
-            foreign
-                .iter()
-                .map(|f| format!("  {}", out.join(f).display()))
-                .collect::<Vec<_>>()
-                .join("\n")
-        )));
-    }
-    let report = wharf_render::write(out, &tree, filtered).map_err(io)?;
+    let report = wharf_render::write(out, &tree, opts).map_err(io)?;
     print!("{}", summary(&platform, &tree, out, &report));
+    for rel in &report.kept_edited {
+        eprintln!(
+            "warning: kept {}: wharf no longer generates it, but it was edited since wharf wrote it",
+            out.join(rel).display()
+        );
+    }
+    let unpruned: std::collections::BTreeSet<&str> = report
+        .unpruned
+        .iter()
+        .filter_map(|r| r.strip_prefix("environments/")?.split('/').next())
+        .collect();
+    for env in unpruned {
+        eprintln!(
+            "warning: kept {}: the manifest has no environment `{env}` any more; run `terraform destroy` there if it is still deployed, then `wharf render --prune`",
+            out.join("environments").join(env).display()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
