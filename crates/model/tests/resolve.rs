@@ -174,3 +174,54 @@ fn cross_field_problems_are_located() {
     );
     assert!(errors(&too_many_zones).contains("wharf knows 2 in us-west-1"));
 }
+
+#[test]
+fn a_rule_with_a_broad_pattern_goes_after_narrower_rules() {
+    let text = r#"
+[app]
+name   = "shop"
+region = "us-east-1"
+
+[services.api]
+port  = 8080
+paths = ["/api/*", "/some/really/long/legacy/path"]
+
+[services.admin]
+port = 8080
+path = "/api/admin/*"
+
+[services.web]
+port = 3000
+
+[environments.dev]
+"#;
+    let p = load("wharf.toml", text).unwrap_or_else(|d| panic!("{}", d.render()));
+    let priority = |name: &str| {
+        p.environments[0]
+            .load_balancer
+            .targets
+            .iter()
+            .find(|t| t.service == name)
+            .unwrap()
+            .priority
+    };
+    assert!(
+        priority("admin") < priority("api"),
+        "/api/admin/* must be evaluated before /api/*"
+    );
+}
+
+#[test]
+fn a_named_repository_needs_env_when_there_are_several_environments() {
+    let shared = BASE.replace("max_count = 6", "max_count = 6\nrepository = \"shop/api\"");
+    assert!(errors(&shared).contains("every environment would create the repository `shop/api`"));
+    let per_env = BASE.replace(
+        "max_count = 6",
+        "max_count = 6\nrepository = \"shop/{env}/api\"",
+    );
+    let p = load("wharf.toml", &per_env).unwrap();
+    assert_eq!(
+        p.environments[1].registry.repositories["api"],
+        "shop/prod/api"
+    );
+}
