@@ -345,6 +345,7 @@ fn main(p: &Platform, env: &Environment) -> Vec<Block> {
         "load-balancer",
         Body::new()
             .attr("name", Expr::str(&lb.name))
+            .attr("region", Expr::str(&p.region))
             .attr("vpc_id", Expr::raw("module.network.vpc_id"))
             .attr("vpc_cidr_block", Expr::raw("module.network.vpc_cidr_block"))
             .attr(

@@ -82,11 +82,40 @@ resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
   depends_on = [aws_s3_bucket_versioning.access_logs]
 }
 
-data "aws_iam_policy_document" "access_logs" {
-  # ELB writes access logs as the log delivery service principal. AWS documents it for
-  # every Region; the older per-Region ELB account IDs exist only in Regions launched
-  # before August 2022.
+locals {
+  # Regions opened before August 2022 deliver ALB logs as a per-Region ELB account; newer
+  # ones as the log delivery service principal. The policy grants both where both exist,
+  # so delivery works whichever the Region uses. (data.aws_elb_service_account errors in
+  # the newer Regions, hence the table.)
   # https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html#attach-bucket-policy
+  elb_account_ids = {
+    "af-south-1"     = "098369216593"
+    "ap-east-1"      = "754344448648"
+    "ap-northeast-1" = "582318560864"
+    "ap-northeast-2" = "600734575887"
+    "ap-northeast-3" = "383597477331"
+    "ap-south-1"     = "718504428378"
+    "ap-southeast-1" = "114774131450"
+    "ap-southeast-2" = "783225319266"
+    "ap-southeast-3" = "589379963580"
+    "ca-central-1"   = "985666609251"
+    "eu-central-1"   = "054676820928"
+    "eu-north-1"     = "897822967062"
+    "eu-south-1"     = "635631232127"
+    "eu-west-1"      = "156460612806"
+    "eu-west-2"      = "652711504416"
+    "eu-west-3"      = "009996457667"
+    "me-south-1"     = "076674570225"
+    "sa-east-1"      = "507241528517"
+    "us-east-1"      = "127311923021"
+    "us-east-2"      = "033677994240"
+    "us-west-1"      = "027434742980"
+    "us-west-2"      = "797873946194"
+  }
+  elb_account_id = lookup(local.elb_account_ids, var.region, null)
+}
+
+data "aws_iam_policy_document" "access_logs" {
   statement {
     sid       = "AllowLoadBalancerLogDelivery"
     actions   = ["s3:PutObject"]
@@ -95,6 +124,21 @@ data "aws_iam_policy_document" "access_logs" {
     principals {
       type        = "Service"
       identifiers = ["logdelivery.elasticloadbalancing.amazonaws.com"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.elb_account_id == null ? [] : [local.elb_account_id]
+
+    content {
+      sid       = "AllowRegionalLoadBalancerAccount"
+      actions   = ["s3:PutObject"]
+      resources = ["${aws_s3_bucket.access_logs.arn}/AWSLogs/${data.aws_caller_identity.current.account_id}/*"]
+
+      principals {
+        type        = "AWS"
+        identifiers = ["arn:aws:iam::${statement.value}:root"]
+      }
     }
   }
 

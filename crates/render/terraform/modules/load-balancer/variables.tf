@@ -8,6 +8,11 @@ variable "name" {
   }
 }
 
+variable "region" {
+  description = "AWS Region of the load balancer; selects the principal that delivers its access logs."
+  type        = string
+}
+
 variable "vpc_id" {
   description = "ID of the VPC of the load balancer and its target groups."
   type        = string
