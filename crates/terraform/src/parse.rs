@@ -1,0 +1,145 @@
+//! Reading and parsing files, in parallel, with located errors.
+
+use std::fs;
+use std::io;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use hcl_edit::structure::Body;
+
+use crate::discover::{discover, Kind};
+
+/// A file's text as read.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub kind: Kind,
+    pub text: String,
+}
+
+/// A file that could not be read or parsed, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub path: PathBuf,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.message
+        )
+    }
+}
+
+/// Every file of a tree: those that parsed, with their syntax tree, and the errors of the
+/// others. Both in path order.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub files: Vec<(SourceFile, Body)>,
+    pub errors: Vec<ParseError>,
+}
+
+/// Finds and parses every `.tf` and `.tfvars` file at or below `roots`.
+pub fn load(roots: &[PathBuf]) -> io::Result<Loaded> {
+    Ok(load_files(discover(roots)?))
+}
+
+/// One file's outcome: its text and syntax tree, or where it failed.
+type Outcome = Result<(SourceFile, Body), ParseError>;
+
+fn read_and_parse(path: &Path) -> Outcome {
+    let at_start = |message: String| ParseError {
+        path: path.to_path_buf(),
+        line: 1,
+        column: 1,
+        message,
+    };
+    let bytes = fs::read(path).map_err(|e| at_start(format!("cannot be read: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        at_start(format!(
+            "is not UTF-8 text (invalid byte at offset {}); Terraform reads only UTF-8",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    let body = parse_text(path, &text)?;
+    let kind = Kind::of(path).unwrap_or(Kind::Config);
+    Ok((
+        SourceFile {
+            path: path.to_path_buf(),
+            kind,
+            text,
+        },
+        body,
+    ))
+}
+
+/// Parses one file's text. A panic inside the parser is turned into an error on this file,
+/// so that one pathological file cannot stop the review of a tree.
+pub fn parse_text(path: &Path, text: &str) -> Result<Body, ParseError> {
+    let parsed = catch_unwind(AssertUnwindSafe(|| text.parse::<Body>()));
+    match parsed {
+        Ok(Ok(body)) => Ok(body),
+        Ok(Err(e)) => Err(ParseError {
+            path: path.to_path_buf(),
+            line: e.location().line(),
+            column: e.location().column(),
+            message: e.message().to_string(),
+        }),
+        Err(_) => Err(ParseError {
+            path: path.to_path_buf(),
+            line: 1,
+            column: 1,
+            message: "the HCL parser failed on this file".to_string(),
+        }),
+    }
+}
+
+/// Reads and parses `paths` on every available core. The result does not depend on the
+/// number of threads or their timing.
+pub fn load_files(paths: Vec<PathBuf>) -> Loaded {
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(paths.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<(usize, Outcome)>> = Mutex::new(Vec::with_capacity(paths.len()));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                let mut local = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = paths.get(i) else { break };
+                    local.push((i, read_and_parse(path)));
+                }
+                results
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .extend(local);
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_else(|p| p.into_inner());
+    results.sort_by_key(|(i, _)| *i);
+    let mut loaded = Loaded::default();
+    for (_, r) in results {
+        match r {
+            Ok(file) => loaded.files.push(file),
+            Err(e) => loaded.errors.push(e),
+        }
+    }
+    loaded
+}
