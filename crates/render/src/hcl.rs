@@ -284,10 +284,15 @@ impl Block {
     }
 }
 
+/// Whether `e` is written on one line, decided from its shape as `Expr::write` decides it
+/// (literal strings never span lines: newlines in them are escaped).
 fn single_line(e: &Expr) -> bool {
-    let mut s = String::new();
-    e.write(&mut s, 0);
-    !s.contains('\n')
+    match e {
+        Expr::List(items) => items.is_empty() || e.fits_one_line(),
+        Expr::Object(entries) => entries.is_empty(),
+        Expr::Call(_, args) => args.iter().all(single_line),
+        _ => true,
+    }
 }
 
 fn write_items(out: &mut String, items: &[Item], level: usize) {
