@@ -206,6 +206,8 @@ fn env_of(rel: &str) -> Option<&str> {
 /// What writing would do; computed without touching the disk.
 struct Plan {
     writes: Vec<String>,
+    /// What is on disk now for the files in `writes` that exist (for `check`'s diffs).
+    previous: BTreeMap<String, String>,
     unchanged: usize,
     conflicts: Vec<Conflict>,
     remove: Vec<String>,
@@ -232,6 +234,7 @@ fn plan(out: &Path, tree: &Tree, opts: WriteOptions) -> Result<Plan, TreeError> 
     let rendered: BTreeSet<&str> = tree.environments.iter().map(|e| e.name.as_str()).collect();
     let mut p = Plan {
         writes: Vec::new(),
+        previous: BTreeMap::new(),
         unchanged: 0,
         conflicts: Vec::new(),
         remove: Vec::new(),
@@ -254,6 +257,7 @@ fn plan(out: &Path, tree: &Tree, opts: WriteOptions) -> Result<Plan, TreeError> 
             p.unchanged += 1;
         } else if owned.get(rel) == Some(&hash(&on_disk)) || opts.force {
             p.writes.push(rel.clone());
+            p.previous.insert(rel.clone(), on_disk);
         } else if owned.contains_key(rel) {
             p.conflicts.push(Conflict::Edited(rel.clone()));
         } else {
@@ -334,17 +338,16 @@ pub fn check(out: &Path, tree: &Tree, filtered: bool) -> Result<Vec<Drift>, Tree
     let p = plan(out, tree, opts)?;
     let mut drift = Vec::new();
     for rel in &p.writes {
-        let path = out.join(rel);
-        match fs::read_to_string(&path) {
-            Ok(on_disk) => {
-                let diff = similar::TextDiff::from_lines(&on_disk, &tree.files[rel])
+        match p.previous.get(rel) {
+            Some(on_disk) => {
+                let diff = similar::TextDiff::from_lines(on_disk, &tree.files[rel])
                     .unified_diff()
                     .context_radius(3)
                     .header(&format!("a/{rel}"), &format!("b/{rel}"))
                     .to_string();
                 drift.push(Drift::Changed(rel.clone(), diff));
             }
-            Err(_) => drift.push(Drift::Missing(rel.clone())),
+            None => drift.push(Drift::Missing(rel.clone())),
         }
     }
     drift.extend(p.remove.into_iter().map(Drift::Stale));
