@@ -7,8 +7,17 @@
 //! loaded. Results are in path order whatever the thread timing, so everything built on the
 //! loader is deterministic.
 
+mod config;
 mod discover;
+pub mod expr;
+mod functions;
+mod module;
 mod parse;
+mod project;
+mod value;
 
+pub use config::{Attr, Block, LoadProblem, Location, Mode, Resource, RootModule};
 pub use discover::{discover, Kind};
 pub use parse::{load, load_files, parse_text, Loaded, ParseError, SourceFile};
+pub use project::{Project, VarOptions};
+pub use value::Value;

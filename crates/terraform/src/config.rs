@@ -1,0 +1,185 @@
+//! What the loader hands to review and cost: every resource instance of every root module,
+//! under its full address, with its arguments evaluated.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::PathBuf;
+
+use crate::value::Value;
+
+/// Where something is written: a file of the project and a byte range in it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Location {
+    /// Index into [`crate::Project::files`].
+    pub file: usize,
+    pub span: Range<usize>,
+}
+
+/// An argument as written and as evaluated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attr {
+    pub value: Value,
+    /// The whole `name = expression` line(s).
+    pub span: Range<usize>,
+    /// For `name = jsonencode(x)`: the value of `x`, even when part of it is Unknown and so
+    /// the encoded string is not. Rules read container definitions and policies through it.
+    pub encoded: Option<Value>,
+}
+
+/// A block body after evaluation: arguments by name, nested blocks in order, `dynamic`
+/// blocks expanded.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Block {
+    pub kind: String,
+    pub labels: Vec<String>,
+    pub attrs: BTreeMap<String, Attr>,
+    pub blocks: Vec<Block>,
+    pub span: Range<usize>,
+}
+
+static NULL: Value = Value::Null;
+
+impl Block {
+    /// An argument's value; `null` when it is not set, as Terraform treats both the same.
+    pub fn get(&self, name: &str) -> &Value {
+        self.attrs.get(name).map_or(&NULL, |a| &a.value)
+    }
+
+    /// Whether the argument is written at all (even as `null`).
+    pub fn has(&self, name: &str) -> bool {
+        self.attrs.contains_key(name)
+    }
+
+    /// The span of an argument, or of the block when it is not set.
+    pub fn span_of(&self, name: &str) -> Range<usize> {
+        self.attrs
+            .get(name)
+            .map_or_else(|| self.span.clone(), |a| a.span.clone())
+    }
+
+    /// The nested blocks of one type.
+    pub fn blocks<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Block> + 'a {
+        self.blocks.iter().filter(move |b| b.kind == kind)
+    }
+
+    /// The first nested block of one type.
+    pub fn block(&self, kind: &str) -> Option<&Block> {
+        self.blocks.iter().find(|b| b.kind == kind)
+    }
+
+    /// A JSON argument (a policy, container definitions) as a value: what `jsonencode` was
+    /// given, or the string decoded. Unknown when neither is known; Null when unset.
+    pub fn json(&self, name: &str) -> Value {
+        let Some(attr) = self.attrs.get(name) else {
+            return Value::Null;
+        };
+        if let Some(v) = &attr.encoded {
+            return v.clone();
+        }
+        match &attr.value {
+            Value::String(s) => serde_json::from_str::<serde_json::Value>(s)
+                .map(|j| Value::from_json(&j))
+                .unwrap_or(Value::Unknown),
+            Value::Null => Value::Null,
+            _ => Value::Unknown,
+        }
+    }
+
+    /// The block as the object a reference to it sees: arguments, and nested blocks as lists.
+    pub fn to_value(&self) -> Value {
+        let mut map: BTreeMap<String, Value> = self
+            .attrs
+            .iter()
+            .map(|(k, a)| (k.clone(), a.value.clone()))
+            .collect();
+        for b in &self.blocks {
+            let entry = map
+                .entry(b.kind.clone())
+                .or_insert_with(|| Value::List(Vec::new()));
+            if let Value::List(items) = entry {
+                items.push(b.to_value());
+            }
+        }
+        Value::Object(map)
+    }
+}
+
+/// Managed resource or data source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Mode {
+    Managed,
+    Data,
+}
+
+/// One instance of a resource (one per `count` index or `for_each` key).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    /// `module.web.aws_lb.this[0]`, as Terraform writes it.
+    pub address: String,
+    /// `module.web`, or empty in the root module.
+    pub module: String,
+    pub mode: Mode,
+    /// `aws_lb`.
+    pub kind: String,
+    /// `this`.
+    pub name: String,
+    /// The block as written (file and span of the whole block).
+    pub location: Location,
+    /// The `module` blocks that lead here from the root, outermost first. A suppression on
+    /// one of them covers every resource of that module instance.
+    pub call_sites: Vec<Location>,
+    /// The evaluated body.
+    pub body: Block,
+}
+
+impl Resource {
+    /// `aws_lb.this` without module path or instance key: the configuration address.
+    pub fn config_address(&self) -> String {
+        match self.mode {
+            Mode::Managed => format!("{}.{}", self.kind, self.name),
+            Mode::Data => format!("data.{}.{}", self.kind, self.name),
+        }
+    }
+
+    /// A location inside this resource's body.
+    pub fn at(&self, span: Range<usize>) -> Location {
+        Location {
+            file: self.location.file,
+            span,
+        }
+    }
+}
+
+/// A root module (a directory Terraform would be run in) and everything it creates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RootModule {
+    pub dir: PathBuf,
+    /// Every resource and data source instance, in address order.
+    pub resources: Vec<Resource>,
+    /// Problems met while evaluating (an unreadable module, a variable file that is not valid).
+    pub problems: Vec<LoadProblem>,
+}
+
+impl RootModule {
+    /// Managed resources of one type.
+    pub fn resources_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Resource> + 'a {
+        self.resources
+            .iter()
+            .filter(move |r| r.mode == Mode::Managed && r.kind == kind)
+    }
+
+    /// Data sources of one type.
+    pub fn data_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Resource> + 'a {
+        self.resources
+            .iter()
+            .filter(move |r| r.mode == Mode::Data && r.kind == kind)
+    }
+}
+
+/// Something the loader could not do, with where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadProblem {
+    pub location: Option<Location>,
+    pub path: PathBuf,
+    pub message: String,
+}

@@ -1,0 +1,440 @@
+//! Evaluating one HCL expression to a [`Value`], with Unknown for what cannot be known.
+
+use std::collections::BTreeMap;
+
+use hcl_edit::expr::{
+    BinaryOperator, Expression, ForExpr, ObjectKey, TraversalOperator, UnaryOperator,
+};
+use hcl_edit::template::{Directive, Element, Template};
+
+use crate::functions;
+use crate::value::Value;
+
+/// An expression that is wrong for its values (a missing key, a type mismatch). `try` and
+/// `can` catch it; elsewhere it becomes Unknown, because the loader is not a validator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fail;
+
+pub type Eval = Result<Value, Fail>;
+
+/// How names that are not local bindings are looked up: `var.x`, `local.y`, resources,
+/// module outputs. The module evaluator implements it; tfvars files use [`NoRefs`].
+pub trait Resolve {
+    /// The value of a reference whose first name is `root` (`var`, `local`, `aws_lb`,
+    /// `module`, ...) followed by `ops`. Returns the value and how many operators it used.
+    fn reference(&self, root: &str, ops: &[Op<'_>], scope: &Scope) -> (Value, usize);
+}
+
+/// A traversal step with its index evaluated.
+#[derive(Debug, Clone)]
+pub enum Op<'x> {
+    Attr(&'x str),
+    Index(Value),
+    Splat,
+}
+
+/// Names bound by `count`, `for_each`, `for` expressions and `dynamic` iterators.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    pub count_index: Option<Value>,
+    pub each: Option<(Value, Value)>,
+    pub(crate) binds: Vec<(String, Value)>,
+}
+
+impl Scope {
+    pub fn with(&self, name: &str, value: Value) -> Scope {
+        let mut s = self.clone();
+        s.binds.push((name.to_string(), value));
+        s
+    }
+
+    fn lookup(&self, name: &str) -> Option<&Value> {
+        self.binds
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+}
+
+/// A resolver for contexts with no references: tfvars files and variable defaults.
+pub struct NoRefs;
+
+impl Resolve for NoRefs {
+    fn reference(&self, _: &str, _: &[Op<'_>], _: &Scope) -> (Value, usize) {
+        (Value::Unknown, usize::MAX)
+    }
+}
+
+/// Evaluates `expr`; failures become Unknown.
+pub fn eval(expr: &Expression, r: &dyn Resolve, scope: &Scope) -> Value {
+    try_eval(expr, r, scope).unwrap_or(Value::Unknown)
+}
+
+/// Evaluates `expr`, keeping failures for `try` and `can`.
+pub fn try_eval(expr: &Expression, r: &dyn Resolve, scope: &Scope) -> Eval {
+    match expr {
+        Expression::Null(_) => Ok(Value::Null),
+        Expression::Bool(b) => Ok(Value::Bool(*b.value())),
+        Expression::Number(n) => Ok(n.value().as_f64().map_or(Value::Unknown, Value::Number)),
+        Expression::String(s) => Ok(Value::String(s.value().clone())),
+        Expression::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items.iter() {
+                out.push(try_eval(item, r, scope)?);
+            }
+            Ok(Value::List(out))
+        }
+        Expression::Object(object) => {
+            let mut map = BTreeMap::new();
+            for (key, value) in object.iter() {
+                let key = match key {
+                    ObjectKey::Ident(ident) => ident.as_str().to_string(),
+                    ObjectKey::Expression(e) => match try_eval(e, r, scope)? {
+                        Value::Unknown => return Ok(Value::Unknown),
+                        v => v.to_template_string().ok_or(Fail)?,
+                    },
+                };
+                map.insert(key, try_eval(value.expr(), r, scope)?);
+            }
+            Ok(Value::Object(map))
+        }
+        Expression::StringTemplate(t) => template(t, r, scope),
+        Expression::HeredocTemplate(h) => {
+            let v = template(&h.template, r, scope)?;
+            Ok(match (h.indent(), v) {
+                (Some(_), Value::String(s)) => Value::String(dedent(&s)),
+                (_, v) => v,
+            })
+        }
+        Expression::Parenthesis(p) => try_eval(p.inner(), r, scope),
+        Expression::Variable(name) => match scope.lookup(name.as_str()) {
+            Some(v) => Ok(v.clone()),
+            None => Ok(r.reference(name.as_str(), &[], scope).0),
+        },
+        Expression::Conditional(c) => {
+            let cond = try_eval(&c.cond_expr, r, scope)?;
+            match cond {
+                Value::Unknown => {
+                    let a = try_eval(&c.true_expr, r, scope).unwrap_or(Value::Unknown);
+                    let b = try_eval(&c.false_expr, r, scope).unwrap_or(Value::Unknown);
+                    Ok(if a == b && !a.contains_unknown() {
+                        a
+                    } else {
+                        Value::Unknown
+                    })
+                }
+                other => match other.as_bool() {
+                    Some(true) => try_eval(&c.true_expr, r, scope),
+                    Some(false) => try_eval(&c.false_expr, r, scope),
+                    None => Err(Fail),
+                },
+            }
+        }
+        Expression::FuncCall(call) => {
+            let name = call.name.name.as_str();
+            if !call.name.namespace.is_empty() {
+                // Provider-defined functions (`provider::aws::arn_parse`) run in the provider.
+                return Ok(Value::Unknown);
+            }
+            match name {
+                "try" => {
+                    for arg in call.args.iter() {
+                        if let Ok(v) = try_eval(arg, r, scope) {
+                            return Ok(v);
+                        }
+                    }
+                    Err(Fail)
+                }
+                "can" => Ok(match call.args.get(0).map(|a| try_eval(a, r, scope)) {
+                    Some(Ok(Value::Unknown)) => Value::Unknown,
+                    Some(Ok(_)) => Value::Bool(true),
+                    _ => Value::Bool(false),
+                }),
+                _ => {
+                    let mut args = Vec::with_capacity(call.args.len());
+                    for arg in call.args.iter() {
+                        args.push(try_eval(arg, r, scope)?);
+                    }
+                    if call.args.expand_final() {
+                        match args.pop() {
+                            Some(Value::List(items)) => args.extend(items),
+                            Some(Value::Unknown) => return Ok(Value::Unknown),
+                            _ => return Err(Fail),
+                        }
+                    }
+                    functions::call(name, args)
+                }
+            }
+        }
+        Expression::Traversal(t) => {
+            let mut ops = Vec::with_capacity(t.operators.len());
+            for op in &t.operators {
+                ops.push(match op.value() {
+                    TraversalOperator::GetAttr(name) => Op::Attr(name.as_str()),
+                    TraversalOperator::Index(e) => Op::Index(try_eval(e, r, scope)?),
+                    TraversalOperator::LegacyIndex(i) => Op::Index(Value::Number(*i.value() as f64)),
+                    TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => Op::Splat,
+                });
+            }
+            if let Expression::Variable(name) = &t.expr {
+                if let Some(v) = scope.lookup(name.as_str()) {
+                    return apply(v.clone(), &ops, false);
+                }
+                let (value, used) = r.reference(name.as_str(), &ops, scope);
+                if used == usize::MAX || value.is_unknown() {
+                    return Ok(Value::Unknown);
+                }
+                // Resources and modules have attributes the configuration does not set
+                // (computed ones): reading one is Unknown, not a failure.
+                let lenient = !matches!(name.as_str(), "var" | "local" | "count" | "each");
+                return apply(value, &ops[used.min(ops.len())..], lenient);
+            }
+            let base = try_eval(&t.expr, r, scope)?;
+            apply(base, &ops, false)
+        }
+        Expression::UnaryOp(op) => {
+            let v = try_eval(&op.expr, r, scope)?;
+            match (op.operator.value(), v) {
+                (_, Value::Unknown) => Ok(Value::Unknown),
+                (UnaryOperator::Neg, v) => v.as_f64().map(|n| Value::Number(-n)).ok_or(Fail),
+                (UnaryOperator::Not, v) => v.as_bool().map(|b| Value::Bool(!b)).ok_or(Fail),
+            }
+        }
+        Expression::BinaryOp(op) => binary(*op.operator.value(), op, r, scope),
+        Expression::ForExpr(f) => for_expr(f, r, scope),
+    }
+}
+
+/// Applies traversal steps to a value. `lenient`: a missing attribute is Unknown rather
+/// than a failure (resource attributes the configuration does not set are computed).
+pub fn apply(mut value: Value, ops: &[Op<'_>], lenient: bool) -> Eval {
+    for (i, op) in ops.iter().enumerate() {
+        value = match (op, value) {
+            (_, Value::Unknown) => return Ok(Value::Unknown),
+            (Op::Splat, v) => {
+                let items = match v {
+                    Value::List(items) => items,
+                    Value::Null => Vec::new(),
+                    other => vec![other],
+                };
+                let rest = &ops[i + 1..];
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(apply(item, rest, lenient)?);
+                }
+                return Ok(Value::List(out));
+            }
+            (Op::Attr(name), Value::Object(mut map)) => match map.remove(*name) {
+                Some(v) => v,
+                None if lenient => Value::Unknown,
+                None => return Err(Fail),
+            },
+            (Op::Index(Value::Unknown), _) => return Ok(Value::Unknown),
+            (Op::Index(key), Value::Object(mut map)) => {
+                let key = key.to_template_string().ok_or(Fail)?;
+                match map.remove(&key) {
+                    Some(v) => v,
+                    None if lenient => Value::Unknown,
+                    None => return Err(Fail),
+                }
+            }
+            (Op::Index(key), Value::List(mut items)) => {
+                let n = key.as_f64().ok_or(Fail)?;
+                if n < 0.0 || n.fract() != 0.0 || n as usize >= items.len() {
+                    return Err(Fail);
+                }
+                items.swap_remove(n as usize)
+            }
+            _ => return Err(Fail),
+        };
+    }
+    Ok(value)
+}
+
+fn template(t: &Template, r: &dyn Resolve, scope: &Scope) -> Eval {
+    let mut out = String::new();
+    for element in t.iter() {
+        match element {
+            Element::Literal(s) => out.push_str(s.value()),
+            Element::Interpolation(i) => match try_eval(&i.expr, r, scope)? {
+                Value::Unknown => return Ok(Value::Unknown),
+                v => out.push_str(&v.to_template_string().ok_or(Fail)?),
+            },
+            Element::Directive(d) => match d.as_ref() {
+                Directive::If(d) => {
+                    let cond = try_eval(&d.if_expr.cond_expr, r, scope)?;
+                    let branch = match cond {
+                        Value::Unknown => return Ok(Value::Unknown),
+                        c => c.as_bool().ok_or(Fail)?,
+                    };
+                    let chosen = if branch {
+                        Some(&d.if_expr.template)
+                    } else {
+                        d.else_expr.as_ref().map(|e| &e.template)
+                    };
+                    if let Some(chosen) = chosen {
+                        match template(chosen, r, scope)? {
+                            Value::String(s) => out.push_str(&s),
+                            _ => return Ok(Value::Unknown),
+                        }
+                    }
+                }
+                Directive::For(d) => {
+                    let e = &d.for_expr;
+                    let items = match try_eval(&e.collection_expr, r, scope)? {
+                        Value::Unknown => return Ok(Value::Unknown),
+                        c => pairs(c).ok_or(Fail)?,
+                    };
+                    for (k, v) in items {
+                        let mut s = scope.with(e.value_var.as_str(), v);
+                        if let Some(kv) = &e.key_var {
+                            s = s.with(kv.as_str(), k);
+                        }
+                        match template(&e.template, r, &s)? {
+                            Value::String(part) => out.push_str(&part),
+                            _ => return Ok(Value::Unknown),
+                        }
+                    }
+                }
+            },
+        }
+    }
+    Ok(Value::String(out))
+}
+
+/// Removes the common leading whitespace of a `<<-` heredoc's lines.
+fn dedent(s: &str) -> String {
+    let indent = s
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let mut out = String::with_capacity(s.len());
+    for line in s.split_inclusive('\n') {
+        out.push_str(line.get(indent.min(line.len() - line.trim_start().len())..).unwrap_or(""));
+    }
+    out
+}
+
+/// The (key, value) pairs a `for` iterates: index and element for lists, key and value for
+/// objects.
+fn pairs(collection: Value) -> Option<Vec<(Value, Value)>> {
+    match collection {
+        Value::List(items) => Some(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Value::Number(i as f64), v))
+                .collect(),
+        ),
+        Value::Object(map) => Some(
+            map.into_iter()
+                .map(|(k, v)| (Value::String(k), v))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+fn for_expr(f: &ForExpr, r: &dyn Resolve, scope: &Scope) -> Eval {
+    let items = match try_eval(&f.intro.collection_expr, r, scope)? {
+        Value::Unknown => return Ok(Value::Unknown),
+        Value::Null => return Err(Fail),
+        c => pairs(c).ok_or(Fail)?,
+    };
+    let mut list = Vec::new();
+    let mut map: BTreeMap<String, Value> = BTreeMap::new();
+    for (k, v) in items {
+        let mut s = scope.with(f.intro.value_var.as_str(), v);
+        if let Some(kv) = &f.intro.key_var {
+            s = s.with(kv.as_str(), k);
+        }
+        if let Some(cond) = &f.cond {
+            match try_eval(&cond.expr, r, &s)? {
+                Value::Unknown => return Ok(Value::Unknown),
+                c => {
+                    if !c.as_bool().ok_or(Fail)? {
+                        continue;
+                    }
+                }
+            }
+        }
+        let value = try_eval(&f.value_expr, r, &s)?;
+        match &f.key_expr {
+            None => list.push(value),
+            Some(key_expr) => {
+                let key = match try_eval(key_expr, r, &s)? {
+                    Value::Unknown => return Ok(Value::Unknown),
+                    k => k.to_template_string().ok_or(Fail)?,
+                };
+                if f.grouping {
+                    if let Value::List(group) = map
+                        .entry(key)
+                        .or_insert_with(|| Value::List(Vec::new()))
+                    {
+                        group.push(value);
+                    }
+                } else if map.insert(key, value).is_some() {
+                    // Terraform rejects duplicate keys without the `...` grouping mode.
+                    return Err(Fail);
+                }
+            }
+        }
+    }
+    Ok(if f.key_expr.is_some() {
+        Value::Object(map)
+    } else {
+        Value::List(list)
+    })
+}
+
+fn binary(
+    op: BinaryOperator,
+    e: &hcl_edit::expr::BinaryOp,
+    r: &dyn Resolve,
+    scope: &Scope,
+) -> Eval {
+    let lhs = try_eval(&e.lhs_expr, r, scope)?;
+    // `false && x` and `true || x` do not need x.
+    match (op, lhs.as_bool()) {
+        (BinaryOperator::And, Some(false)) => return Ok(Value::Bool(false)),
+        (BinaryOperator::Or, Some(true)) => return Ok(Value::Bool(true)),
+        _ => {}
+    }
+    let rhs = try_eval(&e.rhs_expr, r, scope)?;
+    if matches!(op, BinaryOperator::And | BinaryOperator::Or) {
+        return match (lhs.as_bool(), rhs.as_bool(), op) {
+            (_, Some(false), BinaryOperator::And) => Ok(Value::Bool(false)),
+            (_, Some(true), BinaryOperator::Or) => Ok(Value::Bool(true)),
+            (Some(a), Some(b), BinaryOperator::And) => Ok(Value::Bool(a && b)),
+            (Some(a), Some(b), _) => Ok(Value::Bool(a || b)),
+            _ if lhs.is_unknown() || rhs.is_unknown() => Ok(Value::Unknown),
+            _ => Err(Fail),
+        };
+    }
+    if lhs.contains_unknown() || rhs.contains_unknown() {
+        return Ok(Value::Unknown);
+    }
+    match op {
+        BinaryOperator::Eq => Ok(Value::Bool(lhs == rhs)),
+        BinaryOperator::NotEq => Ok(Value::Bool(lhs != rhs)),
+        _ => {
+            let (a, b) = (lhs.as_f64().ok_or(Fail)?, rhs.as_f64().ok_or(Fail)?);
+            Ok(match op {
+                BinaryOperator::Less => Value::Bool(a < b),
+                BinaryOperator::LessEq => Value::Bool(a <= b),
+                BinaryOperator::Greater => Value::Bool(a > b),
+                BinaryOperator::GreaterEq => Value::Bool(a >= b),
+                BinaryOperator::Plus => Value::Number(a + b),
+                BinaryOperator::Minus => Value::Number(a - b),
+                BinaryOperator::Mul => Value::Number(a * b),
+                BinaryOperator::Div if b != 0.0 => Value::Number(a / b),
+                BinaryOperator::Mod if b != 0.0 => Value::Number(a % b),
+                _ => return Err(Fail),
+            })
+        }
+    }
+}
+

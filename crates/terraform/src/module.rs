@@ -1,0 +1,596 @@
+//! Modules: what each directory declares, and the evaluation of a root module with every
+//! local module it calls, nested, each under its full address.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
+
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::{Block as HclBlock, Body, Structure};
+use hcl_edit::Span;
+
+use crate::config::{Attr, Block, LoadProblem, Location, Mode, Resource, RootModule};
+use crate::expr::{eval, Op, Resolve, Scope};
+use crate::value::Value;
+
+/// How deep module calls may nest before the loader assumes a cycle.
+const MAX_DEPTH: usize = 16;
+
+/// What one directory declares.
+#[derive(Default)]
+pub(crate) struct ModuleDecl<'a> {
+    pub dir: PathBuf,
+    pub(crate) variables: BTreeMap<&'a str, VarDecl<'a>>,
+    pub(crate) locals: HashMap<&'a str, &'a Expression>,
+    pub(crate) resources: Vec<ResourceDecl<'a>>,
+    pub calls: Vec<CallDecl<'a>>,
+    pub(crate) outputs: BTreeMap<&'a str, &'a Expression>,
+}
+
+pub(crate) struct VarDecl<'a> {
+    pub default: Option<&'a Expression>,
+    /// `type = string`: `--var` values are taken literally.
+    pub is_string: bool,
+}
+
+pub(crate) struct ResourceDecl<'a> {
+    mode: Mode,
+    kind: &'a str,
+    name: &'a str,
+    block: &'a HclBlock,
+    file: usize,
+}
+
+pub(crate) struct CallDecl<'a> {
+    name: &'a str,
+    block: &'a HclBlock,
+    file: usize,
+    /// The directory of a local source (`./x`, `../x`); None for registry and git sources,
+    /// whose contents the loader does not fetch.
+    pub local_dir: Option<PathBuf>,
+}
+
+impl<'a> ModuleDecl<'a> {
+    pub fn add_file(&mut self, file: usize, body: &'a Body) {
+        for block in body.blocks() {
+            let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+            match (block.ident.as_str(), labels.as_slice()) {
+                ("variable", [name]) => {
+                    let is_string = block.body.get_attribute("type").is_some_and(|a| {
+                        matches!(&a.value, Expression::Variable(v) if v.as_str() == "string")
+                    });
+                    self.variables.insert(
+                        name,
+                        VarDecl {
+                            default: block.body.get_attribute("default").map(|a| &a.value),
+                            is_string,
+                        },
+                    );
+                }
+                ("locals", []) => {
+                    for attr in block.body.attributes() {
+                        self.locals.insert(attr.key.as_str(), &attr.value);
+                    }
+                }
+                ("resource" | "data", [kind, name]) => self.resources.push(ResourceDecl {
+                    mode: if block.ident.as_str() == "data" {
+                        Mode::Data
+                    } else {
+                        Mode::Managed
+                    },
+                    kind,
+                    name,
+                    block,
+                    file,
+                }),
+                ("module", [name]) => {
+                    let source = block.body.get_attribute("source").and_then(|a| match &a.value {
+                        Expression::String(s) => Some(s.value().as_str()),
+                        _ => None,
+                    });
+                    let local_dir = source
+                        .filter(|s| s.starts_with("./") || s.starts_with("../"))
+                        .map(|s| normalize(&self.dir.join(s)));
+                    self.calls.push(CallDecl {
+                        name,
+                        block,
+                        file,
+                        local_dir,
+                    });
+                }
+                ("output", [name]) => {
+                    if let Some(a) = block.body.get_attribute("value") {
+                        self.outputs.insert(name, &a.value);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    pub fn variables(&self) -> &BTreeMap<&'a str, VarDecl<'a>> {
+        &self.variables
+    }
+}
+
+/// `a/b/../c` → `a/c`, without touching the file system (the directory may not exist).
+pub(crate) fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+enum Slot {
+    InProgress,
+    Done(Value),
+}
+
+/// One instance of a module: its inputs and what it has evaluated so far.
+struct Instance<'a, 'd> {
+    decl: &'d ModuleDecl<'a>,
+    /// `module.a["x"].module.b`, or empty for the root.
+    prefix: String,
+    call_sites: Vec<Location>,
+    vars: HashMap<&'a str, Value>,
+    locals: RefCell<HashMap<&'a str, Slot>>,
+    resources: RefCell<HashMap<(Mode, &'a str, &'a str), Slot>>,
+    children: RefCell<HashMap<&'a str, Slot>>,
+    depth: usize,
+}
+
+/// Evaluates root modules; shared by every instance of one root.
+pub(crate) struct Evaluator<'a, 'd> {
+    pub decls: &'d HashMap<PathBuf, ModuleDecl<'a>>,
+    /// Byte offset → file path, for problems.
+    pub paths: &'d [PathBuf],
+    out: RefCell<Vec<Resource>>,
+    problems: RefCell<Vec<LoadProblem>>,
+}
+
+impl<'a, 'd> Evaluator<'a, 'd> {
+    pub fn new(decls: &'d HashMap<PathBuf, ModuleDecl<'a>>, paths: &'d [PathBuf]) -> Self {
+        Evaluator {
+            decls,
+            paths,
+            out: RefCell::new(Vec::new()),
+            problems: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Evaluates the root module in `dir` with the given variable values.
+    pub fn root(self, dir: &Path, vars: HashMap<&'a str, Value>) -> RootModule {
+        if let Some(decl) = self.decls.get(dir) {
+            let inst = Instance {
+                decl,
+                prefix: String::new(),
+                call_sites: Vec::new(),
+                vars,
+                locals: RefCell::default(),
+                resources: RefCell::default(),
+                children: RefCell::default(),
+                depth: 0,
+            };
+            self.run(&inst);
+        }
+        let mut resources = self.out.into_inner();
+        resources.sort_by(|a, b| a.address.cmp(&b.address));
+        RootModule {
+            dir: dir.to_path_buf(),
+            resources,
+            problems: self.problems.into_inner(),
+        }
+    }
+
+    /// Evaluates everything an instance declares.
+    fn run(&self, inst: &Instance<'a, 'd>) {
+        for r in &inst.decl.resources {
+            self.resource(inst, r.mode, r.kind, r.name);
+        }
+        for c in &inst.decl.calls {
+            self.child(inst, c.name);
+        }
+    }
+
+    fn cx<'i>(&'i self, inst: &'i Instance<'a, 'd>) -> Cx<'i, 'a, 'd> {
+        Cx { ev: self, inst }
+    }
+
+    fn local(&self, inst: &Instance<'a, 'd>, name: &str) -> Value {
+        let Some((&key, expr)) = inst.decl.locals.get_key_value(name) else {
+            return Value::Unknown;
+        };
+        match inst.locals.borrow().get(key) {
+            Some(Slot::Done(v)) => return v.clone(),
+            Some(Slot::InProgress) => return Value::Unknown,
+            None => {}
+        }
+        inst.locals.borrow_mut().insert(key, Slot::InProgress);
+        let v = eval(expr, &self.cx(inst), &Scope::default());
+        inst.locals.borrow_mut().insert(key, Slot::Done(v.clone()));
+        v
+    }
+
+    /// The value references to a resource see; evaluates (and records) its instances the
+    /// first time.
+    fn resource(&self, inst: &Instance<'a, 'd>, mode: Mode, kind: &str, name: &str) -> Value {
+        let Some(decl) = inst
+            .decl
+            .resources
+            .iter()
+            .find(|r| r.mode == mode && r.kind == kind && r.name == name)
+        else {
+            return Value::Unknown;
+        };
+        let key = (mode, decl.kind, decl.name);
+        match inst.resources.borrow().get(&key) {
+            Some(Slot::Done(v)) => return v.clone(),
+            Some(Slot::InProgress) => return Value::Unknown,
+            None => {}
+        }
+        inst.resources.borrow_mut().insert(key, Slot::InProgress);
+        let value = self.expand(inst, decl.block, decl.file, |scope, suffix| {
+            let body = self.body(inst, &decl.block.body, scope, "", Vec::new(), block_span(decl.block));
+            let config = match mode {
+                Mode::Managed => format!("{}.{}", decl.kind, decl.name),
+                Mode::Data => format!("data.{}.{}", decl.kind, decl.name),
+            };
+            let address = if inst.prefix.is_empty() {
+                format!("{config}{suffix}")
+            } else {
+                format!("{}.{config}{suffix}", inst.prefix)
+            };
+            let value = body.to_value();
+            self.out.borrow_mut().push(Resource {
+                address,
+                module: inst.prefix.clone(),
+                mode,
+                kind: decl.kind.to_string(),
+                name: decl.name.to_string(),
+                location: Location {
+                    file: decl.file,
+                    span: block_span(decl.block),
+                },
+                call_sites: inst.call_sites.clone(),
+                body,
+            });
+            value
+        });
+        inst.resources.borrow_mut().insert(key, Slot::Done(value.clone()));
+        value
+    }
+
+    /// Runs `each` once per instance `count`/`for_each` asks for, and gathers the values as
+    /// references see them: one object, a list (count) or a map (for_each).
+    fn expand(
+        &self,
+        inst: &Instance<'a, 'd>,
+        block: &HclBlock,
+        file: usize,
+        mut each: impl FnMut(&Scope, &str) -> Value,
+    ) -> Value {
+        let cx = self.cx(inst);
+        if let Some(count) = block.body.get_attribute("count") {
+            let n = eval(&count.value, &cx, &Scope::default());
+            return match n.as_f64() {
+                Some(n) if n >= 0.0 && n.fract() == 0.0 => {
+                    let mut items = Vec::new();
+                    for i in 0..(n as usize).min(10_000) {
+                        let scope = Scope {
+                            count_index: Some(Value::Number(i as f64)),
+                            ..Scope::default()
+                        };
+                        items.push(each(&scope, &format!("[{i}]")));
+                    }
+                    Value::List(items)
+                }
+                _ => {
+                    if !n.is_unknown() {
+                        self.problem(file, count.span(), format!("`count` must be a whole number, not {n}"));
+                    }
+                    // How many is not known: one instance stands for them, with an Unknown
+                    // index, so that what is known of its arguments is still reviewed.
+                    let scope = Scope {
+                        count_index: Some(Value::Unknown),
+                        ..Scope::default()
+                    };
+                    each(&scope, "[?]");
+                    Value::Unknown
+                }
+            };
+        }
+        if let Some(for_each) = block.body.get_attribute("for_each") {
+            let v = eval(&for_each.value, &cx, &Scope::default());
+            let pairs: Option<Vec<(String, Value)>> = match v {
+                Value::Object(map) => Some(map.into_iter().collect()),
+                Value::List(items) if items.iter().all(|i| i.as_str().is_some()) => Some(
+                    items
+                        .into_iter()
+                        .map(|i| (i.as_str().unwrap_or_default().to_string(), i))
+                        .collect(),
+                ),
+                _ => None,
+            };
+            return match pairs {
+                Some(pairs) => {
+                    let mut map = BTreeMap::new();
+                    for (k, v) in pairs {
+                        let scope = Scope {
+                            each: Some((Value::String(k.clone()), v)),
+                            ..Scope::default()
+                        };
+                        let suffix = format!("[{}]", serde_json::Value::String(k.clone()));
+                        map.insert(k, each(&scope, &suffix));
+                    }
+                    Value::Object(map)
+                }
+                None => {
+                    let scope = Scope {
+                        each: Some((Value::Unknown, Value::Unknown)),
+                        ..Scope::default()
+                    };
+                    each(&scope, "[?]");
+                    Value::Unknown
+                }
+            };
+        }
+        each(&Scope::default(), "")
+    }
+
+    /// Evaluates a block body: arguments, nested blocks and `dynamic` blocks.
+    fn body(
+        &self,
+        inst: &Instance<'a, 'd>,
+        body: &Body,
+        scope: &Scope,
+        kind: &str,
+        labels: Vec<String>,
+        span: std::ops::Range<usize>,
+    ) -> Block {
+        let cx = self.cx(inst);
+        let mut out = Block {
+            kind: kind.to_string(),
+            labels,
+            span,
+            ..Block::default()
+        };
+        for structure in body.iter() {
+            match structure {
+                Structure::Attribute(attr) => {
+                    let name = attr.key.as_str();
+                    if kind.is_empty()
+                        && matches!(name, "count" | "for_each" | "depends_on" | "provider")
+                    {
+                        continue;
+                    }
+                    let encoded = match &attr.value {
+                        Expression::FuncCall(call)
+                            if call.name.name.as_str() == "jsonencode"
+                                && call.name.namespace.is_empty()
+                                && call.args.len() == 1 =>
+                        {
+                            call.args.get(0).map(|a| eval(a, &cx, scope))
+                        }
+                        _ => None,
+                    };
+                    out.attrs.insert(
+                        name.to_string(),
+                        Attr {
+                            value: eval(&attr.value, &cx, scope),
+                            span: attr.span().unwrap_or_default(),
+                            encoded,
+                        },
+                    );
+                }
+                Structure::Block(block) if block.ident.as_str() == "dynamic" => {
+                    self.dynamic(inst, block, scope, &mut out);
+                }
+                Structure::Block(block) => {
+                    let labels = block.labels.iter().map(|l| l.as_str().to_string()).collect();
+                    let nested = self.body(
+                        inst,
+                        &block.body,
+                        scope,
+                        block.ident.as_str(),
+                        labels,
+                        block_span(block),
+                    );
+                    out.blocks.push(nested);
+                }
+            }
+        }
+        out
+    }
+
+    /// `dynamic "x" { for_each = ...; iterator = it; content { ... } }` → one `x` block per
+    /// element. When the collection is Unknown, one block with an Unknown iterator stands
+    /// for them, so that a rule asking whether the block exists is not misled.
+    fn dynamic(&self, inst: &Instance<'a, 'd>, block: &HclBlock, scope: &Scope, out: &mut Block) {
+        let Some(kind) = block.labels.first().map(|l| l.as_str()) else {
+            return;
+        };
+        let Some(content) = block.body.blocks().find(|b| b.ident.as_str() == "content") else {
+            return;
+        };
+        let cx = self.cx(inst);
+        let iterator = block
+            .body
+            .get_attribute("iterator")
+            .and_then(|a| match &a.value {
+                Expression::Variable(v) => Some(v.as_str().to_string()),
+                _ => None,
+            })
+            .unwrap_or_else(|| kind.to_string());
+        let collection = block
+            .body
+            .get_attribute("for_each")
+            .map_or(Value::Unknown, |a| eval(&a.value, &cx, scope));
+        let pairs: Vec<(Value, Value)> = match collection {
+            Value::List(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Value::Number(i as f64), v))
+                .collect(),
+            Value::Object(map) => map
+                .into_iter()
+                .map(|(k, v)| (Value::String(k), v))
+                .collect(),
+            Value::Null => Vec::new(),
+            _ => vec![(Value::Unknown, Value::Unknown)],
+        };
+        for (key, value) in pairs {
+            let mut it = BTreeMap::new();
+            it.insert("key".to_string(), key);
+            it.insert("value".to_string(), value);
+            let s = scope.with(&iterator, Value::Object(it));
+            let nested = self.body(inst, &content.body, &s, kind, Vec::new(), block_span(block));
+            out.blocks.push(nested);
+        }
+    }
+
+    /// The value of `module.<name>`: an object of its outputs (a list or map of them with
+    /// count/for_each). Evaluates the module's instances, and all they declare, the first
+    /// time.
+    fn child(&self, inst: &Instance<'a, 'd>, name: &str) -> Value {
+        let Some(call) = inst.decl.calls.iter().find(|c| c.name == name) else {
+            return Value::Unknown;
+        };
+        match inst.children.borrow().get(call.name) {
+            Some(Slot::Done(v)) => return v.clone(),
+            Some(Slot::InProgress) => return Value::Unknown,
+            None => {}
+        }
+        inst.children.borrow_mut().insert(call.name, Slot::InProgress);
+        let child_decl = call.local_dir.as_ref().and_then(|d| self.decls.get(d));
+        let value = match child_decl {
+            None => {
+                if let Some(dir) = &call.local_dir {
+                    self.problem(
+                        call.file,
+                        Some(block_span(call.block)),
+                        format!(
+                            "module `{}` calls {}, which has no .tf files; its resources are not reviewed",
+                            call.name,
+                            dir.display()
+                        ),
+                    );
+                }
+                Value::Unknown
+            }
+            Some(_) if inst.depth >= MAX_DEPTH => {
+                self.problem(
+                    call.file,
+                    Some(block_span(call.block)),
+                    format!("module `{}` nests more than {MAX_DEPTH} calls deep; a module probably calls itself", call.name),
+                );
+                Value::Unknown
+            }
+            Some(child_decl) => self.expand(inst, call.block, call.file, |scope, suffix| {
+                let cx = self.cx(inst);
+                let mut vars = HashMap::new();
+                for (&var, decl) in &child_decl.variables {
+                    let v = match call.block.body.get_attribute(var) {
+                        Some(a) => eval(&a.value, &cx, scope),
+                        None => decl
+                            .default
+                            .map_or(Value::Unknown, |d| eval(d, &crate::expr::NoRefs, &Scope::default())),
+                    };
+                    vars.insert(var, v);
+                }
+                let mut call_sites = inst.call_sites.clone();
+                call_sites.push(Location {
+                    file: call.file,
+                    span: block_span(call.block),
+                });
+                let prefix = if inst.prefix.is_empty() {
+                    format!("module.{}{suffix}", call.name)
+                } else {
+                    format!("{}.module.{}{suffix}", inst.prefix, call.name)
+                };
+                let child = Instance {
+                    decl: child_decl,
+                    prefix,
+                    call_sites,
+                    vars,
+                    locals: RefCell::default(),
+                    resources: RefCell::default(),
+                    children: RefCell::default(),
+                    depth: inst.depth + 1,
+                };
+                self.run(&child);
+                let cx = self.cx(&child);
+                Value::Object(
+                    child_decl
+                        .outputs
+                        .iter()
+                        .map(|(k, e)| (k.to_string(), eval(e, &cx, &Scope::default())))
+                        .collect(),
+                )
+            }),
+        };
+        inst.children.borrow_mut().insert(call.name, Slot::Done(value.clone()));
+        value
+    }
+
+    fn problem(&self, file: usize, span: Option<std::ops::Range<usize>>, message: String) {
+        self.problems.borrow_mut().push(LoadProblem {
+            location: span.map(|span| Location { file, span }),
+            path: self.paths.get(file).cloned().unwrap_or_default(),
+            message,
+        });
+    }
+}
+
+fn block_span(block: &HclBlock) -> std::ops::Range<usize> {
+    block.span().unwrap_or_default()
+}
+
+/// Resolves references for expressions inside one module instance.
+struct Cx<'i, 'a, 'd> {
+    ev: &'i Evaluator<'a, 'd>,
+    inst: &'i Instance<'a, 'd>,
+}
+
+impl Resolve for Cx<'_, '_, '_> {
+    fn reference(&self, root: &str, ops: &[Op<'_>], scope: &Scope) -> (Value, usize) {
+        let first = match ops.first() {
+            Some(Op::Attr(name)) => Some(*name),
+            _ => None,
+        };
+        let unknown = (Value::Unknown, usize::MAX);
+        match (root, first) {
+            ("var", Some(name)) => (
+                self.inst.vars.get(name).cloned().unwrap_or(Value::Unknown),
+                1,
+            ),
+            ("local", Some(name)) => (self.ev.local(self.inst, name), 1),
+            ("count", Some("index")) => (scope.count_index.clone().unwrap_or(Value::Unknown), 1),
+            ("each", Some("key")) => (scope.each.clone().map_or(Value::Unknown, |e| e.0), 1),
+            ("each", Some("value")) => (scope.each.clone().map_or(Value::Unknown, |e| e.1), 1),
+            ("path", Some("module" | "root" | "cwd")) => (
+                Value::String(self.inst.decl.dir.to_string_lossy().into_owned()),
+                1,
+            ),
+            ("terraform", Some("workspace")) => (Value::String("default".to_string()), 1),
+            ("module", Some(name)) => (self.ev.child(self.inst, name), 1),
+            ("data", Some(kind)) => match ops.get(1) {
+                Some(Op::Attr(name)) => (self.ev.resource(self.inst, Mode::Data, kind, name), 2),
+                _ => unknown,
+            },
+            ("self" | "data" | "var" | "local" | "count" | "each" | "path" | "terraform", _) => {
+                unknown
+            }
+            (kind, Some(name)) => (self.ev.resource(self.inst, Mode::Managed, kind, name), 1),
+            _ => unknown,
+        }
+    }
+}

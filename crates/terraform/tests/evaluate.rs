@@ -1,0 +1,349 @@
+//! Evaluation: variables and their precedence, locals, functions, count, for_each,
+//! dynamic blocks, local modules under full addresses, and Unknown.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use wharf_terraform::{Project, Value, VarOptions};
+
+fn write(root: &Path, files: &[(&str, &str)]) {
+    for (name, text) in files {
+        let path = root.join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+}
+
+fn load(root: &Path, options: &VarOptions) -> Project {
+    Project::load(&[root.to_path_buf()], options).unwrap()
+}
+
+/// The value of `attr` on the resource at `address` of the only root.
+fn value(project: &Project, address: &str, attr: &str) -> Value {
+    assert_eq!(project.roots.len(), 1, "roots: {:?}", dirs(project));
+    let r = project.roots[0]
+        .resources
+        .iter()
+        .find(|r| r.address == address)
+        .unwrap_or_else(|| panic!("no {address} in {:?}", addresses(project)));
+    r.body.get(attr).clone()
+}
+
+fn addresses(project: &Project) -> Vec<String> {
+    project
+        .roots
+        .iter()
+        .flat_map(|r| r.resources.iter().map(|r| r.address.clone()))
+        .collect()
+}
+
+fn dirs(project: &Project) -> Vec<PathBuf> {
+    project.roots.iter().map(|r| r.dir.clone()).collect()
+}
+
+fn s(x: &str) -> Value {
+    Value::String(x.to_string())
+}
+
+#[test]
+fn variable_precedence_follows_terraform() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                "main.tf",
+                r#"
+variable "a" { default = "default" }
+variable "b" { default = "default" }
+variable "c" { default = "default" }
+variable "d" { default = "default" }
+variable "e" { type = number }
+variable "unset" {}
+resource "null_resource" "this" {
+  a = var.a
+  b = var.b
+  c = var.c
+  d = var.d
+  e = var.e + 1
+  unset = var.unset
+  joined = "${var.a}-${var.unset}"
+}
+"#,
+            ),
+            ("terraform.tfvars", "a = \"tfvars\"\nb = \"tfvars\"\nc = \"tfvars\"\n"),
+            ("x.auto.tfvars", "b = \"auto\"\nc = \"auto\"\n"),
+            ("extra.tfvars", "c = \"file\"\nd = \"file\"\n"),
+        ],
+    );
+    let options = VarOptions {
+        var_files: vec![dir.path().join("extra.tfvars")],
+        vars: vec![("d".into(), "flag".into()), ("e".into(), "41".into())],
+    };
+    let p = load(dir.path(), &options);
+    assert_eq!(value(&p, "null_resource.this", "a"), s("tfvars"));
+    assert_eq!(value(&p, "null_resource.this", "b"), s("auto"));
+    assert_eq!(value(&p, "null_resource.this", "c"), s("file"));
+    assert_eq!(value(&p, "null_resource.this", "d"), s("flag"));
+    assert_eq!(value(&p, "null_resource.this", "e"), Value::Number(42.0));
+    assert_eq!(value(&p, "null_resource.this", "unset"), Value::Unknown);
+    assert_eq!(value(&p, "null_resource.this", "joined"), Value::Unknown);
+}
+
+#[test]
+fn locals_functions_and_references_between_resources() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            r#"
+variable "env" { default = "prod" }
+locals {
+  name   = "app-${var.env}"
+  tags   = merge({ team = "web" }, { env = var.env })
+  cidrs  = [for i in range(3) : cidrsubnet("10.0.0.0/16", 8, i)]
+  by_az  = { for i, c in local.cidrs : "az${i}" => c if i > 0 }
+  policy = jsondecode(jsonencode({ Statement = [{ Action = "s3:*" }] }))
+}
+resource "aws_s3_bucket" "logs" {
+  bucket = "${local.name}-logs"
+  tags   = local.tags
+}
+resource "aws_s3_bucket_versioning" "logs" {
+  bucket = aws_s3_bucket.logs.bucket
+  arn    = aws_s3_bucket.logs.arn
+  cidrs  = local.by_az
+  action = local.policy.Statement[0].Action
+  upper  = upper(lookup(local.tags, "team", "none"))
+  size   = var.env == "prod" ? 3 : 1
+  fmt    = format("%s-%02d", local.name, length(local.cidrs))
+  maybe  = try(local.tags.missing, "fallback")
+}
+"#,
+        )],
+    );
+    let p = load(dir.path(), &VarOptions::default());
+    let v = |a| value(&p, "aws_s3_bucket_versioning.logs", a);
+    assert_eq!(v("bucket"), s("app-prod-logs"));
+    assert_eq!(v("arn"), Value::Unknown, "a computed attribute is Unknown");
+    assert_eq!(
+        v("cidrs").to_json().unwrap(),
+        r#"{"az1":"10.0.1.0/24","az2":"10.0.2.0/24"}"#
+    );
+    assert_eq!(v("action"), s("s3:*"));
+    assert_eq!(v("upper"), s("WEB"));
+    assert_eq!(v("size"), Value::Number(3.0));
+    assert_eq!(v("fmt"), s("app-prod-03"));
+    assert_eq!(v("maybe"), s("fallback"));
+    assert_eq!(
+        value(&p, "aws_s3_bucket.logs", "tags").to_json().unwrap(),
+        r#"{"env":"prod","team":"web"}"#
+    );
+}
+
+#[test]
+fn count_for_each_and_dynamic_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            r#"
+variable "enabled" { default = false }
+variable "ports" { default = [80, 443] }
+resource "aws_nat_gateway" "this" {
+  count     = 2
+  subnet_id = "subnet-${count.index}"
+}
+resource "aws_eip" "disabled" {
+  count = var.enabled ? 1 : 0
+}
+resource "aws_ecr_repository" "this" {
+  for_each = toset(["api", "web"])
+  name     = "app/${each.key}"
+}
+resource "aws_security_group" "web" {
+  dynamic "ingress" {
+    for_each = var.ports
+    content {
+      from_port   = ingress.value
+      cidr_blocks = ["0.0.0.0/0"]
+    }
+  }
+  dynamic "egress" {
+    for_each = var.ports
+    iterator = rule
+    content {
+      to_port = rule.value + rule.key
+    }
+  }
+}
+resource "aws_instance" "unknown_count" {
+  count = length(data.aws_subnets.x.ids)
+  ami   = "ami-${count.index}"
+  type  = "t3.micro"
+}
+"#,
+        )],
+    );
+    let p = load(dir.path(), &VarOptions::default());
+    assert_eq!(
+        addresses(&p),
+        [
+            "aws_ecr_repository.this[\"api\"]",
+            "aws_ecr_repository.this[\"web\"]",
+            "aws_instance.unknown_count[?]",
+            "aws_nat_gateway.this[0]",
+            "aws_nat_gateway.this[1]",
+            "aws_security_group.web",
+        ],
+        "count = 0 creates nothing; an unknown count stands as one instance"
+    );
+    assert_eq!(value(&p, "aws_nat_gateway.this[1]", "subnet_id"), s("subnet-1"));
+    assert_eq!(value(&p, "aws_ecr_repository.this[\"web\"]", "name"), s("app/web"));
+    assert_eq!(value(&p, "aws_instance.unknown_count[?]", "ami"), Value::Unknown);
+    assert_eq!(value(&p, "aws_instance.unknown_count[?]", "type"), s("t3.micro"));
+    let sg = &p.roots[0].resources.last().unwrap().body;
+    let ports: Vec<Value> = sg.blocks("ingress").map(|b| b.get("from_port").clone()).collect();
+    assert_eq!(ports, [Value::Number(80.0), Value::Number(443.0)]);
+    let egress: Vec<Value> = sg.blocks("egress").map(|b| b.get("to_port").clone()).collect();
+    assert_eq!(egress, [Value::Number(80.0), Value::Number(444.0)]);
+}
+
+#[test]
+fn local_modules_nest_under_full_addresses_with_their_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                "live/main.tf",
+                r#"
+module "web" {
+  source = "../modules/service"
+  name   = "web"
+  count  = 1
+}
+module "api" {
+  source   = "../modules/service"
+  for_each = { api = 2 }
+  name     = each.key
+  replicas = each.value
+}
+module "remote" {
+  source = "terraform-aws-modules/vpc/aws"
+}
+resource "aws_route53_record" "web" {
+  name    = module.web[0].lb_name
+  records = [module.remote.vpc_id]
+}
+"#,
+            ),
+            (
+                "modules/service/main.tf",
+                r#"
+variable "name" { type = string }
+variable "replicas" { default = 1 }
+module "lb" {
+  source = "./lb"
+  name   = "${var.name}-lb"
+}
+resource "aws_ecs_service" "this" {
+  name          = var.name
+  desired_count = var.replicas
+}
+output "lb_name" { value = module.lb.name }
+"#,
+            ),
+            (
+                "modules/service/lb/main.tf",
+                r#"
+variable "name" {}
+resource "aws_lb" "this" { name = var.name }
+output "name" { value = aws_lb.this.name }
+"#,
+            ),
+        ],
+    );
+    // Only live/ is given: the modules it calls are found and loaded.
+    let p = Project::load(&[dir.path().join("live")], &VarOptions::default()).unwrap();
+    assert_eq!(
+        addresses(&p),
+        [
+            "aws_route53_record.web",
+            "module.api[\"api\"].aws_ecs_service.this",
+            "module.api[\"api\"].module.lb.aws_lb.this",
+            "module.web[0].aws_ecs_service.this",
+            "module.web[0].module.lb.aws_lb.this",
+        ]
+    );
+    assert_eq!(value(&p, "aws_route53_record.web", "name"), s("web-lb"));
+    assert_eq!(
+        value(&p, "aws_route53_record.web", "records"),
+        Value::List(vec![Value::Unknown]),
+        "a remote module's outputs are Unknown"
+    );
+    assert_eq!(
+        value(&p, "module.api[\"api\"].aws_ecs_service.this", "desired_count"),
+        Value::Number(2.0)
+    );
+    let lb = p.roots[0]
+        .resources
+        .iter()
+        .find(|r| r.address == "module.web[0].module.lb.aws_lb.this")
+        .unwrap();
+    assert_eq!(lb.call_sites.len(), 2, "both module blocks lead to it");
+    assert_eq!(lb.module, "module.web[0].module.lb");
+}
+
+#[test]
+fn a_directory_called_as_a_module_is_not_a_root() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("main.tf", "variable \"x\" {}\nresource \"aws_sqs_queue\" \"q\" { name = var.x }\n"),
+            (
+                "examples/complete/main.tf",
+                "module \"this\" {\n  source = \"../../\"\n  x      = \"jobs\"\n}\n",
+            ),
+        ],
+    );
+    let p = load(dir.path(), &VarOptions::default());
+    assert_eq!(dirs(&p), [dir.path().join("examples/complete")]);
+    assert_eq!(value(&p, "module.this.aws_sqs_queue.q", "name"), s("jobs"));
+}
+
+#[test]
+fn jsonencode_arguments_keep_their_structure_when_part_is_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            r#"
+variable "image" {}
+resource "aws_ecs_task_definition" "this" {
+  container_definitions = jsonencode([{ name = "app", image = var.image, user = "root" }])
+}
+"#,
+        )],
+    );
+    let p = load(dir.path(), &VarOptions::default());
+    let td = &p.roots[0].resources[0].body;
+    assert_eq!(td.get("container_definitions"), &Value::Unknown);
+    let defs = td.json("container_definitions");
+    assert_eq!(defs.as_list().unwrap()[0].get("user"), Some(&s("root")));
+}
+
+#[test]
+fn positions_are_one_based_lines_and_character_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &[("main.tf", "# é\nresource \"a\" \"b\" {\n  x = 1\n}\n")]);
+    let p = load(dir.path(), &VarOptions::default());
+    let r = &p.roots[0].resources[0];
+    let span = r.body.span_of("x");
+    assert_eq!(p.position(r.location.file, span.start), (3, 3));
+    assert_eq!(p.position(r.location.file, r.location.span.start), (2, 1));
+}
