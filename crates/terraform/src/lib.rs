@@ -12,6 +12,7 @@ mod discover;
 pub mod expr;
 mod functions;
 mod module;
+pub mod parallel;
 mod parse;
 mod project;
 mod value;

@@ -4,8 +4,6 @@ use std::fs;
 use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 use hcl_edit::structure::Body;
 
@@ -109,34 +107,9 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Body, ParseError> {
 /// Reads and parses `paths` on every available core. The result does not depend on the
 /// number of threads or their timing.
 pub fn load_files(paths: Vec<PathBuf>) -> Loaded {
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(paths.len())
-        .max(1);
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<(usize, Outcome)>> = Mutex::new(Vec::with_capacity(paths.len()));
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                let mut local = Vec::new();
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(path) = paths.get(i) else { break };
-                    local.push((i, read_and_parse(path)));
-                }
-                results
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .extend(local);
-            });
-        }
-    });
-    let mut results = results.into_inner().unwrap_or_else(|p| p.into_inner());
-    results.sort_by_key(|(i, _)| *i);
     let mut loaded = Loaded::default();
-    for (_, r) in results {
-        match r {
+    for outcome in crate::parallel::map(&paths, |p| read_and_parse(p)) {
+        match outcome {
             Ok(file) => loaded.files.push(file),
             Err(e) => loaded.errors.push(e),
         }

@@ -3,8 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::Body;
@@ -117,42 +116,17 @@ impl Project {
         let roots: Vec<&PathBuf> = given_dirs.iter().filter(|d| !called.contains(d)).collect();
 
         let paths_by_index: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
-        let next = AtomicUsize::new(0);
-        let results: Mutex<Vec<(usize, RootModule)>> = Mutex::new(Vec::new());
-        let workers = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .min(roots.len())
-            .max(1);
-        std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|| {
-                    let mut local = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(dir) = roots.get(i) else { break };
-                        let decl = &decls[*dir];
-                        let (vars, problems) =
-                            root_variables(decl, &files, &bodies, options);
-                        let mut root =
-                            Evaluator::new(&decls, &paths_by_index).root(dir, vars);
-                        root.problems.splice(0..0, problems);
-                        local.push((i, root));
-                    }
-                    results
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .extend(local);
-                });
-            }
+        let roots: Vec<RootModule> = crate::parallel::map(&roots, |dir| {
+            let (vars, problems) = root_variables(&decls[*dir], &files, &bodies, options);
+            let mut root = Evaluator::new(&decls, &paths_by_index).root(dir, vars);
+            root.problems.splice(0..0, problems);
+            root
         });
-        let mut results = results.into_inner().unwrap_or_else(|p| p.into_inner());
-        results.sort_by_key(|(i, _)| *i);
         let line_starts = files.iter().map(|_| OnceLock::new()).collect();
         Ok(Project {
             files,
             parse_errors: errors,
-            roots: results.into_iter().map(|(_, r)| r).collect(),
+            roots,
             line_starts,
         })
     }

@@ -1,0 +1,44 @@
+//! Reading ECS task definitions: the container definitions JSON.
+
+use std::collections::BTreeMap;
+
+use wharf_terraform::{Resource, Value};
+
+/// One container of a task definition, as its JSON object.
+pub struct Container<'v> {
+    pub fields: &'v BTreeMap<String, Value>,
+}
+
+impl<'v> Container<'v> {
+    /// A field (`user`, `privileged`, ...); Null when absent.
+    pub fn get(&self, key: &str) -> &'v Value {
+        static NULL: Value = Value::Null;
+        self.fields.get(key).unwrap_or(&NULL)
+    }
+
+    /// The container's name, for messages; `?` when not known.
+    pub fn name(&self) -> String {
+        self.get("name").as_str().unwrap_or("?").to_string()
+    }
+}
+
+/// The container definitions of an `aws_ecs_task_definition`, decoded, or None when they
+/// are not known. Containers that are themselves Unknown are left out.
+pub fn container_definitions(task: &Resource) -> Option<Value> {
+    match task.body.json("container_definitions") {
+        v @ Value::List(_) => Some(v),
+        _ => None,
+    }
+}
+
+/// Runs `f` on each known container of `task`.
+pub fn each_container(task: &Resource, mut f: impl FnMut(&Container<'_>)) {
+    let Some(defs) = container_definitions(task) else {
+        return;
+    };
+    for item in defs.as_list().unwrap_or_default() {
+        if let Value::Object(fields) = item {
+            f(&Container { fields });
+        }
+    }
+}

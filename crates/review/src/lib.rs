@@ -1,0 +1,182 @@
+//! `wharf review`: holds any Terraform tree to the AWS Well-Architected pillars.
+//!
+//! A registry of rules, one file each under `rules/`, runs over every root module the
+//! loader evaluated. The invariant it keeps: a value the loader could not know (Unknown)
+//! never raises a finding, and a resource with `count = 0` does not exist, so a finding is
+//! always a fact about the configuration as written. Results are sorted and do not depend
+//! on thread timing: the same tree gives the same report every run.
+
+pub mod ecs;
+pub mod iam;
+pub mod report;
+pub mod rule;
+pub mod rules;
+pub mod suppress;
+
+use std::collections::BTreeMap;
+
+use wharf_terraform::{parallel, Location, Project};
+
+pub use rule::{Check, Finding, Pillar, Rule, Severity};
+pub use rules::RULES;
+
+/// Which rules run: `--select` and `--ignore` take codes (`WH201`), code prefixes (`WH2`),
+/// names (`single-nat-gateway`) or pillars (`security`).
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+impl Selection {
+    fn matches(pattern: &str, rule: &Rule) -> bool {
+        let p = pattern.trim();
+        rule.code.eq_ignore_ascii_case(p)
+            || (p.len() >= 3 && rule.code.to_ascii_uppercase().starts_with(&p.to_ascii_uppercase()))
+            || rule.name == p
+            || rule.pillar.id() == p
+    }
+
+    pub fn includes(&self, rule: &Rule) -> bool {
+        (self.select.is_empty() || self.select.iter().any(|p| Self::matches(p, rule)))
+            && !self.ignore.iter().any(|p| Self::matches(p, rule))
+    }
+
+    /// Patterns that match no rule, so that a typo is an error rather than a silent no-op.
+    pub fn unknown_patterns(&self) -> Vec<&str> {
+        self.select
+            .iter()
+            .chain(&self.ignore)
+            .filter(|p| !RULES.iter().any(|r| Self::matches(p, r)))
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+/// Checks passed out of checks applicable, for one pillar. A rule is applicable to a root
+/// module when it found something to look at there; it passed when it found no problem
+/// (suppressed findings count as passed: they are accepted trade-offs).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Score {
+    pub applicable: usize,
+    pub passed: usize,
+}
+
+impl Score {
+    pub fn percent(&self) -> Option<f64> {
+        (self.applicable > 0).then(|| 100.0 * self.passed as f64 / self.applicable as f64)
+    }
+}
+
+/// The outcome of a review.
+#[derive(Debug)]
+pub struct Review {
+    /// Every finding, suppressed ones included, sorted by file, line, column and code.
+    pub findings: Vec<Finding>,
+    pub scores: BTreeMap<Pillar, Score>,
+    pub rules_run: usize,
+    pub resources: usize,
+}
+
+impl Review {
+    /// The findings no suppression covers.
+    pub fn active(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.suppressed.is_none())
+    }
+
+    /// Whether any active finding is at or above `severity`.
+    pub fn fails(&self, severity: Severity) -> bool {
+        self.active().any(|f| f.rule.severity >= severity)
+    }
+}
+
+/// Runs the selected rules over every root module of `project`.
+pub fn review(project: &Project, selection: &Selection) -> Review {
+    let rules: Vec<&'static Rule> = RULES
+        .iter()
+        .copied()
+        .filter(|r| selection.includes(r) && !rules::is_meta(r))
+        .collect();
+    let per_root = parallel::map(&project.roots, |root| {
+        rules
+            .iter()
+            .map(|&rule| {
+                let mut cx = Check::new(project, root, rule);
+                (rule.check)(&mut cx);
+                (rule, cx.finish())
+            })
+            .collect::<Vec<_>>()
+    });
+
+    let suppressions = suppress::find(project);
+    let mut used = vec![false; suppressions.len()];
+    let mut findings = Vec::new();
+    let mut scores: BTreeMap<Pillar, Score> = Pillar::ALL.iter().map(|p| (*p, Score::default())).collect();
+    for results in per_root {
+        for (rule, (passed, mut found)) in results {
+            for f in &mut found {
+                if let Some(i) = covering(project, &suppressions, f) {
+                    used[i] = true;
+                    f.suppressed = Some(suppressions[i].reason.clone());
+                }
+            }
+            if passed > 0 || !found.is_empty() {
+                let score = scores.entry(rule.pillar).or_default();
+                score.applicable += 1;
+                if found.iter().all(|f| f.suppressed.is_some()) {
+                    score.passed += 1;
+                }
+            }
+            findings.extend(found);
+        }
+    }
+    findings.extend(rules::meta_findings(project, selection, &suppressions, &used));
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| {
+            (
+                project.path(&f.location).to_path_buf(),
+                f.location.span.start,
+                f.rule.code,
+                f.address.clone(),
+                f.root.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    // One module file evaluated for several callers can give the same finding twice
+    // for the same root; keep one.
+    findings.dedup_by(|a, b| {
+        a.rule.code == b.rule.code
+            && a.location == b.location
+            && a.address == b.address
+            && a.root == b.root
+            && a.message == b.message
+    });
+    Review {
+        findings,
+        scores,
+        rules_run: rules.len(),
+        resources: project.roots.iter().map(|r| r.resources.len()).sum(),
+    }
+}
+
+/// The suppression that covers a finding, if any: one naming its code whose lines take in
+/// the finding or one of the `module` blocks that lead to it.
+fn covering(project: &Project, suppressions: &[suppress::Suppression], f: &Finding) -> Option<usize> {
+    let places = std::iter::once(&f.location).chain(&f.call_sites);
+    for place in places {
+        let line = line_of(project, place);
+        if let Some(i) = suppressions.iter().position(|s| {
+            s.file == place.file
+                && s.lines.contains(&line)
+                && s.codes.iter().any(|c| c.eq_ignore_ascii_case(f.rule.code))
+        }) {
+            return Some(i);
+        }
+    }
+    None
+}
+
+fn line_of(project: &Project, location: &Location) -> usize {
+    project.position(location.file, location.span.start).0
+}

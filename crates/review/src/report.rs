@@ -1,0 +1,1 @@
+//! Reports: text, JSON, SARIF 2.1.0 and Markdown.

@@ -1,0 +1,223 @@
+//! What a rule is, and the context its check runs in.
+
+use std::fmt;
+use std::ops::Range;
+
+use wharf_terraform::{Location, Project, Resource, RootModule, Value};
+
+/// The six pillars of the AWS Well-Architected Framework.
+/// <https://docs.aws.amazon.com/wellarchitected/latest/framework/the-pillars-of-the-framework.html>
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Pillar {
+    OperationalExcellence,
+    Security,
+    Reliability,
+    PerformanceEfficiency,
+    CostOptimization,
+    Sustainability,
+}
+
+impl Pillar {
+    pub const ALL: [Pillar; 6] = [
+        Pillar::OperationalExcellence,
+        Pillar::Security,
+        Pillar::Reliability,
+        Pillar::PerformanceEfficiency,
+        Pillar::CostOptimization,
+        Pillar::Sustainability,
+    ];
+
+    /// The pillar's name as AWS writes it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Pillar::OperationalExcellence => "Operational Excellence",
+            Pillar::Security => "Security",
+            Pillar::Reliability => "Reliability",
+            Pillar::PerformanceEfficiency => "Performance Efficiency",
+            Pillar::CostOptimization => "Cost Optimization",
+            Pillar::Sustainability => "Sustainability",
+        }
+    }
+
+    /// kebab-case, for JSON and the command line.
+    pub fn id(self) -> &'static str {
+        match self {
+            Pillar::OperationalExcellence => "operational-excellence",
+            Pillar::Security => "security",
+            Pillar::Reliability => "reliability",
+            Pillar::PerformanceEfficiency => "performance-efficiency",
+            Pillar::CostOptimization => "cost-optimization",
+            Pillar::Sustainability => "sustainability",
+        }
+    }
+}
+
+/// How much a finding matters; `--fail-on` compares against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 4] = [
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|v| v.id() == s.to_ascii_lowercase())
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// One rule: its stable identity, its documentation, and its check.
+pub struct Rule {
+    /// `WH201`. Never reused once published.
+    pub code: &'static str,
+    /// kebab-case, naming the problem: `service-without-circuit-breaker`.
+    pub name: &'static str,
+    pub pillar: Pillar,
+    pub severity: Severity,
+    /// The Checkov checks that look for the same problem, if any.
+    pub checkov: &'static [&'static str],
+    /// An imperative fix title ("Enable the deployment circuit breaker with rollback").
+    pub fix: &'static str,
+    /// Markdown with the headings `## What it does`, `## Why is this bad?`, `## Example`,
+    /// `## Use instead` and `## References`. `wharf explain` prints it; docs/rules is
+    /// generated from it.
+    pub doc: &'static str,
+    /// Looks at one root module and reports to `cx`.
+    pub check: fn(&mut Check<'_>),
+}
+
+impl fmt::Debug for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.code, self.name)
+    }
+}
+
+/// A problem a rule found at a resource.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: &'static Rule,
+    /// A fact about a named address: "`aws_lb.web` forwards invalid header fields".
+    pub message: String,
+    /// The resource's full address.
+    pub address: String,
+    /// The resource's name (`this`), without type or module path.
+    pub resource_name: String,
+    /// The root module the resource belongs to.
+    pub root: std::path::PathBuf,
+    /// Where to point: the argument at fault, or the block when the argument is missing.
+    pub location: Location,
+    /// The `module` blocks that lead to the resource, outermost first.
+    pub call_sites: Vec<Location>,
+    /// The reason of the suppression that covers it, if one does.
+    pub suppressed: Option<String>,
+}
+
+/// What a rule's check works with, and collects what it finds.
+pub struct Check<'p> {
+    pub project: &'p Project,
+    pub root: &'p RootModule,
+    rule: &'static Rule,
+    passed: usize,
+    findings: Vec<Finding>,
+}
+
+impl<'p> Check<'p> {
+    pub(crate) fn new(project: &'p Project, root: &'p RootModule, rule: &'static Rule) -> Self {
+        Check {
+            project,
+            root,
+            rule,
+            passed: 0,
+            findings: Vec::new(),
+        }
+    }
+
+    /// Managed resources of one type, in address order.
+    pub fn resources(&self, kind: &'p str) -> impl Iterator<Item = &'p Resource> + 'p {
+        self.root.resources_of(kind)
+    }
+
+    /// Data sources of one type, in address order.
+    pub fn data(&self, kind: &'p str) -> impl Iterator<Item = &'p Resource> + 'p {
+        self.root.data_of(kind)
+    }
+
+    /// Records that a subject was checked and found right. The pillar score counts it.
+    pub fn pass(&mut self) {
+        self.passed += 1;
+    }
+
+    /// Records a finding on `resource`, pointing at `span` in its file (use
+    /// `resource.body.span_of("arg")` for an argument, `resource.location.span` for the
+    /// block).
+    pub fn fail(&mut self, resource: &Resource, span: Range<usize>, message: impl Into<String>) {
+        self.findings.push(Finding {
+            rule: self.rule,
+            message: message.into(),
+            address: resource.address.clone(),
+            resource_name: resource.name.clone(),
+            root: self.root.dir.clone(),
+            location: resource.at(span),
+            call_sites: resource.call_sites.clone(),
+            suppressed: None,
+        });
+    }
+
+    /// Records the outcome for a subject: pass when `ok` is `Some(true)`, a finding when it
+    /// is `Some(false)`, nothing when it is `None` (Unknown never raises a finding).
+    pub fn expect(
+        &mut self,
+        ok: Option<bool>,
+        resource: &Resource,
+        span: Range<usize>,
+        message: impl FnOnce() -> String,
+    ) {
+        match ok {
+            Some(true) => self.pass(),
+            Some(false) => self.fail(resource, span, message()),
+            None => {}
+        }
+    }
+
+    pub(crate) fn finish(self) -> (usize, Vec<Finding>) {
+        (self.passed, self.findings)
+    }
+}
+
+/// `address` in backticks, the way messages name resources.
+pub fn named(resource: &Resource) -> String {
+    format!("`{}`", resource.address)
+}
+
+/// Whether a value is known to be `true` (Some), known to be something else (Some(false)),
+/// or Unknown (None). Null, an unset argument, is `false`.
+pub fn known_true(value: &Value) -> Option<bool> {
+    match value {
+        Value::Unknown => None,
+        Value::Null => Some(false),
+        v => v.as_bool().or(Some(false)),
+    }
+}

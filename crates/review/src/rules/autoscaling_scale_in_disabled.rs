@@ -1,0 +1,16 @@
+//! WH601: TODO(group D) one line saying what this rule reports.
+
+use crate::rule::{Check, Pillar, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    code: "WH601",
+    name: "autoscaling-scale-in-disabled",
+    pillar: Pillar::Sustainability,
+    severity: Severity::Low,
+    checkov: &[],
+    fix: "TODO",
+    doc: "TODO",
+    check,
+};
+
+fn check(_cx: &mut Check<'_>) {}

@@ -1,0 +1,16 @@
+//! WH105: TODO(group A) one line saying what this rule reports.
+
+use crate::rule::{Check, Pillar, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    code: "WH105",
+    name: "ecr-image-scanning-disabled",
+    pillar: Pillar::Security,
+    severity: Severity::Medium,
+    checkov: &[],
+    fix: "TODO",
+    doc: "TODO",
+    check,
+};
+
+fn check(_cx: &mut Check<'_>) {}

@@ -1,0 +1,16 @@
+//! WH403: TODO(group C) one line saying what this rule reports.
+
+use crate::rule::{Check, Pillar, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    code: "WH403",
+    name: "fargate-task-size-invalid",
+    pillar: Pillar::PerformanceEfficiency,
+    severity: Severity::High,
+    checkov: &[],
+    fix: "TODO",
+    doc: "TODO",
+    check,
+};
+
+fn check(_cx: &mut Check<'_>) {}

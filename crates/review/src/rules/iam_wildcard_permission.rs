@@ -1,0 +1,16 @@
+//! WH107: TODO(group A) one line saying what this rule reports.
+
+use crate::rule::{Check, Pillar, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    code: "WH107",
+    name: "iam-wildcard-permission",
+    pillar: Pillar::Security,
+    severity: Severity::High,
+    checkov: &[],
+    fix: "TODO",
+    doc: "TODO",
+    check,
+};
+
+fn check(_cx: &mut Check<'_>) {}

@@ -1,0 +1,173 @@
+//! The rule registry: one file per rule, one table sorted by code. A code is never reused.
+
+use wharf_terraform::{Location, Project};
+
+use crate::rule::{Finding, Rule};
+use crate::suppress::Suppression;
+use crate::Selection;
+
+mod alarm_without_actions;
+mod alb_access_logs_disabled;
+mod alb_deletion_protection_disabled;
+mod alb_forwards_invalid_headers;
+mod alb_http2_disabled;
+mod alb_listener_plain_http;
+mod alb_outdated_tls_policy;
+mod alb_without_waf;
+mod api_gateway_access_logs_disabled;
+mod api_gateway_tracing_disabled;
+mod api_gateway_without_throttling;
+mod autoscaling_scale_in_disabled;
+mod container_adds_linux_capabilities;
+mod container_health_check_missing;
+mod container_insights_disabled;
+mod container_logging_missing;
+mod container_root_filesystem_writable;
+mod container_runs_as_root;
+mod database_password_in_code;
+mod deployment_allows_downtime;
+mod dynamodb_point_in_time_recovery_disabled;
+mod ecr_image_scanning_disabled;
+mod ecr_lifecycle_policy_missing;
+mod ecr_tags_mutable;
+mod fargate_task_size_invalid;
+mod health_check_grace_period_missing;
+mod iam_wildcard_permission;
+mod image_tag_latest;
+mod log_group_not_kms_encrypted;
+mod log_group_without_retention;
+mod private_tasks_without_vpc_endpoints;
+mod privileged_container;
+mod rds_backup_retention_short;
+mod rds_publicly_accessible;
+mod rds_single_az;
+mod rds_storage_not_encrypted;
+mod s3_bucket_public_access_not_blocked;
+mod s3_bucket_without_lifecycle;
+mod s3_gateway_endpoint_missing;
+mod secret_in_environment_variable;
+mod security_group_open_to_world;
+mod service_all_on_spot;
+mod service_in_single_az;
+mod service_without_alarms;
+mod service_without_autoscaling;
+mod service_without_circuit_breaker;
+mod single_nat_gateway;
+mod sns_topic_not_encrypted;
+mod suppression_without_reason;
+mod task_public_ip_assigned;
+mod unused_suppression;
+mod vpc_flow_logs_disabled;
+
+/// Every rule, sorted by code.
+pub static RULES: &[&Rule] = &[
+    &unused_suppression::RULE,
+    &suppression_without_reason::RULE,
+    &container_runs_as_root::RULE,
+    &secret_in_environment_variable::RULE,
+    &privileged_container::RULE,
+    &container_root_filesystem_writable::RULE,
+    &ecr_image_scanning_disabled::RULE,
+    &ecr_tags_mutable::RULE,
+    &iam_wildcard_permission::RULE,
+    &security_group_open_to_world::RULE,
+    &alb_listener_plain_http::RULE,
+    &alb_outdated_tls_policy::RULE,
+    &alb_forwards_invalid_headers::RULE,
+    &task_public_ip_assigned::RULE,
+    &s3_bucket_public_access_not_blocked::RULE,
+    &alb_without_waf::RULE,
+    &rds_storage_not_encrypted::RULE,
+    &rds_publicly_accessible::RULE,
+    &container_adds_linux_capabilities::RULE,
+    &database_password_in_code::RULE,
+    &log_group_not_kms_encrypted::RULE,
+    &sns_topic_not_encrypted::RULE,
+    &vpc_flow_logs_disabled::RULE,
+    &service_without_circuit_breaker::RULE,
+    &service_without_autoscaling::RULE,
+    &single_nat_gateway::RULE,
+    &service_all_on_spot::RULE,
+    &service_in_single_az::RULE,
+    &container_health_check_missing::RULE,
+    &deployment_allows_downtime::RULE,
+    &rds_single_az::RULE,
+    &rds_backup_retention_short::RULE,
+    &alb_deletion_protection_disabled::RULE,
+    &health_check_grace_period_missing::RULE,
+    &dynamodb_point_in_time_recovery_disabled::RULE,
+    &log_group_without_retention::RULE,
+    &service_without_alarms::RULE,
+    &container_insights_disabled::RULE,
+    &alb_access_logs_disabled::RULE,
+    &container_logging_missing::RULE,
+    &alarm_without_actions::RULE,
+    &image_tag_latest::RULE,
+    &api_gateway_access_logs_disabled::RULE,
+    &api_gateway_tracing_disabled::RULE,
+    &api_gateway_without_throttling::RULE,
+    &alb_http2_disabled::RULE,
+    &fargate_task_size_invalid::RULE,
+    &ecr_lifecycle_policy_missing::RULE,
+    &private_tasks_without_vpc_endpoints::RULE,
+    &s3_bucket_without_lifecycle::RULE,
+    &autoscaling_scale_in_disabled::RULE,
+    &s3_gateway_endpoint_missing::RULE,
+];
+
+/// Looks a rule up by code (any case) or name.
+pub fn find(code_or_name: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+}
+
+/// Rules about the suppressions themselves rather than about resources.
+pub(crate) fn is_meta(rule: &Rule) -> bool {
+    std::ptr::eq(rule, &unused_suppression::RULE)
+        || std::ptr::eq(rule, &suppression_without_reason::RULE)
+}
+
+/// Findings of the meta rules: suppressions that cover nothing, name no rule, or give no
+/// reason.
+pub(crate) fn meta_findings(
+    project: &Project,
+    selection: &Selection,
+    suppressions: &[Suppression],
+    used: &[bool],
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let at = |s: &Suppression, rule: &'static Rule, message: String| Finding {
+        rule,
+        message,
+        address: String::new(),
+        resource_name: String::new(),
+        root: project.files[s.file]
+            .path
+            .parent()
+            .map(|p| p.to_path_buf())
+            .unwrap_or_default(),
+        location: Location {
+            file: s.file,
+            span: s.span.clone(),
+        },
+        call_sites: Vec::new(),
+        suppressed: None,
+    };
+    for (s, &was_used) in suppressions.iter().zip(used) {
+        if selection.includes(&unused_suppression::RULE) && !was_used {
+            if let Some(message) = unused_suppression::message(s, selection) {
+                out.push(at(s, &unused_suppression::RULE, message));
+            }
+        }
+        if selection.includes(&suppression_without_reason::RULE) && s.reason.is_empty() {
+            out.push(at(
+                s,
+                &suppression_without_reason::RULE,
+                format!("the suppression of {} gives no reason", s.codes.join(", ")),
+            ));
+        }
+    }
+    out
+}

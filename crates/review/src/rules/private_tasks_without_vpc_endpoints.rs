@@ -1,0 +1,16 @@
+//! WH502: TODO(group D) one line saying what this rule reports.
+
+use crate::rule::{Check, Pillar, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    code: "WH502",
+    name: "private-tasks-without-vpc-endpoints",
+    pillar: Pillar::CostOptimization,
+    severity: Severity::Medium,
+    checkov: &[],
+    fix: "TODO",
+    doc: "TODO",
+    check,
+};
+
+fn check(_cx: &mut Check<'_>) {}

@@ -1,0 +1,16 @@
+//! WH209: TODO(group C) one line saying what this rule reports.
+
+use crate::rule::{Check, Pillar, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    code: "WH209",
+    name: "rds-backup-retention-short",
+    pillar: Pillar::Reliability,
+    severity: Severity::Medium,
+    checkov: &[],
+    fix: "TODO",
+    doc: "TODO",
+    check,
+};
+
+fn check(_cx: &mut Check<'_>) {}

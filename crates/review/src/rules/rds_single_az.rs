@@ -1,0 +1,16 @@
+//! WH208: TODO(group C) one line saying what this rule reports.
+
+use crate::rule::{Check, Pillar, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    code: "WH208",
+    name: "rds-single-az",
+    pillar: Pillar::Reliability,
+    severity: Severity::Medium,
+    checkov: &[],
+    fix: "TODO",
+    doc: "TODO",
+    check,
+};
+
+fn check(_cx: &mut Check<'_>) {}

@@ -1,0 +1,154 @@
+//! Inline suppressions: `# wharf:ignore[WH203] one NAT gateway is the dev trade-off`.
+//!
+//! A suppression on a line of its own covers the block or argument that starts on the next
+//! line of code, to its end; a suppression after code covers that line's block or argument.
+//! On a `module` block it covers every resource of that module instance.
+
+use std::ops::RangeInclusive;
+
+use wharf_terraform::Project;
+
+/// One `wharf:ignore[...]` comment.
+#[derive(Debug, Clone)]
+pub struct Suppression {
+    /// Index into [`Project::files`].
+    pub file: usize,
+    /// Byte range of the comment's marker, for reports.
+    pub span: std::ops::Range<usize>,
+    pub codes: Vec<String>,
+    pub reason: String,
+    /// 1-based lines covered.
+    pub lines: RangeInclusive<usize>,
+}
+
+const MARKER: &str = "wharf:ignore[";
+
+/// Every suppression in the project's files.
+pub fn find(project: &Project) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    for (file, source) in project.files.iter().enumerate() {
+        if !source.text.contains(MARKER) {
+            continue;
+        }
+        let lines: Vec<&str> = source.text.split('\n').collect();
+        let mut offset = 0;
+        for (i, line) in lines.iter().enumerate() {
+            if let Some(s) = parse_line(line) {
+                let target = if s.own_line {
+                    next_code_line(&lines, i + 1)
+                } else {
+                    Some(i)
+                };
+                if let Some(target) = target {
+                    let end = structure_end(&lines, target);
+                    out.push(Suppression {
+                        file,
+                        span: offset + s.at..offset + line.len(),
+                        codes: s.codes,
+                        reason: s.reason,
+                        lines: target + 1..=end + 1,
+                    });
+                }
+            }
+            offset += line.len() + 1;
+        }
+    }
+    out
+}
+
+struct Parsed {
+    at: usize,
+    own_line: bool,
+    codes: Vec<String>,
+    reason: String,
+}
+
+fn parse_line(line: &str) -> Option<Parsed> {
+    let at = line.find(MARKER)?;
+    let before = &line[..at];
+    let comment_start = before.rfind('#').or_else(|| before.rfind("//"))?;
+    // The marker must be the comment's first word.
+    if !before[comment_start..]
+        .trim_start_matches(['#', '/'])
+        .trim()
+        .is_empty()
+    {
+        return None;
+    }
+    let rest = &line[at + MARKER.len()..];
+    let close = rest.find(']')?;
+    let codes = rest[..close]
+        .split(',')
+        .map(|c| c.trim().to_ascii_uppercase())
+        .filter(|c| !c.is_empty())
+        .collect();
+    Some(Parsed {
+        at: comment_start,
+        own_line: line[..comment_start].trim().is_empty(),
+        codes,
+        reason: rest[close + 1..].trim().to_string(),
+    })
+}
+
+fn next_code_line(lines: &[&str], from: usize) -> Option<usize> {
+    (from..lines.len()).find(|&i| {
+        let t = lines[i].trim();
+        !t.is_empty() && !t.starts_with('#') && !t.starts_with("//")
+    })
+}
+
+/// The last line of the block or argument that starts on `start`: where the brackets
+/// opened on it close again.
+fn structure_end(lines: &[&str], start: usize) -> usize {
+    let mut depth: i64 = 0;
+    for (i, line) in lines.iter().enumerate().skip(start) {
+        let mut in_string = false;
+        let mut prev = '\0';
+        for c in line.chars() {
+            match c {
+                '"' if prev != '\\' => in_string = !in_string,
+                '#' if !in_string => break,
+                '{' | '[' | '(' if !in_string => depth += 1,
+                '}' | ']' | ')' if !in_string => depth -= 1,
+                _ => {}
+            }
+            prev = c;
+        }
+        if depth <= 0 {
+            return i;
+        }
+    }
+    lines.len().saturating_sub(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_line_covers_the_next_block() {
+        let lines = [
+            "# wharf:ignore[WH203, wh204] dev trade-off",
+            "",
+            "module \"network\" {",
+            "  source = \"../modules/network\" # wharf:ignore[WH1] x",
+            "  tags = { a = \"}\" }",
+            "}",
+        ];
+        let p = parse_line(lines[0]).unwrap();
+        assert!(p.own_line);
+        assert_eq!(p.codes, ["WH203", "WH204"]);
+        assert_eq!(p.reason, "dev trade-off");
+        let target = next_code_line(&lines, 1).unwrap();
+        assert_eq!((target, structure_end(&lines, target)), (2, 5));
+        let trailing = parse_line(lines[3]).unwrap();
+        assert!(!trailing.own_line);
+        assert_eq!(structure_end(&lines, 3), 3);
+    }
+
+    #[test]
+    fn a_marker_inside_a_string_is_not_a_suppression() {
+        assert!(parse_line("  x = \"wharf:ignore[WH1] no\"").is_none());
+        assert!(parse_line("# see wharf:ignore[WH1] later").is_none());
+    }
+}
