@@ -1,7 +1,9 @@
 //! The `wharf` command. It parses arguments, calls the library crates and prints; the domain
-//! logic lives in `wharf-manifest`, `wharf-model` and `wharf-render`.
+//! logic lives in `wharf-manifest`, `wharf-model`, `wharf-render`, `wharf-terraform` and
+//! `wharf-review`.
 //!
-//! Exit codes: 0 success; 1 `render --check` found stale files; 2 usage, input or I/O error.
+//! Exit codes: 0 success; 1 `render --check` found stale files, or `review` found problems at
+//! or above `--fail-on`; 2 usage, input or I/O error.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -12,6 +14,8 @@ use clap::{Parser, Subcommand};
 use wharf_manifest::examples::EXAMPLES;
 use wharf_manifest::Diagnostics;
 use wharf_model::Platform;
+
+mod review;
 
 #[derive(Parser)]
 #[command(
@@ -59,6 +63,19 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Review Terraform against the AWS Well-Architected pillars.
+    Review(review::Args),
+    /// Print one rule's documentation.
+    Explain {
+        /// The rule's code (WH201) or name (service-without-circuit-breaker).
+        rule: String,
+    },
+    /// List every rule.
+    Rules {
+        /// text or json.
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
 }
 
 /// An error worth exit code 2, already phrased for the user.
@@ -93,6 +110,9 @@ fn main() -> ExitCode {
             };
             render(&manifest, &envs, &out, check, opts)
         }
+        Command::Review(args) => review::run(&args).map_err(Failure),
+        Command::Explain { rule } => review::explain(&rule).map_err(Failure),
+        Command::Rules { format } => review::rules(&format).map_err(Failure),
     };
     match result {
         Ok(code) => code,

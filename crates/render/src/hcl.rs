@@ -228,6 +228,8 @@ pub enum Item {
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Block {
+    /// Comment lines written just above the block (wharf's review suppressions).
+    pub comments: Vec<String>,
     pub kind: String,
     pub labels: Vec<String>,
     pub body: Body,
@@ -277,10 +279,17 @@ impl Body {
 impl Block {
     pub fn new(kind: &str, labels: &[&str], body: Body) -> Self {
         Block {
+            comments: Vec::new(),
             kind: kind.to_string(),
             labels: labels.iter().map(|l| l.to_string()).collect(),
             body,
         }
+    }
+
+    /// Adds a comment line above the block.
+    pub fn comment(mut self, text: &str) -> Self {
+        self.comments.push(text.to_string());
+        self
     }
 }
 
@@ -362,6 +371,12 @@ fn write_items(out: &mut String, items: &[Item], level: usize) {
 }
 
 fn write_block(out: &mut String, b: &Block, level: usize) {
+    for c in &b.comments {
+        out.push_str(&INDENT.repeat(level));
+        out.push_str("# ");
+        out.push_str(c);
+        out.push('\n');
+    }
     out.push_str(&INDENT.repeat(level));
     out.push_str(&b.kind);
     for label in &b.labels {

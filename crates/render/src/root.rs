@@ -255,7 +255,7 @@ fn main(p: &Platform, env: &Environment) -> Vec<Block> {
         interface_endpoints,
         flow_log_retention_days,
     } = &env.network;
-    blocks.push(module(
+    let network = module(
         "network",
         "network",
         Body::new()
@@ -276,7 +276,16 @@ fn main(p: &Platform, env: &Environment) -> Vec<Block> {
                 "flow_log_kms_key_arn",
                 Expr::raw("module.cluster.kms_key_arn"),
             ),
-    ));
+    );
+    // The profile's trade-off, said where `wharf review` will see it.
+    blocks.push(if *single_nat_gateway {
+        network.comment(
+            "wharf:ignore[WH203] profile trade-off: one NAT gateway serves every zone, saving the hourly \
+             charge of one per zone; if its zone fails, tasks in the other zones lose outbound access",
+        )
+    } else {
+        network
+    });
 
     let r = &env.registry;
     blocks.push(module(

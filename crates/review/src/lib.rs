@@ -6,6 +6,7 @@
 //! always a fact about the configuration as written. Results are sorted and do not depend
 //! on thread timing: the same tree gives the same report every run.
 
+pub mod docs;
 pub mod ecs;
 pub mod iam;
 pub mod report;

@@ -24,6 +24,10 @@ pub struct Attr {
     /// For `name = jsonencode(x)`: the value of `x`, even when part of it is Unknown and so
     /// the encoded string is not. Rules read container definitions and policies through it.
     pub encoded: Option<Value>,
+    /// The resource instances the expression refers to, by full address
+    /// (`module.web.aws_lb.this`, `aws_subnet.private["a"]`), directly or through locals.
+    /// An ARN or ID that is Unknown until apply still says which resource it is of.
+    pub refs: Vec<String>,
 }
 
 /// A block body after evaluation: arguments by name, nested blocks in order, `dynamic`
@@ -43,6 +47,11 @@ impl Block {
     /// An argument's value; `null` when it is not set, as Terraform treats both the same.
     pub fn get(&self, name: &str) -> &Value {
         self.attrs.get(name).map_or(&NULL, |a| &a.value)
+    }
+
+    /// The resource instances an argument refers to (see [`Attr::refs`]).
+    pub fn refs(&self, name: &str) -> &[String] {
+        self.attrs.get(name).map_or(&[], |a| a.refs.as_slice())
     }
 
     /// Whether the argument is written at all (even as `null`).

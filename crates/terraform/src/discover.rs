@@ -55,6 +55,14 @@ pub fn discover(roots: &[PathBuf]) -> io::Result<Vec<PathBuf>> {
             }
         }
     }
+    // `wharf review .` should say `modules/x/main.tf`, not `./modules/x/main.tf`.
+    for path in &mut found {
+        if let Ok(rest) = path.strip_prefix(".") {
+            if !rest.as_os_str().is_empty() {
+                *path = rest.to_path_buf();
+            }
+        }
+    }
     found.sort();
     found.dedup();
     Ok(found)

@@ -143,6 +143,8 @@ struct Instance<'a, 'd> {
     call_sites: Vec<Location>,
     vars: HashMap<&'a str, Value>,
     locals: RefCell<HashMap<&'a str, Slot>>,
+    /// The resource instances each local refers to, for [`Attr::refs`].
+    local_refs: RefCell<HashMap<&'a str, Vec<String>>>,
     resources: RefCell<HashMap<(Mode, &'a str, &'a str), Slot>>,
     children: RefCell<HashMap<&'a str, Slot>>,
     depth: usize,
@@ -176,6 +178,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                 call_sites: Vec::new(),
                 vars,
                 locals: RefCell::default(),
+                local_refs: RefCell::default(),
                 resources: RefCell::default(),
                 children: RefCell::default(),
                 depth: 0,
@@ -202,7 +205,11 @@ impl<'a, 'd> Evaluator<'a, 'd> {
     }
 
     fn cx<'i>(&'i self, inst: &'i Instance<'a, 'd>) -> Cx<'i, 'a, 'd> {
-        Cx { ev: self, inst }
+        Cx {
+            ev: self,
+            inst,
+            refs: None,
+        }
     }
 
     fn local(&self, inst: &Instance<'a, 'd>, name: &str) -> Value {
@@ -215,8 +222,15 @@ impl<'a, 'd> Evaluator<'a, 'd> {
             None => {}
         }
         inst.locals.borrow_mut().insert(key, Slot::InProgress);
-        let v = eval(expr, &self.cx(inst), &Scope::default());
+        let refs = RefCell::new(Vec::new());
+        let cx = Cx {
+            ev: self,
+            inst,
+            refs: Some(&refs),
+        };
+        let v = eval(expr, &cx, &Scope::default());
         inst.locals.borrow_mut().insert(key, Slot::Done(v.clone()));
+        inst.local_refs.borrow_mut().insert(key, refs.into_inner());
         v
     }
 
@@ -382,12 +396,23 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                         }
                         _ => None,
                     };
+                    let refs = RefCell::new(Vec::new());
+                    let recording = Cx {
+                        ev: self,
+                        inst,
+                        refs: Some(&refs),
+                    };
+                    let value = eval(&attr.value, &recording, scope);
+                    let mut refs = refs.into_inner();
+                    refs.sort();
+                    refs.dedup();
                     out.attrs.insert(
                         name.to_string(),
                         Attr {
-                            value: eval(&attr.value, &cx, scope),
+                            value,
                             span: attr.span().unwrap_or_default(),
                             encoded,
+                            refs,
                         },
                     );
                 }
@@ -522,6 +547,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                     call_sites,
                     vars,
                     locals: RefCell::default(),
+                local_refs: RefCell::default(),
                     resources: RefCell::default(),
                     children: RefCell::default(),
                     depth: inst.depth + 1,
@@ -558,6 +584,54 @@ fn block_span(block: &HclBlock) -> std::ops::Range<usize> {
 struct Cx<'i, 'a, 'd> {
     ev: &'i Evaluator<'a, 'd>,
     inst: &'i Instance<'a, 'd>,
+    /// Where to note the resource instances an expression refers to, if anywhere.
+    refs: Option<&'i RefCell<Vec<String>>>,
+}
+
+impl Cx<'_, '_, '_> {
+    /// Notes a reference to a resource whose value is `value`, indexed by `index` if the
+    /// reference indexes it: that instance when the key is known, every instance when not.
+    fn note(&self, mode: Mode, kind: &str, name: &str, value: &Value, index: Option<&Value>) {
+        let Some(refs) = self.refs else { return };
+        let Some(decl) = self
+            .inst
+            .decl
+            .resources
+            .iter()
+            .find(|r| r.mode == mode && r.kind == kind && r.name == name)
+        else {
+            return;
+        };
+        let config = match mode {
+            Mode::Managed => format!("{kind}.{name}"),
+            Mode::Data => format!("data.{kind}.{name}"),
+        };
+        let base = if self.inst.prefix.is_empty() {
+            config
+        } else {
+            format!("{}.{config}", self.inst.prefix)
+        };
+        let expanded = decl.block.body.has_attribute("count") || decl.block.body.has_attribute("for_each");
+        let mut refs = refs.borrow_mut();
+        if !expanded {
+            refs.push(base);
+            return;
+        }
+        match (index, value) {
+            (Some(Value::Number(n)), _) => {
+                refs.push(format!("{base}[{}]", crate::value::format_number(*n)))
+            }
+            (Some(Value::String(k)), _) => {
+                refs.push(format!("{base}[{}]", serde_json::Value::String(k.clone())))
+            }
+            (_, Value::List(items)) => refs.extend((0..items.len()).map(|i| format!("{base}[{i}]"))),
+            (_, Value::Object(map)) => refs.extend(
+                map.keys()
+                    .map(|k| format!("{base}[{}]", serde_json::Value::String(k.clone()))),
+            ),
+            _ => refs.push(format!("{base}[?]")),
+        }
+    }
 }
 
 impl Resolve for Cx<'_, '_, '_> {
@@ -572,7 +646,13 @@ impl Resolve for Cx<'_, '_, '_> {
                 self.inst.vars.get(name).cloned().unwrap_or(Value::Unknown),
                 1,
             ),
-            ("local", Some(name)) => (self.ev.local(self.inst, name), 1),
+            ("local", Some(name)) => {
+                let v = self.ev.local(self.inst, name);
+                if let (Some(refs), Some(found)) = (self.refs, self.inst.local_refs.borrow().get(name)) {
+                    refs.borrow_mut().extend(found.iter().cloned());
+                }
+                (v, 1)
+            }
             ("count", Some("index")) => (scope.count_index.clone().unwrap_or(Value::Unknown), 1),
             ("each", Some("key")) => (scope.each.clone().map_or(Value::Unknown, |e| e.0), 1),
             ("each", Some("value")) => (scope.each.clone().map_or(Value::Unknown, |e| e.1), 1),
@@ -583,14 +663,30 @@ impl Resolve for Cx<'_, '_, '_> {
             ("terraform", Some("workspace")) => (Value::String("default".to_string()), 1),
             ("module", Some(name)) => (self.ev.child(self.inst, name), 1),
             ("data", Some(kind)) => match ops.get(1) {
-                Some(Op::Attr(name)) => (self.ev.resource(self.inst, Mode::Data, kind, name), 2),
+                Some(Op::Attr(name)) => {
+                    let v = self.ev.resource(self.inst, Mode::Data, kind, name);
+                    self.note(Mode::Data, kind, name, &v, index_of(ops.get(2)));
+                    (v, 2)
+                }
                 _ => unknown,
             },
             ("self" | "data" | "var" | "local" | "count" | "each" | "path" | "terraform", _) => {
                 unknown
             }
-            (kind, Some(name)) => (self.ev.resource(self.inst, Mode::Managed, kind, name), 1),
+            (kind, Some(name)) => {
+                let v = self.ev.resource(self.inst, Mode::Managed, kind, name);
+                self.note(Mode::Managed, kind, name, &v, index_of(ops.get(1)));
+                (v, 1)
+            }
             _ => unknown,
         }
+    }
+}
+
+/// The key of an index step, if the step is one.
+fn index_of<'v>(op: Option<&'v Op<'_>>) -> Option<&'v Value> {
+    match op {
+        Some(Op::Index(v)) => Some(v),
+        _ => None,
     }
 }

@@ -347,3 +347,44 @@ fn positions_are_one_based_lines_and_character_columns() {
     assert_eq!(p.position(r.location.file, span.start), (3, 3));
     assert_eq!(p.position(r.location.file, r.location.span.start), (2, 1));
 }
+
+#[test]
+fn arguments_know_which_resource_instances_they_refer_to() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            r#"
+resource "aws_vpc" "this" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_subnet" "private" {
+  for_each = { a = 1, b = 2 }
+  vpc_id   = aws_vpc.this.id
+}
+locals {
+  vpc_id = aws_vpc.this.id
+}
+resource "aws_flow_log" "this" {
+  vpc_id     = local.vpc_id
+  subnet_one = aws_subnet.private["a"].id
+  subnet_all = [for s in aws_subnet.private : s.id]
+}
+"#,
+        )],
+    );
+    let p = load(dir.path(), &VarOptions::default());
+    let flow = p.roots[0]
+        .resources
+        .iter()
+        .find(|r| r.address == "aws_flow_log.this")
+        .unwrap();
+    assert_eq!(flow.body.get("vpc_id"), &Value::Unknown, "an id is computed");
+    assert_eq!(flow.body.refs("vpc_id"), ["aws_vpc.this"]);
+    assert_eq!(flow.body.refs("subnet_one"), ["aws_subnet.private[\"a\"]"]);
+    assert_eq!(
+        flow.body.refs("subnet_all"),
+        ["aws_subnet.private[\"a\"]", "aws_subnet.private[\"b\"]"]
+    );
+}

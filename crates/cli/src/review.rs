@@ -1,0 +1,167 @@
+//! `wharf review`, `wharf explain` and `wharf rules`.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use wharf_review::report::{self, Format};
+use wharf_review::{rules, Selection, Severity, RULES};
+use wharf_terraform::{Project, VarOptions};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Files or directories to review (default: the current directory). Every directory
+    /// of .tf files that no other calls as a module is reviewed as a root module.
+    paths: Vec<PathBuf>,
+    /// text, json, sarif or markdown.
+    #[arg(long, default_value = "text")]
+    format: String,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Exit 1 when a finding is at or above this severity: low, medium, high, critical, or
+    /// never.
+    #[arg(long, default_value = "low")]
+    fail_on: String,
+    /// Run only these rules: codes (WH201), code prefixes (WH2), names or pillars
+    /// (security). Repeatable or comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Skip these rules (same forms as --select).
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// A .tfvars file for the root modules, as `terraform plan -var-file` (repeatable).
+    #[arg(long = "var-file", value_name = "FILE")]
+    var_files: Vec<PathBuf>,
+    /// A variable value for the root modules, as `terraform plan -var` (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    vars: Vec<String>,
+    /// Never colour the text report.
+    #[arg(long)]
+    no_color: bool,
+}
+
+pub fn run(args: &Args) -> Result<ExitCode, String> {
+    let format = Format::parse(&args.format).ok_or_else(|| {
+        format!(
+            "error: `--format {}` is not a report format\nhelp: use one of: {}",
+            args.format,
+            Format::NAMES.join(", ")
+        )
+    })?;
+    let fail_on = match args.fail_on.to_ascii_lowercase().as_str() {
+        "never" => None,
+        s => Some(Severity::parse(s).ok_or_else(|| {
+            format!(
+                "error: `--fail-on {}` is not a severity\nhelp: use low, medium, high, critical or never",
+                args.fail_on
+            )
+        })?),
+    };
+    let selection = Selection {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+    };
+    if let Some(p) = selection.unknown_patterns().first() {
+        return Err(format!(
+            "error: `{p}` matches no rule\nhelp: give a code (WH201), a code prefix (WH2), a rule name or a pillar; `wharf rules` lists them"
+        ));
+    }
+    let mut options = VarOptions {
+        var_files: args.var_files.clone(),
+        vars: Vec::new(),
+    };
+    for v in &args.vars {
+        let (name, value) = v.split_once('=').ok_or_else(|| {
+            format!("error: `--var {v}` has no `=`\nhelp: write --var NAME=VALUE")
+        })?;
+        options.vars.push((name.trim().to_string(), value.to_string()));
+    }
+    for f in &args.var_files {
+        if !f.is_file() {
+            return Err(format!(
+                "error: the variable file {} does not exist\nhelp: check the path given to --var-file",
+                f.display()
+            ));
+        }
+    }
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let project = Project::load(&paths, &options).map_err(|e| {
+        format!("error: cannot read {e}\nhelp: give a directory or file that exists and can be read")
+    })?;
+    if project.files.is_empty() && project.parse_errors.is_empty() {
+        return Err(format!(
+            "error: no .tf files found in {}\nhelp: give the directory of a Terraform configuration",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let review = wharf_review::review(&project, &selection);
+    let color = format == Format::Text
+        && args.output.is_none()
+        && !args.no_color
+        && std::env::var_os("NO_COLOR").is_none()
+        && std::io::stdout().is_terminal();
+    let text = report::render(
+        format,
+        &report::Input {
+            project: &project,
+            review: &review,
+            color,
+        },
+    );
+    match &args.output {
+        Some(path) => std::fs::write(path, &text).map_err(|e| {
+            format!(
+                "error: cannot write {}: {e}\nhelp: check that the directory exists and is writable",
+                path.display()
+            )
+        })?,
+        None => print!("{text}"),
+    }
+    if !project.parse_errors.is_empty() {
+        return Ok(ExitCode::from(2));
+    }
+    Ok(match fail_on {
+        Some(severity) if review.fails(severity) => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    })
+}
+
+pub fn explain(code: &str) -> Result<ExitCode, String> {
+    let rule = rules::find(code).ok_or_else(|| {
+        format!("error: there is no rule `{code}`\nhelp: `wharf rules` lists every rule")
+    })?;
+    print!("{}", wharf_review::docs::page(rule));
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn rules(format: &str) -> Result<ExitCode, String> {
+    match format {
+        "text" => {
+            for r in RULES {
+                println!(
+                    "{}  {:<44} {:<24} {}",
+                    r.code,
+                    r.name,
+                    r.pillar.id(),
+                    r.severity
+                );
+            }
+        }
+        "json" => print!("{}", wharf_review::docs::rules_json()),
+        other => {
+            return Err(format!(
+                "error: `--format {other}` is not a rule list format\nhelp: use text or json"
+            ))
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,1 +1,0 @@
-//! Reports: text, JSON, SARIF 2.1.0 and Markdown.

@@ -1,0 +1,98 @@
+//! Reports of a review: text for people, JSON for scripts, SARIF 2.1.0 for code scanning,
+//! Markdown for pull requests. All are deterministic: the same review gives the same bytes.
+
+mod json;
+mod markdown;
+mod sarif;
+mod text;
+
+use std::path::Path;
+
+use wharf_terraform::{Location, Project};
+
+use crate::{Finding, Review};
+
+pub use json::json;
+pub use markdown::markdown;
+pub use sarif::sarif;
+pub use text::text;
+
+/// The output formats `wharf review --format` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+    Markdown,
+}
+
+impl Format {
+    pub const NAMES: [&'static str; 4] = ["text", "json", "sarif", "markdown"];
+
+    pub fn parse(s: &str) -> Option<Format> {
+        match s {
+            "text" => Some(Format::Text),
+            "json" => Some(Format::Json),
+            "sarif" => Some(Format::Sarif),
+            "markdown" | "md" => Some(Format::Markdown),
+            _ => None,
+        }
+    }
+}
+
+/// Everything a report shows: the review and the loader's own problems.
+pub struct Input<'a> {
+    pub project: &'a Project,
+    pub review: &'a Review,
+    /// Whether colour may be used (text only).
+    pub color: bool,
+}
+
+/// Renders `input` in `format`.
+pub fn render(format: Format, input: &Input<'_>) -> String {
+    match format {
+        Format::Text => text(input),
+        Format::Json => json(input),
+        Format::Sarif => sarif(input),
+        Format::Markdown => markdown(input),
+    }
+}
+
+/// A resolved position: path as given, 1-based line and column, end line and column.
+pub(crate) struct Place<'a> {
+    pub path: &'a Path,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+pub(crate) fn place<'a>(project: &'a Project, location: &Location) -> Place<'a> {
+    let (line, column) = project.position(location.file, location.span.start);
+    let (end_line, end_column) = project.position(location.file, location.span.end);
+    Place {
+        path: project.path(location),
+        line,
+        column,
+        end_line,
+        end_column,
+    }
+}
+
+/// A path with `/` separators, as SARIF and Markdown want it on every platform.
+pub(crate) fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The root module a finding belongs to, for display (`.` for the current directory).
+pub(crate) fn root_name(f: &Finding) -> String {
+    let s = slash_path(&f.root);
+    if s.is_empty() {
+        ".".to_string()
+    } else {
+        s
+    }
+}

@@ -1,0 +1,104 @@
+//! SARIF 2.1.0, the format GitHub code scanning reads.
+//! <https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html>
+//! <https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning>
+
+use serde_json::{json, Value};
+
+use super::{place, slash_path, Input};
+use crate::{Severity, RULES};
+
+pub fn sarif(input: &Input<'_>) -> String {
+    let Input {
+        project, review, ..
+    } = input;
+    let rules: Vec<Value> = RULES
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.code,
+                "name": r.name,
+                "shortDescription": { "text": r.name.replace('-', " ") },
+                "help": { "text": r.fix, "markdown": r.doc },
+                "defaultConfiguration": { "level": level(r.severity) },
+                "properties": {
+                    "tags": [r.pillar.id(), "terraform", "aws"],
+                    "security-severity": security_severity(r.severity),
+                },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = review
+        .findings
+        .iter()
+        .map(|f| {
+            let pl = place(project, &f.location);
+            let index = RULES.iter().position(|r| r.code == f.rule.code).unwrap_or(0);
+            let mut result = json!({
+                "ruleId": f.rule.code,
+                "ruleIndex": index,
+                "level": level(f.rule.severity),
+                "message": { "text": f.message },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": slash_path(pl.path) },
+                        "region": {
+                            "startLine": pl.line,
+                            "startColumn": pl.column,
+                            "endLine": pl.end_line,
+                            "endColumn": pl.end_column,
+                        },
+                    },
+                    "logicalLocations": if f.address.is_empty() {
+                        json!([])
+                    } else {
+                        json!([{ "fullyQualifiedName": f.address, "kind": "resource" }])
+                    },
+                }],
+                "partialFingerprints": {
+                    "wharf/v1": format!("{}:{}:{}", f.rule.code, slash_path(&f.root), f.address),
+                },
+            });
+            if let Some(reason) = &f.suppressed {
+                result["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);
+            }
+            result
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "wharf",
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "informationUri": "https://github.com/wharf-dev/wharf",
+                    "rules": rules,
+                },
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low => "note",
+    }
+}
+
+/// GitHub's scale for security alerts: 9+ critical, 7+ high, 4+ medium, else low.
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "9.0",
+        Severity::High => "7.5",
+        Severity::Medium => "5.0",
+        Severity::Low => "2.0",
+    }
+}

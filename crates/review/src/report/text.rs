@@ -1,0 +1,119 @@
+//! The text report: findings grouped by file, each with a code frame, then the scores.
+
+use std::fmt::Write;
+
+use super::{place, root_name, Input};
+use crate::Pillar;
+
+pub fn text(input: &Input<'_>) -> String {
+    let Input {
+        project, review, ..
+    } = input;
+    let paint = |code: &str, s: &str| {
+        if input.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    let mut out = String::new();
+    for e in &project.parse_errors {
+        let _ = writeln!(out, "{}: {e}", paint("1;31", "error"));
+        let _ = writeln!(out, "  = help: fix the syntax; the rest of the tree was reviewed without this file\n");
+    }
+    for root in &project.roots {
+        for p in &root.problems {
+            let at = match &p.location {
+                Some(l) => {
+                    let pl = place(project, l);
+                    format!("{}:{}:{}", pl.path.display(), pl.line, pl.column)
+                }
+                None => p.path.display().to_string(),
+            };
+            let _ = writeln!(out, "{}: {at}: {}\n", paint("1;33", "warning"), p.message);
+        }
+    }
+    let mut current_file = None;
+    for f in review.active() {
+        let pl = place(project, &f.location);
+        if current_file != Some(f.location.file) {
+            current_file = Some(f.location.file);
+            let _ = writeln!(out, "{}", paint("1", &pl.path.display().to_string()));
+        }
+        let _ = writeln!(
+            out,
+            "  {}:{}  {} {} [{}, {}] {}",
+            pl.line,
+            pl.column,
+            paint(severity_color(f.rule.severity), f.rule.code),
+            f.rule.name,
+            f.rule.pillar.id(),
+            f.rule.severity,
+            f.message
+        );
+        frame(&mut out, &project.files[f.location.file].text, pl.line, pl.column, pl.end_line, pl.end_column);
+        if !f.address.is_empty() && !f.call_sites.is_empty() {
+            let _ = writeln!(out, "      = in root module {}", root_name(f));
+        }
+        let _ = writeln!(out, "      = help: {}", f.rule.fix);
+        let _ = writeln!(out);
+    }
+    let active = review.active().count();
+    let suppressed = review.findings.len() - active;
+    let _ = writeln!(out, "{:<24} {:>6} {:>10} {:>6}", "pillar", "passed", "applicable", "score");
+    for pillar in Pillar::ALL {
+        let s = review.scores.get(&pillar).copied().unwrap_or_default();
+        let pct = s
+            .percent()
+            .map_or("-".to_string(), |p| format!("{p:.0}%"));
+        let _ = writeln!(out, "{:<24} {:>6} {:>10} {:>6}", pillar.title(), s.passed, s.applicable, pct);
+    }
+    let _ = writeln!(
+        out,
+        "\n{} finding{} ({} suppressed) from {} rules over {} resources in {} files, {} root module{}{}",
+        active,
+        if active == 1 { "" } else { "s" },
+        suppressed,
+        review.rules_run,
+        review.resources,
+        project.files.len(),
+        project.roots.len(),
+        if project.roots.len() == 1 { "" } else { "s" },
+        if project.parse_errors.is_empty() {
+            String::new()
+        } else {
+            format!("; {} file(s) could not be parsed", project.parse_errors.len())
+        }
+    );
+    out
+}
+
+fn severity_color(s: crate::Severity) -> &'static str {
+    match s {
+        crate::Severity::Critical | crate::Severity::High => "1;31",
+        crate::Severity::Medium => "1;33",
+        crate::Severity::Low => "1;36",
+    }
+}
+
+/// The first line of the span with a caret underline (to the end of that line when the
+/// span goes on).
+fn frame(out: &mut String, text: &str, line: usize, column: usize, end_line: usize, end_column: usize) {
+    let Some(source) = text.lines().nth(line.saturating_sub(1)) else {
+        return;
+    };
+    let width = line.to_string().len();
+    let shown = source.trim_end();
+    let len = shown.chars().count();
+    let end = if end_line == line { end_column.min(len + 1) } else { len + 1 };
+    let carets = end.saturating_sub(column).max(1);
+    let _ = writeln!(out, "      {:>width$} |", "");
+    let _ = writeln!(out, "      {line:>width$} | {shown}");
+    let _ = writeln!(
+        out,
+        "      {:>width$} | {}{}",
+        "",
+        " ".repeat(column.saturating_sub(1)),
+        "^".repeat(carets)
+    );
+}
