@@ -75,7 +75,9 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         let (name, value) = v.split_once('=').ok_or_else(|| {
             format!("error: `--var {v}` has no `=`\nhelp: write --var NAME=VALUE")
         })?;
-        options.vars.push((name.trim().to_string(), value.to_string()));
+        options
+            .vars
+            .push((name.trim().to_string(), value.to_string()));
     }
     for f in &args.var_files {
         if !f.is_file() {
@@ -91,7 +93,9 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         args.paths.clone()
     };
     let project = Project::load(&paths, &options).map_err(|e| {
-        format!("error: cannot read {e}\nhelp: give a directory or file that exists and can be read")
+        format!(
+            "error: cannot read {e}\nhelp: give a directory or file that exists and can be read"
+        )
     })?;
     if project.files.is_empty() && project.parse_errors.is_empty() {
         return Err(format!(

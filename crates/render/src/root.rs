@@ -277,10 +277,10 @@ fn main(p: &Platform, env: &Environment) -> Vec<Block> {
                 Expr::raw("module.cluster.kms_key_arn"),
             ),
     );
-    // The profile's trade-off, said where `wharf review` will see it.
+    // A trade-off the manifest chose, said where `wharf review` will see it.
     blocks.push(if *single_nat_gateway {
         network.comment(
-            "wharf:ignore[WH203] profile trade-off: one NAT gateway serves every zone, saving the hourly \
+            "wharf:ignore[WH203] chosen in wharf.toml: one NAT gateway serves every zone, saving the hourly \
              charge of one per zone; if its zone fails, tasks in the other zones lose outbound access",
         )
     } else {
@@ -349,7 +349,7 @@ fn main(p: &Platform, env: &Environment) -> Vec<Block> {
             })
             .collect(),
     );
-    blocks.push(module(
+    let mut load_balancer = module(
         "load_balancer",
         "load-balancer",
         Body::new()
@@ -388,7 +388,28 @@ fn main(p: &Platform, env: &Environment) -> Vec<Block> {
                 lb.waf.map(|_| Expr::raw("module.cluster.kms_key_arn")),
             )
             .attr("targets", targets),
-    ));
+    );
+    // Trade-offs the manifest chose (its profile or overrides), each said where `wharf
+    // review` will see it, with its reason.
+    if lb.certificate_arn.is_none() {
+        load_balancer = load_balancer.comment(
+            "wharf:ignore[WH109] chosen in wharf.toml: no certificate is required here, so the \
+             load balancer serves plain HTTP; set certificate_arn to serve HTTPS",
+        );
+    }
+    if lb.waf.is_none() {
+        load_balancer = load_balancer.comment(
+            "wharf:ignore[WH114] chosen in wharf.toml: no AWS WAF web ACL (it costs $5/month plus \
+             $1 per rule and $0.60 per million requests); set waf = true to add one",
+        );
+    }
+    if !lb.deletion_protection {
+        load_balancer = load_balancer.comment(
+            "wharf:ignore[WH210] chosen in wharf.toml: deletion protection is off so that \
+             `terraform destroy` can remove the environment in one step",
+        );
+    }
+    blocks.push(load_balancer);
 
     for s in &env.services {
         blocks.push(service_module(p, s));
@@ -545,7 +566,16 @@ fn service_module(p: &Platform, s: &Service) -> Block {
             "task_role_statements",
             Expr::List(s.task_role_statements.iter().map(statement).collect()),
         );
-    module(&format!("service_{}", ident(key)), "service", body)
+    let block = module(&format!("service_{}", ident(key)), "service", body);
+    if c.fargate_base == 0 && c.fargate_spot_weight > 0 {
+        // A trade-off the manifest chose, said where `wharf review` will see it.
+        block.comment(
+            "wharf:ignore[WH204] chosen in wharf.toml: no task is guaranteed on on-demand Fargate \
+             (FARGATE base 0), for Spot's lower price; a Spot reclaim can stop every task at once",
+        )
+    } else {
+        block
+    }
 }
 
 fn variables(env: &Environment) -> Vec<Block> {

@@ -37,7 +37,12 @@ pub fn statements(root: &RootModule) -> Vec<Statement<'_>> {
     for r in &root.resources {
         match (r.mode, r.kind.as_str()) {
             (Mode::Managed, kind) if POLICY_HOLDERS.contains(&kind) => {
-                from_json(r, &r.body.json("policy"), r.body.span_of("policy"), &mut out);
+                from_json(
+                    r,
+                    &r.body.json("policy"),
+                    r.body.span_of("policy"),
+                    &mut out,
+                );
             }
             (Mode::Managed, "aws_iam_role") => {
                 for inline in r.body.blocks("inline_policy") {
@@ -66,7 +71,12 @@ pub fn statements(root: &RootModule) -> Vec<Statement<'_>> {
     out
 }
 
-fn from_json<'r>(holder: &'r Resource, policy: &Value, span: Range<usize>, out: &mut Vec<Statement<'r>>) {
+fn from_json<'r>(
+    holder: &'r Resource,
+    policy: &Value,
+    span: Range<usize>,
+    out: &mut Vec<Statement<'r>>,
+) {
     let statements = match policy.get("Statement") {
         Some(Value::List(items)) => items.clone(),
         Some(v @ Value::Object(_)) => vec![v.clone()],

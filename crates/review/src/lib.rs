@@ -33,7 +33,11 @@ impl Selection {
     fn matches(pattern: &str, rule: &Rule) -> bool {
         let p = pattern.trim();
         rule.code.eq_ignore_ascii_case(p)
-            || (p.len() >= 3 && rule.code.to_ascii_uppercase().starts_with(&p.to_ascii_uppercase()))
+            || (p.len() >= 3
+                && rule
+                    .code
+                    .to_ascii_uppercase()
+                    .starts_with(&p.to_ascii_uppercase()))
             || rule.name == p
             || rule.pillar.id() == p
     }
@@ -112,7 +116,8 @@ pub fn review(project: &Project, selection: &Selection) -> Review {
     let suppressions = suppress::find(project);
     let mut used = vec![false; suppressions.len()];
     let mut findings = Vec::new();
-    let mut scores: BTreeMap<Pillar, Score> = Pillar::ALL.iter().map(|p| (*p, Score::default())).collect();
+    let mut scores: BTreeMap<Pillar, Score> =
+        Pillar::ALL.iter().map(|p| (*p, Score::default())).collect();
     for results in per_root {
         for (rule, (passed, mut found)) in results {
             for f in &mut found {
@@ -131,7 +136,12 @@ pub fn review(project: &Project, selection: &Selection) -> Review {
             findings.extend(found);
         }
     }
-    findings.extend(rules::meta_findings(project, selection, &suppressions, &used));
+    findings.extend(rules::meta_findings(
+        project,
+        selection,
+        &suppressions,
+        &used,
+    ));
     findings.sort_by(|a, b| {
         let key = |f: &Finding| {
             (
@@ -163,7 +173,11 @@ pub fn review(project: &Project, selection: &Selection) -> Review {
 
 /// The suppression that covers a finding, if any: one naming its code whose lines take in
 /// the finding or one of the `module` blocks that lead to it.
-fn covering(project: &Project, suppressions: &[suppress::Suppression], f: &Finding) -> Option<usize> {
+fn covering(
+    project: &Project,
+    suppressions: &[suppress::Suppression],
+    f: &Finding,
+) -> Option<usize> {
     let places = std::iter::once(&f.location).chain(&f.call_sites);
     for place in places {
         let line = line_of(project, place);

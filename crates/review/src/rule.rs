@@ -79,7 +79,9 @@ impl Severity {
     }
 
     pub fn parse(s: &str) -> Option<Severity> {
-        Severity::ALL.into_iter().find(|v| v.id() == s.to_ascii_lowercase())
+        Severity::ALL
+            .into_iter()
+            .find(|v| v.id() == s.to_ascii_lowercase())
     }
 }
 
@@ -220,4 +222,19 @@ pub fn known_true(value: &Value) -> Option<bool> {
         Value::Null => Some(false),
         v => v.as_bool().or(Some(false)),
     }
+}
+
+/// The managed resources of this root module that `resource`'s argument `arg` refers to
+/// (`aws_vpc.this.id` → `aws_vpc.this`), or None when it refers to none of them: the value
+/// came from a variable, a data source or another module, and which resource it names is
+/// not known.
+pub fn referenced<'p>(cx: &Check<'p>, resource: &Resource, arg: &str) -> Option<Vec<&'p Resource>> {
+    let refs = resource.body.refs(arg);
+    let root = cx.root;
+    let found: Vec<&'p Resource> = root
+        .resources
+        .iter()
+        .filter(|t| t.mode == wharf_terraform::Mode::Managed && refs.contains(&t.address))
+        .collect();
+    (!found.is_empty()).then_some(found)
 }

@@ -19,17 +19,30 @@ fn codes_are_sorted_unique_and_names_are_kebab_case() {
     assert_eq!(names.len(), RULES.len(), "names are unique");
     for r in RULES {
         assert!(
-            r.code.len() == 5 && r.code.starts_with("WH") && r.code[2..].chars().all(|c| c.is_ascii_digit()),
-            "{}", r.code
+            r.code.len() == 5
+                && r.code.starts_with("WH")
+                && r.code[2..].chars().all(|c| c.is_ascii_digit()),
+            "{}",
+            r.code
         );
         assert!(
-            r.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            r.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
             "{} is not kebab-case",
             r.name
         );
-        assert!(!r.fix.is_empty() && r.fix != "TODO", "{} has no fix title", r.code);
+        assert!(
+            !r.fix.is_empty() && r.fix != "TODO",
+            "{} has no fix title",
+            r.code
+        );
         for c in r.checkov {
-            assert!(c.starts_with("CKV_AWS_") || c.starts_with("CKV2_AWS_"), "{}: {c}", r.code);
+            assert!(
+                c.starts_with("CKV_AWS_") || c.starts_with("CKV2_AWS_"),
+                "{}: {c}",
+                r.code
+            );
         }
     }
     assert!(RULES.len() >= 45, "{} rules", RULES.len());
@@ -72,10 +85,18 @@ fn docs_rules_are_current() {
         }
     }
     let on_disk: BTreeSet<String> = fs::read_dir(&dir)
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
         .unwrap_or_default();
     let wanted: BTreeSet<String> = expected.iter().map(|(n, _)| n.clone()).collect();
-    stale.extend(on_disk.difference(&wanted).map(|n| format!("{n} (no such rule)")));
+    stale.extend(
+        on_disk
+            .difference(&wanted)
+            .map(|n| format!("{n} (no such rule)")),
+    );
     assert!(
         stale.is_empty(),
         "docs/rules is stale: {stale:?}\nrun `WHARF_UPDATE_DOCS=1 cargo test -p wharf-review --test docs`"

@@ -50,10 +50,7 @@ fn every_rule_flags_exactly_the_failing_cases_of_its_fixture() {
             ignore: Vec::new(),
         };
         let result = review(&project, &selection);
-        let actual: BTreeSet<String> = result
-            .active()
-            .map(|f| key(&f.root, &f.address))
-            .collect();
+        let actual: BTreeSet<String> = result.active().map(|f| key(&f.root, &f.address)).collect();
         if expected.is_empty() || passing == 0 {
             failures.push(format!(
                 "{}: the fixture needs both `fail*` and `pass*` resources",
@@ -70,7 +67,10 @@ fn every_rule_flags_exactly_the_failing_cases_of_its_fixture() {
         }
         for f in result.active() {
             if !f.message.contains('`') {
-                failures.push(format!("{}: message names no address: {}", rule.code, f.message));
+                failures.push(format!(
+                    "{}: message names no address: {}",
+                    rule.code, f.message
+                ));
             }
         }
     }

@@ -173,7 +173,9 @@ pub fn try_eval(expr: &Expression, r: &dyn Resolve, scope: &Scope) -> Eval {
                 ops.push(match op.value() {
                     TraversalOperator::GetAttr(name) => Op::Attr(name.as_str()),
                     TraversalOperator::Index(e) => Op::Index(try_eval(e, r, scope)?),
-                    TraversalOperator::LegacyIndex(i) => Op::Index(Value::Number(*i.value() as f64)),
+                    TraversalOperator::LegacyIndex(i) => {
+                        Op::Index(Value::Number(*i.value() as f64))
+                    }
                     TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => Op::Splat,
                 });
             }
@@ -313,7 +315,10 @@ fn dedent(s: &str) -> String {
         .unwrap_or(0);
     let mut out = String::with_capacity(s.len());
     for line in s.split_inclusive('\n') {
-        out.push_str(line.get(indent.min(line.len() - line.trim_start().len())..).unwrap_or(""));
+        out.push_str(
+            line.get(indent.min(line.len() - line.trim_start().len())..)
+                .unwrap_or(""),
+        );
     }
     out
 }
@@ -370,9 +375,8 @@ fn for_expr(f: &ForExpr, r: &dyn Resolve, scope: &Scope) -> Eval {
                     k => k.to_template_string().ok_or(Fail)?,
                 };
                 if f.grouping {
-                    if let Value::List(group) = map
-                        .entry(key)
-                        .or_insert_with(|| Value::List(Vec::new()))
+                    if let Value::List(group) =
+                        map.entry(key).or_insert_with(|| Value::List(Vec::new()))
                     {
                         group.push(value);
                     }
@@ -437,4 +441,3 @@ fn binary(
         }
     }
 }
-

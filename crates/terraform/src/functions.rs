@@ -14,9 +14,27 @@ pub fn call(name: &str, args: Vec<Value>) -> Eval {
     // rest, an Unknown argument means an Unknown result.
     let tolerant = matches!(
         name,
-        "merge" | "concat" | "length" | "lookup" | "coalesce" | "compact" | "keys" | "tolist"
-            | "toset" | "tomap" | "flatten" | "element" | "jsonencode" | "coalescelist"
-            | "values" | "zipmap" | "one" | "distinct" | "contains" | "slice" | "reverse"
+        "merge"
+            | "concat"
+            | "length"
+            | "lookup"
+            | "coalesce"
+            | "compact"
+            | "keys"
+            | "tolist"
+            | "toset"
+            | "tomap"
+            | "flatten"
+            | "element"
+            | "jsonencode"
+            | "coalescelist"
+            | "values"
+            | "zipmap"
+            | "one"
+            | "distinct"
+            | "contains"
+            | "slice"
+            | "reverse"
     );
     if !tolerant && args.iter().any(Value::contains_unknown) {
         return Ok(Value::Unknown);
@@ -540,10 +558,7 @@ fn format(spec: &str, args: &[Value]) -> Result<String, Fail> {
         let text = match verb {
             's' | 'v' => match arg {
                 Value::String(s) => s.clone(),
-                v => v
-                    .to_template_string()
-                    .or_else(|| v.to_json())
-                    .ok_or(Fail)?,
+                v => v.to_template_string().or_else(|| v.to_json()).ok_or(Fail)?,
             },
             'd' => format!("{}", arg.as_f64().ok_or(Fail)?.trunc() as i64),
             'f' => format!("{:.*}", precision.unwrap_or(6), arg.as_f64().ok_or(Fail)?),
@@ -589,14 +604,23 @@ mod tests {
             call("cidrsubnet", vec![s("10.1.2.0/24"), n(4.0), n(15.0)]),
             Ok(s("10.1.2.240/28"))
         );
-        assert_eq!(call("cidrhost", vec![s("10.12.112.0/20"), n(16.0)]), Ok(s("10.12.112.16")));
-        assert_eq!(call("cidrsubnet", vec![s("10.0.0.0/16"), n(4.0), n(16.0)]), Err(Fail));
+        assert_eq!(
+            call("cidrhost", vec![s("10.12.112.0/20"), n(16.0)]),
+            Ok(s("10.12.112.16"))
+        );
+        assert_eq!(
+            call("cidrsubnet", vec![s("10.0.0.0/16"), n(4.0), n(16.0)]),
+            Err(Fail)
+        );
     }
 
     #[test]
     fn format_verbs() {
         assert_eq!(
-            call("format", vec![s("%s-%03d %.2f %q %%"), s("a"), n(7.0), n(1.5), s("x")]),
+            call(
+                "format",
+                vec![s("%s-%03d %.2f %q %%"), s("a"), n(7.0), n(1.5), s("x")]
+            ),
             Ok(s("a-007 1.50 \"x\" %"))
         );
     }
@@ -605,7 +629,10 @@ mod tests {
     fn unknown_arguments() {
         assert_eq!(call("upper", vec![Value::Unknown]), Ok(Value::Unknown));
         assert_eq!(call("coalesce", vec![Value::Null, s("b")]), Ok(s("b")));
-        assert_eq!(call("coalesce", vec![Value::Unknown, s("b")]), Ok(Value::Unknown));
+        assert_eq!(
+            call("coalesce", vec![Value::Unknown, s("b")]),
+            Ok(Value::Unknown)
+        );
         assert_eq!(
             call("length", vec![Value::List(vec![Value::Unknown, n(1.0)])]),
             Ok(n(2.0))

@@ -56,9 +56,9 @@ impl<'a> ModuleDecl<'a> {
             let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
             match (block.ident.as_str(), labels.as_slice()) {
                 ("variable", [name]) => {
-                    let is_string = block.body.get_attribute("type").is_some_and(|a| {
-                        matches!(&a.value, Expression::Variable(v) if v.as_str() == "string")
-                    });
+                    let is_string = block.body.get_attribute("type").is_some_and(
+                        |a| matches!(&a.value, Expression::Variable(v) if v.as_str() == "string"),
+                    );
                     self.variables.insert(
                         name,
                         VarDecl {
@@ -84,10 +84,13 @@ impl<'a> ModuleDecl<'a> {
                     file,
                 }),
                 ("module", [name]) => {
-                    let source = block.body.get_attribute("source").and_then(|a| match &a.value {
-                        Expression::String(s) => Some(s.value().as_str()),
-                        _ => None,
-                    });
+                    let source = block
+                        .body
+                        .get_attribute("source")
+                        .and_then(|a| match &a.value {
+                            Expression::String(s) => Some(s.value().as_str()),
+                            _ => None,
+                        });
                     let local_dir = source
                         .filter(|s| s.starts_with("./") || s.starts_with("../"))
                         .map(|s| normalize(&self.dir.join(s)));
@@ -118,11 +121,15 @@ pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
                 }
-            }
+                // `/..` is `/`.
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                // Above where the path starts: keep climbing.
+                _ => out.push(".."),
+            },
             Component::CurDir => {}
             other => out.push(other),
         }
@@ -253,7 +260,14 @@ impl<'a, 'd> Evaluator<'a, 'd> {
         }
         inst.resources.borrow_mut().insert(key, Slot::InProgress);
         let value = self.expand(inst, decl.block, decl.file, |scope, suffix| {
-            let body = self.body(inst, &decl.block.body, scope, "", Vec::new(), block_span(decl.block));
+            let body = self.body(
+                inst,
+                &decl.block.body,
+                scope,
+                "",
+                Vec::new(),
+                block_span(decl.block),
+            );
             let config = match mode {
                 Mode::Managed => format!("{}.{}", decl.kind, decl.name),
                 Mode::Data => format!("data.{}.{}", decl.kind, decl.name),
@@ -279,7 +293,9 @@ impl<'a, 'd> Evaluator<'a, 'd> {
             });
             value
         });
-        inst.resources.borrow_mut().insert(key, Slot::Done(value.clone()));
+        inst.resources
+            .borrow_mut()
+            .insert(key, Slot::Done(value.clone()));
         value
     }
 
@@ -309,7 +325,11 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                 }
                 _ => {
                     if !n.is_unknown() {
-                        self.problem(file, count.span(), format!("`count` must be a whole number, not {n}"));
+                        self.problem(
+                            file,
+                            count.span(),
+                            format!("`count` must be a whole number, not {n}"),
+                        );
                     }
                     // How many is not known: one instance stands for them, with an Unknown
                     // index, so that what is known of its arguments is still reviewed.
@@ -420,7 +440,11 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                     self.dynamic(inst, block, scope, &mut out);
                 }
                 Structure::Block(block) => {
-                    let labels = block.labels.iter().map(|l| l.as_str().to_string()).collect();
+                    let labels = block
+                        .labels
+                        .iter()
+                        .map(|l| l.as_str().to_string())
+                        .collect();
                     let nested = self.body(
                         inst,
                         &block.body,
@@ -494,7 +518,9 @@ impl<'a, 'd> Evaluator<'a, 'd> {
             Some(Slot::InProgress) => return Value::Unknown,
             None => {}
         }
-        inst.children.borrow_mut().insert(call.name, Slot::InProgress);
+        inst.children
+            .borrow_mut()
+            .insert(call.name, Slot::InProgress);
         let child_decl = call.local_dir.as_ref().and_then(|d| self.decls.get(d));
         let value = match child_decl {
             None => {
@@ -525,9 +551,9 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                 for (&var, decl) in &child_decl.variables {
                     let v = match call.block.body.get_attribute(var) {
                         Some(a) => eval(&a.value, &cx, scope),
-                        None => decl
-                            .default
-                            .map_or(Value::Unknown, |d| eval(d, &crate::expr::NoRefs, &Scope::default())),
+                        None => decl.default.map_or(Value::Unknown, |d| {
+                            eval(d, &crate::expr::NoRefs, &Scope::default())
+                        }),
                     };
                     vars.insert(var, v);
                 }
@@ -547,7 +573,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                     call_sites,
                     vars,
                     locals: RefCell::default(),
-                local_refs: RefCell::default(),
+                    local_refs: RefCell::default(),
                     resources: RefCell::default(),
                     children: RefCell::default(),
                     depth: inst.depth + 1,
@@ -563,7 +589,9 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                 )
             }),
         };
-        inst.children.borrow_mut().insert(call.name, Slot::Done(value.clone()));
+        inst.children
+            .borrow_mut()
+            .insert(call.name, Slot::Done(value.clone()));
         value
     }
 
@@ -611,7 +639,8 @@ impl Cx<'_, '_, '_> {
         } else {
             format!("{}.{config}", self.inst.prefix)
         };
-        let expanded = decl.block.body.has_attribute("count") || decl.block.body.has_attribute("for_each");
+        let expanded =
+            decl.block.body.has_attribute("count") || decl.block.body.has_attribute("for_each");
         let mut refs = refs.borrow_mut();
         if !expanded {
             refs.push(base);
@@ -624,7 +653,9 @@ impl Cx<'_, '_, '_> {
             (Some(Value::String(k)), _) => {
                 refs.push(format!("{base}[{}]", serde_json::Value::String(k.clone())))
             }
-            (_, Value::List(items)) => refs.extend((0..items.len()).map(|i| format!("{base}[{i}]"))),
+            (_, Value::List(items)) => {
+                refs.extend((0..items.len()).map(|i| format!("{base}[{i}]")))
+            }
             (_, Value::Object(map)) => refs.extend(
                 map.keys()
                     .map(|k| format!("{base}[{}]", serde_json::Value::String(k.clone()))),
@@ -648,7 +679,9 @@ impl Resolve for Cx<'_, '_, '_> {
             ),
             ("local", Some(name)) => {
                 let v = self.ev.local(self.inst, name);
-                if let (Some(refs), Some(found)) = (self.refs, self.inst.local_refs.borrow().get(name)) {
+                if let (Some(refs), Some(found)) =
+                    (self.refs, self.inst.local_refs.borrow().get(name))
+                {
                     refs.borrow_mut().extend(found.iter().cloned());
                 }
                 (v, 1)
@@ -688,5 +721,19 @@ fn index_of<'v>(op: Option<&'v Op<'_>>) -> Option<&'v Value> {
     match op {
         Some(Op::Index(v)) => Some(v),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_keeps_leading_parent_directories() {
+        let n = |s: &str| normalize(Path::new(s)).to_string_lossy().into_owned();
+        assert_eq!(n("../../modules/x"), "../../modules/x");
+        assert_eq!(n("envs/dev/../../modules/x"), "modules/x");
+        assert_eq!(n("./a/./b/../c"), "a/c");
+        assert_eq!(n("/a/../../b"), "/b");
     }
 }

@@ -71,7 +71,10 @@ resource "null_resource" "this" {
 }
 "#,
             ),
-            ("terraform.tfvars", "a = \"tfvars\"\nb = \"tfvars\"\nc = \"tfvars\"\n"),
+            (
+                "terraform.tfvars",
+                "a = \"tfvars\"\nb = \"tfvars\"\nc = \"tfvars\"\n",
+            ),
             ("x.auto.tfvars", "b = \"auto\"\nc = \"auto\"\n"),
             ("extra.tfvars", "c = \"file\"\nd = \"file\"\n"),
         ],
@@ -200,14 +203,32 @@ resource "aws_instance" "unknown_count" {
         ],
         "count = 0 creates nothing; an unknown count stands as one instance"
     );
-    assert_eq!(value(&p, "aws_nat_gateway.this[1]", "subnet_id"), s("subnet-1"));
-    assert_eq!(value(&p, "aws_ecr_repository.this[\"web\"]", "name"), s("app/web"));
-    assert_eq!(value(&p, "aws_instance.unknown_count[?]", "ami"), Value::Unknown);
-    assert_eq!(value(&p, "aws_instance.unknown_count[?]", "type"), s("t3.micro"));
+    assert_eq!(
+        value(&p, "aws_nat_gateway.this[1]", "subnet_id"),
+        s("subnet-1")
+    );
+    assert_eq!(
+        value(&p, "aws_ecr_repository.this[\"web\"]", "name"),
+        s("app/web")
+    );
+    assert_eq!(
+        value(&p, "aws_instance.unknown_count[?]", "ami"),
+        Value::Unknown
+    );
+    assert_eq!(
+        value(&p, "aws_instance.unknown_count[?]", "type"),
+        s("t3.micro")
+    );
     let sg = &p.roots[0].resources.last().unwrap().body;
-    let ports: Vec<Value> = sg.blocks("ingress").map(|b| b.get("from_port").clone()).collect();
+    let ports: Vec<Value> = sg
+        .blocks("ingress")
+        .map(|b| b.get("from_port").clone())
+        .collect();
     assert_eq!(ports, [Value::Number(80.0), Value::Number(443.0)]);
-    let egress: Vec<Value> = sg.blocks("egress").map(|b| b.get("to_port").clone()).collect();
+    let egress: Vec<Value> = sg
+        .blocks("egress")
+        .map(|b| b.get("to_port").clone())
+        .collect();
     assert_eq!(egress, [Value::Number(80.0), Value::Number(444.0)]);
 }
 
@@ -285,7 +306,11 @@ output "name" { value = aws_lb.this.name }
         "a remote module's outputs are Unknown"
     );
     assert_eq!(
-        value(&p, "module.api[\"api\"].aws_ecs_service.this", "desired_count"),
+        value(
+            &p,
+            "module.api[\"api\"].aws_ecs_service.this",
+            "desired_count"
+        ),
         Value::Number(2.0)
     );
     let lb = p.roots[0]
@@ -303,7 +328,10 @@ fn a_directory_called_as_a_module_is_not_a_root() {
     write(
         dir.path(),
         &[
-            ("main.tf", "variable \"x\" {}\nresource \"aws_sqs_queue\" \"q\" { name = var.x }\n"),
+            (
+                "main.tf",
+                "variable \"x\" {}\nresource \"aws_sqs_queue\" \"q\" { name = var.x }\n",
+            ),
             (
                 "examples/complete/main.tf",
                 "module \"this\" {\n  source = \"../../\"\n  x      = \"jobs\"\n}\n",
@@ -340,7 +368,10 @@ resource "aws_ecs_task_definition" "this" {
 #[test]
 fn positions_are_one_based_lines_and_character_columns() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), &[("main.tf", "# é\nresource \"a\" \"b\" {\n  x = 1\n}\n")]);
+    write(
+        dir.path(),
+        &[("main.tf", "# é\nresource \"a\" \"b\" {\n  x = 1\n}\n")],
+    );
     let p = load(dir.path(), &VarOptions::default());
     let r = &p.roots[0].resources[0];
     let span = r.body.span_of("x");
@@ -380,7 +411,11 @@ resource "aws_flow_log" "this" {
         .iter()
         .find(|r| r.address == "aws_flow_log.this")
         .unwrap();
-    assert_eq!(flow.body.get("vpc_id"), &Value::Unknown, "an id is computed");
+    assert_eq!(
+        flow.body.get("vpc_id"),
+        &Value::Unknown,
+        "an id is computed"
+    );
     assert_eq!(flow.body.refs("vpc_id"), ["aws_vpc.this"]);
     assert_eq!(flow.body.refs("subnet_one"), ["aws_subnet.private[\"a\"]"]);
     assert_eq!(

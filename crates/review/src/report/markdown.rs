@@ -28,15 +28,27 @@ pub fn markdown(input: &Input<'_>) -> String {
         let s = review.scores.get(&pillar).copied().unwrap_or_default();
         passed += s.passed;
         applicable += s.applicable;
-        let pct = s.percent().map_or("n/a".to_string(), |p| format!("{p:.0}%"));
-        let _ = writeln!(out, "| {} | {} | {} | {} |", pillar.title(), s.passed, s.applicable, pct);
+        let pct = s
+            .percent()
+            .map_or("n/a".to_string(), |p| format!("{p:.0}%"));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            pillar.title(),
+            s.passed,
+            s.applicable,
+            pct
+        );
     }
     let total = if applicable > 0 {
         format!("{:.0}%", 100.0 * passed as f64 / applicable as f64)
     } else {
         "n/a".to_string()
     };
-    let _ = writeln!(out, "| **All** | **{passed}** | **{applicable}** | **{total}** |\n");
+    let _ = writeln!(
+        out,
+        "| **All** | **{passed}** | **{applicable}** | **{total}** |\n"
+    );
 
     let active: Vec<_> = review.active().collect();
     if active.is_empty() {
@@ -62,7 +74,11 @@ pub fn markdown(input: &Input<'_>) -> String {
             );
         }
     }
-    let suppressed: Vec<_> = review.findings.iter().filter(|f| f.suppressed.is_some()).collect();
+    let suppressed: Vec<_> = review
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_some())
+        .collect();
     if !suppressed.is_empty() {
         let _ = writeln!(out, "\n## Accepted trade-offs ({})\n", suppressed.len());
         let _ = writeln!(out, "| Rule | Where | Reason |");

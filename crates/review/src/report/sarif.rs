@@ -32,7 +32,10 @@ pub fn sarif(input: &Input<'_>) -> String {
         .iter()
         .map(|f| {
             let pl = place(project, &f.location);
-            let index = RULES.iter().position(|r| r.code == f.rule.code).unwrap_or(0);
+            let index = RULES
+                .iter()
+                .position(|r| r.code == f.rule.code)
+                .unwrap_or(0);
             let mut result = json!({
                 "ruleId": f.rule.code,
                 "ruleIndex": index,

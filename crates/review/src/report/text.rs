@@ -19,7 +19,10 @@ pub fn text(input: &Input<'_>) -> String {
     let mut out = String::new();
     for e in &project.parse_errors {
         let _ = writeln!(out, "{}: {e}", paint("1;31", "error"));
-        let _ = writeln!(out, "  = help: fix the syntax; the rest of the tree was reviewed without this file\n");
+        let _ = writeln!(
+            out,
+            "  = help: fix the syntax; the rest of the tree was reviewed without this file\n"
+        );
     }
     for root in &project.roots {
         for p in &root.problems {
@@ -51,7 +54,14 @@ pub fn text(input: &Input<'_>) -> String {
             f.rule.severity,
             f.message
         );
-        frame(&mut out, &project.files[f.location.file].text, pl.line, pl.column, pl.end_line, pl.end_column);
+        frame(
+            &mut out,
+            &project.files[f.location.file].text,
+            pl.line,
+            pl.column,
+            pl.end_line,
+            pl.end_column,
+        );
         if !f.address.is_empty() && !f.call_sites.is_empty() {
             let _ = writeln!(out, "      = in root module {}", root_name(f));
         }
@@ -60,13 +70,22 @@ pub fn text(input: &Input<'_>) -> String {
     }
     let active = review.active().count();
     let suppressed = review.findings.len() - active;
-    let _ = writeln!(out, "{:<24} {:>6} {:>10} {:>6}", "pillar", "passed", "applicable", "score");
+    let _ = writeln!(
+        out,
+        "{:<24} {:>6} {:>10} {:>6}",
+        "pillar", "passed", "applicable", "score"
+    );
     for pillar in Pillar::ALL {
         let s = review.scores.get(&pillar).copied().unwrap_or_default();
-        let pct = s
-            .percent()
-            .map_or("-".to_string(), |p| format!("{p:.0}%"));
-        let _ = writeln!(out, "{:<24} {:>6} {:>10} {:>6}", pillar.title(), s.passed, s.applicable, pct);
+        let pct = s.percent().map_or("-".to_string(), |p| format!("{p:.0}%"));
+        let _ = writeln!(
+            out,
+            "{:<24} {:>6} {:>10} {:>6}",
+            pillar.title(),
+            s.passed,
+            s.applicable,
+            pct
+        );
     }
     let _ = writeln!(
         out,
@@ -98,14 +117,25 @@ fn severity_color(s: crate::Severity) -> &'static str {
 
 /// The first line of the span with a caret underline (to the end of that line when the
 /// span goes on).
-fn frame(out: &mut String, text: &str, line: usize, column: usize, end_line: usize, end_column: usize) {
+fn frame(
+    out: &mut String,
+    text: &str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+) {
     let Some(source) = text.lines().nth(line.saturating_sub(1)) else {
         return;
     };
     let width = line.to_string().len();
     let shown = source.trim_end();
     let len = shown.chars().count();
-    let end = if end_line == line { end_column.min(len + 1) } else { len + 1 };
+    let end = if end_line == line {
+        end_column.min(len + 1)
+    } else {
+        len + 1
+    };
     let carets = end.saturating_sub(column).max(1);
     let _ = writeln!(out, "      {:>width$} |", "");
     let _ = writeln!(out, "      {line:>width$} | {shown}");

@@ -67,7 +67,10 @@ fn check(cx: &mut Check<'_>) {
             _ => None,
         };
         cx.expect(ok, repo, repo.location.span.clone(), || {
-            format!("{} has no lifecycle policy; its images are never expired", named(repo))
+            format!(
+                "{} has no lifecycle policy; its images are never expired",
+                named(repo)
+            )
         });
     }
 }

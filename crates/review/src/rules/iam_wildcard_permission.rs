@@ -1,16 +1,214 @@
-//! WH107: TODO(group A) one line saying what this rule reports.
+//! WH107: an IAM policy statement that allows every action of a service, or on every
+//! resource.
 
-use crate::rule::{Check, Pillar, Rule, Severity};
+use wharf_terraform::{Mode, Value};
+
+use crate::iam::{statements, Statement};
+use crate::rule::{named, Check, Pillar, Rule, Severity};
 
 pub static RULE: Rule = Rule {
     code: "WH107",
     name: "iam-wildcard-permission",
     pillar: Pillar::Security,
     severity: Severity::High,
-    checkov: &[],
-    fix: "TODO",
-    doc: "TODO",
+    checkov: &[
+        "CKV_AWS_1",
+        "CKV_AWS_49",
+        "CKV_AWS_62",
+        "CKV_AWS_63",
+        "CKV_AWS_355",
+        "CKV_AWS_356",
+    ],
+    fix: "Name the actions the principal needs and the resources it needs them on",
+    doc: r#"## What it does
+Reports an `Allow` statement of an identity policy (`aws_iam_policy`,
+`aws_iam_role_policy`, `aws_iam_user_policy`, `aws_iam_group_policy`, an
+`aws_iam_role`'s `inline_policy`, or an `aws_iam_policy_document` without `principals`)
+that:
+
+- allows the action `*` or every action of a service (`s3:*`), with or without a
+  condition; narrower wildcards such as `s3:Get*` are accepted;
+- uses `NotAction`, which allows every action except those listed, in every service,
+  including ones added later; or
+- allows, on the resource `*` and without a condition, an action that supports
+  resource-level permissions. Actions that AWS only lets you grant on `*`
+  (`ecr:GetAuthorizationToken`, `sts:GetCallerIdentity`, `ec2:Describe*`, the
+  `ssmmessages` channels of ECS Exec, X-Ray's `PutTraceSegments`, ...) are accepted.
+
+Statements of resource-based and trust policies (documents with `principals`) are not
+reviewed here.
+
+## Why is this bad?
+A task role or CI user with `s3:*` on `*` can read, overwrite and delete every bucket in
+the account, and change their policies; a leaked credential or a compromised container
+then reaches far beyond what the application ever does. Least privilege limits the blast
+radius to the resources the workload owns, and makes IAM Access Analyzer's findings and
+CloudTrail easier to read.
+
+## Example
+```hcl
+data "aws_iam_policy_document" "task" {
+  statement {
+    actions   = ["s3:*"]
+    resources = ["*"]
+  }
+}
+```
+
+## Use instead
+```hcl
+data "aws_iam_policy_document" "task" {
+  statement {
+    actions   = ["s3:GetObject", "s3:PutObject"]
+    resources = ["${aws_s3_bucket.uploads.arn}/*"]
+  }
+}
+```
+
+## References
+- IAM security best practices, grant least privilege: <https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege>
+- IAM JSON policy elements, `NotAction`: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html>
+- Service Authorization Reference (which actions support resource-level permissions): <https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html>
+- Checkov: `CKV_AWS_1`, `CKV_AWS_49`, `CKV_AWS_62`, `CKV_AWS_63`, `CKV_AWS_355`, `CKV_AWS_356`
+"#,
     check,
 };
 
-fn check(_cx: &mut Check<'_>) {}
+/// Actions without resource-level permissions: their "Resource types" column in the
+/// Service Authorization Reference is empty, so a policy can only grant them on `"*"`.
+/// A trailing `*` stands for every action with that prefix.
+/// <https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html>
+const ONLY_ON_ALL_RESOURCES: &[&str] = &[
+    "cloudwatch:PutMetricData",
+    "ec2:Describe*",
+    "ecr:GetAuthorizationToken",
+    "ecs:DiscoverPollEndpoint",
+    // Needed by VPC flow logs and ECS Exec session logging to find their log group.
+    "logs:DescribeLogGroups",
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+    "sts:GetCallerIdentity",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+    "xray:PutTelemetryRecords",
+    "xray:PutTraceSegments",
+];
+
+/// What is too broad in a statement, most serious first.
+enum Problem {
+    NotAction,
+    WildcardActions(Vec<String>),
+    AllResources(Vec<String>),
+}
+
+fn check(cx: &mut Check<'_>) {
+    let root = cx.root;
+    for s in statements(root) {
+        if s.effect.as_str() != Some("Allow") || has_principals(&s) {
+            continue;
+        }
+        match judge(&s) {
+            None => {}
+            Some(Ok(())) => cx.pass(),
+            Some(Err(problem)) => cx.fail(s.holder, s.span.clone(), message(&s, problem)),
+        }
+    }
+}
+
+fn message(s: &Statement<'_>, problem: Problem) -> String {
+    let who = named(s.holder);
+    match problem {
+        Problem::NotAction => {
+            format!("{who} allows every action except those its NotAction lists, in every service")
+        }
+        Problem::WildcardActions(actions) if actions.iter().any(|a| a == "*") => {
+            format!("{who} allows every action (`*`)")
+        }
+        Problem::WildcardActions(actions) => {
+            format!(
+                "{who} allows every action of a service: {}",
+                quoted(&actions)
+            )
+        }
+        Problem::AllResources(actions) => {
+            format!("{who} allows {} on every resource (`*`)", quoted(&actions))
+        }
+    }
+}
+
+/// Whether one `Allow` statement is narrow enough (`Ok`), what is too broad in it (`Err`),
+/// or None when that depends on something not known.
+fn judge(s: &Statement<'_>) -> Option<Result<(), Problem>> {
+    if s.not_action {
+        return Some(Err(Problem::NotAction));
+    }
+    let mut unknown = false;
+    let mut known = Vec::new();
+    for action in &s.actions {
+        match action.as_str() {
+            Some(a) => known.push(a),
+            None => unknown = true,
+        }
+    }
+    let wildcards: Vec<String> = known
+        .iter()
+        .filter(|a| **a == "*" || a.ends_with(":*"))
+        .map(|a| a.to_string())
+        .collect();
+    if !wildcards.is_empty() {
+        return Some(Err(Problem::WildcardActions(wildcards)));
+    }
+    // A condition (a tag, a source VPC, `kms:ViaService`) is how actions that cannot name
+    // their resources are narrowed; with one, `*` is accepted.
+    let restrictable: Vec<String> = if s.has_condition {
+        Vec::new()
+    } else {
+        known
+            .iter()
+            .filter(|a| !only_on_all_resources(a))
+            .map(|a| a.to_string())
+            .collect()
+    };
+    if !restrictable.is_empty() && s.resources.iter().any(|r| r.as_str() == Some("*")) {
+        return Some(Err(Problem::AllResources(restrictable)));
+    }
+    let resources_unknown = s.resources.iter().any(|r| !matches!(r, Value::String(_)));
+    if unknown || (resources_unknown && !restrictable.is_empty()) {
+        None
+    } else {
+        Some(Ok(()))
+    }
+}
+
+fn only_on_all_resources(action: &str) -> bool {
+    ONLY_ON_ALL_RESOURCES
+        .iter()
+        .any(|entry| match entry.strip_suffix('*') {
+            Some(prefix) => action
+                .get(..prefix.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(prefix)),
+            None => action.eq_ignore_ascii_case(entry),
+        })
+}
+
+/// Whether the statement is part of a resource-based or trust policy: an
+/// `aws_iam_policy_document` statement with `principals` or `not_principals`. Those say who
+/// may act on one resource; this rule is about what an identity may do.
+fn has_principals(s: &Statement<'_>) -> bool {
+    s.holder.mode == Mode::Data
+        && s.holder
+            .body
+            .blocks("statement")
+            .filter(|b| b.span == s.span)
+            .any(|b| b.block("principals").is_some() || b.block("not_principals").is_some())
+}
+
+fn quoted(actions: &[String]) -> String {
+    actions
+        .iter()
+        .map(|a| format!("`{a}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -8,7 +8,6 @@ use crate::Selection;
 
 mod alarm_without_actions;
 mod alb_access_logs_disabled;
-mod alb_deletion_protection_disabled;
 mod alb_forwards_invalid_headers;
 mod alb_http2_disabled;
 mod alb_listener_plain_http;
@@ -34,6 +33,7 @@ mod fargate_task_size_invalid;
 mod health_check_grace_period_missing;
 mod iam_wildcard_permission;
 mod image_tag_latest;
+mod load_balancer_deletion_protection_disabled;
 mod log_group_not_kms_encrypted;
 mod log_group_without_retention;
 mod private_tasks_without_vpc_endpoints;
@@ -47,13 +47,13 @@ mod s3_bucket_without_lifecycle;
 mod s3_gateway_endpoint_missing;
 mod secret_in_environment_variable;
 mod security_group_open_to_world;
-mod service_all_on_spot;
 mod service_in_single_az;
 mod service_without_alarms;
 mod service_without_autoscaling;
 mod service_without_circuit_breaker;
 mod single_nat_gateway;
 mod sns_topic_not_encrypted;
+mod spot_without_on_demand_base;
 mod suppression_without_reason;
 mod task_public_ip_assigned;
 mod unused_suppression;
@@ -87,13 +87,13 @@ pub static RULES: &[&Rule] = &[
     &service_without_circuit_breaker::RULE,
     &service_without_autoscaling::RULE,
     &single_nat_gateway::RULE,
-    &service_all_on_spot::RULE,
+    &spot_without_on_demand_base::RULE,
     &service_in_single_az::RULE,
     &container_health_check_missing::RULE,
     &deployment_allows_downtime::RULE,
     &rds_single_az::RULE,
     &rds_backup_retention_short::RULE,
-    &alb_deletion_protection_disabled::RULE,
+    &load_balancer_deletion_protection_disabled::RULE,
     &health_check_grace_period_missing::RULE,
     &dynamodb_point_in_time_recovery_disabled::RULE,
     &log_group_without_retention::RULE,

@@ -1,0 +1,206 @@
+//! `wharf review`, `explain` and `rules` as a user runs them: exit codes, reports, and the
+//! rendered platform reviewing clean.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn wharf(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_wharf"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run wharf");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn snapshot(run: &Run) -> String {
+    format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        run.code, run.stdout, run.stderr
+    )
+}
+
+fn trees() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/trees")
+}
+
+/// The rules the demo tree is about, so that new rules do not churn these snapshots.
+const DEMO_RULES: &str = "WH001,WH101,WH203,WH501";
+
+#[test]
+fn text_report_groups_by_file_with_code_frames() {
+    let run = wharf(&trees().join("review"), &["review", "--select", DEMO_RULES]);
+    assert_eq!(run.code, 1, "findings exit 1: {}", snapshot(&run));
+    insta::assert_snapshot!("review_text", snapshot(&run));
+}
+
+#[test]
+fn fail_on_sets_the_exit_code() {
+    let dir = trees().join("review");
+    let base = ["review", "--select", DEMO_RULES, "--fail-on"];
+    // The worst active finding is WH101 (high).
+    assert_eq!(wharf(&dir, &[&base[..], &["high"]].concat()).code, 1);
+    assert_eq!(wharf(&dir, &[&base[..], &["critical"]].concat()).code, 0);
+    assert_eq!(wharf(&dir, &[&base[..], &["never"]].concat()).code, 0);
+    let bad = wharf(&dir, &[&base[..], &["severe"]].concat());
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("help:"), "{}", bad.stderr);
+}
+
+#[test]
+fn json_and_markdown_reports() {
+    let dir = trees().join("review");
+    let json = wharf(
+        &dir,
+        &["review", "--select", DEMO_RULES, "--format", "json"],
+    );
+    insta::assert_snapshot!("review_json", json.stdout);
+    let parsed: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(parsed["summary"]["findings"], 3);
+    assert_eq!(parsed["summary"]["suppressed"], 1);
+    let md = wharf(
+        &dir,
+        &["review", "--select", DEMO_RULES, "--format", "markdown"],
+    );
+    insta::assert_snapshot!("review_markdown", md.stdout);
+}
+
+#[test]
+fn select_and_ignore_take_codes_prefixes_names_and_pillars() {
+    let dir = trees().join("review");
+    let only = |args: &[&str]| {
+        let run = wharf(
+            &dir,
+            &[&["review", "--format", "json", "--fail-on", "never"], args].concat(),
+        );
+        let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let mut codes: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["suppressed"].is_null())
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect();
+        codes.dedup();
+        codes
+    };
+    assert_eq!(only(&["--select", "WH101"]), ["WH101"]);
+    assert_eq!(only(&["--select", "container-runs-as-root"]), ["WH101"]);
+    assert!(only(&["--select", "cost-optimization"])
+        .iter()
+        .all(|c| c.starts_with("WH5")));
+    assert!(!only(&["--ignore", "WH1"])
+        .iter()
+        .any(|c| c.starts_with("WH1")));
+    let typo = wharf(&dir, &["review", "--select", "WH9999"]);
+    assert_eq!(typo.code, 2);
+    assert!(typo.stderr.contains("matches no rule"), "{}", typo.stderr);
+}
+
+#[test]
+fn a_broken_file_is_located_and_the_rest_is_reviewed() {
+    let run = wharf(&trees().join("broken"), &["review", "--select", "WH501"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.contains("bad.tf:2:"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("`aws_ecr_repository.this` has no lifecycle policy"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_missing_path_is_an_input_error() {
+    let run = wharf(&trees(), &["review", "no-such-dir"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no-such-dir"), "{}", run.stderr);
+    assert!(run.stderr.contains("help:"), "{}", run.stderr);
+}
+
+#[test]
+fn explain_prints_the_rule_documentation() {
+    let run = wharf(&trees(), &["explain", "wh101"]);
+    assert_eq!(run.code, 0);
+    insta::assert_snapshot!("explain_wh101", run.stdout);
+    let unknown = wharf(&trees(), &["explain", "WH999"]);
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.stderr.contains("wharf rules"), "{}", unknown.stderr);
+}
+
+#[test]
+fn rules_json_lists_every_rule_with_its_metadata() {
+    let run = wharf(&trees(), &["rules", "--format", "json"]);
+    assert_eq!(run.code, 0);
+    let rules: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(rules.len(), wharf_review::RULES.len());
+    for r in &rules {
+        for key in ["code", "name", "pillar", "severity", "checkov"] {
+            assert!(!r[key].is_null(), "{key} missing in {r}");
+        }
+    }
+}
+
+/// Renders every bundled example and reviews each environment: prod with no finding at
+/// all, the others with only the trade-offs their profile makes, each suppressed with a
+/// reason.
+#[test]
+fn rendered_examples_review_clean() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let tradeoffs = ["WH109", "WH114", "WH203", "WH204", "WH210"];
+    for example in ["minimal", "messaging", "publishing"] {
+        let out = tempfile::tempdir().unwrap();
+        let manifest = examples.join(example).join("wharf.toml");
+        let render = wharf(
+            out.path(),
+            &[
+                "render",
+                "--manifest",
+                manifest.to_str().unwrap(),
+                "--out",
+                "infra",
+            ],
+        );
+        assert_eq!(render.code, 0, "{}", snapshot(&render));
+        let envs = std::fs::read_dir(out.path().join("infra/environments")).unwrap();
+        for env in envs {
+            let env = env.unwrap().path();
+            let name = env.file_name().unwrap().to_string_lossy().into_owned();
+            let run = wharf(&env, &["review", "--format", "json"]);
+            let v: serde_json::Value = serde_json::from_str(&run.stdout)
+                .unwrap_or_else(|e| panic!("{example}/{name}: {e}\n{}", snapshot(&run)));
+            let findings = v["findings"].as_array().unwrap();
+            let active: Vec<&serde_json::Value> = findings
+                .iter()
+                .filter(|f| f["suppressed"].is_null())
+                .collect();
+            assert!(active.is_empty(), "{example}/{name}: {active:#?}");
+            assert_eq!(run.code, 0, "{example}/{name}");
+            for f in findings {
+                let code = f["code"].as_str().unwrap();
+                assert!(
+                    name != "prod" && tradeoffs.contains(&code),
+                    "{example}/{name}: {code} is suppressed"
+                );
+                assert!(!f["suppressed"]["reason"].as_str().unwrap().is_empty());
+            }
+            if name == "dev" {
+                assert!(
+                    findings.iter().any(|f| f["code"] == "WH203"),
+                    "{example}/dev: the single NAT gateway is reported (suppressed)"
+                );
+            }
+        }
+    }
+}

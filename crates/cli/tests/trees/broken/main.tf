@@ -1,0 +1,3 @@
+resource "aws_ecr_repository" "this" {
+  name = "shop/app"
+}
