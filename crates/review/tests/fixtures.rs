@@ -23,7 +23,7 @@ fn every_rule_flags_exactly_the_failing_cases_of_its_fixture() {
             failures.push(format!("{}: no fixture at {}", rule.code, dir.display()));
             continue;
         }
-        let project = Project::load(&[dir.clone()], &VarOptions::default()).unwrap();
+        let project = Project::load(std::slice::from_ref(&dir), &VarOptions::default()).unwrap();
         if let Some(e) = project.parse_errors.first() {
             failures.push(format!("{}: {e}", rule.code));
             continue;

@@ -554,6 +554,9 @@ fn format(spec: &str, args: &[Value]) -> Result<String, Fail> {
             .trim_start_matches(['-', '+', '#', ' '])
             .parse()
             .unwrap_or(0);
+        // Terraform would honour any width; a few thousand columns is plenty to review, and
+        // a hostile `%999999999d` must not allocate gigabytes.
+        let width = width.min(4096);
         let zero_pad = flags.starts_with('0');
         let text = match verb {
             's' | 'v' => match arg {

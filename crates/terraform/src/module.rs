@@ -164,7 +164,13 @@ pub(crate) struct Evaluator<'a, 'd> {
     pub paths: &'d [PathBuf],
     out: RefCell<Vec<Resource>>,
     problems: RefCell<Vec<LoadProblem>>,
+    /// How many lazy evaluations (locals, resources) are under way, nested.
+    depth: std::cell::Cell<usize>,
 }
+
+/// Nested lazy evaluations beyond this give Unknown: a chain of locals this long is not
+/// real configuration, and recursing further could exhaust the stack.
+const MAX_CHAIN: usize = 512;
 
 impl<'a, 'd> Evaluator<'a, 'd> {
     pub fn new(decls: &'d HashMap<PathBuf, ModuleDecl<'a>>, paths: &'d [PathBuf]) -> Self {
@@ -173,6 +179,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
             paths,
             out: RefCell::new(Vec::new()),
             problems: RefCell::new(Vec::new()),
+            depth: std::cell::Cell::new(0),
         }
     }
 
@@ -228,7 +235,11 @@ impl<'a, 'd> Evaluator<'a, 'd> {
             Some(Slot::InProgress) => return Value::Unknown,
             None => {}
         }
+        if self.depth.get() >= MAX_CHAIN {
+            return Value::Unknown;
+        }
         inst.locals.borrow_mut().insert(key, Slot::InProgress);
+        self.depth.set(self.depth.get() + 1);
         let refs = RefCell::new(Vec::new());
         let cx = Cx {
             ev: self,
@@ -238,6 +249,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
         let v = eval(expr, &cx, &Scope::default());
         inst.locals.borrow_mut().insert(key, Slot::Done(v.clone()));
         inst.local_refs.borrow_mut().insert(key, refs.into_inner());
+        self.depth.set(self.depth.get() - 1);
         v
     }
 
@@ -258,7 +270,11 @@ impl<'a, 'd> Evaluator<'a, 'd> {
             Some(Slot::InProgress) => return Value::Unknown,
             None => {}
         }
+        if self.depth.get() >= MAX_CHAIN {
+            return Value::Unknown;
+        }
         inst.resources.borrow_mut().insert(key, Slot::InProgress);
+        self.depth.set(self.depth.get() + 1);
         let value = self.expand(inst, decl.block, decl.file, |scope, suffix| {
             let body = self.body(
                 inst,
@@ -296,6 +312,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
         inst.resources
             .borrow_mut()
             .insert(key, Slot::Done(value.clone()));
+        self.depth.set(self.depth.get() - 1);
         value
     }
 

@@ -95,3 +95,88 @@ fn arbitrary_text_never_panics_the_parser() {
         }
     }
 }
+
+/// Mutated copies of real configuration go through the whole loader, parse and evaluation:
+/// whatever parses must evaluate without a panic.
+#[test]
+fn mutated_configuration_never_panics_the_evaluator() {
+    let modules = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../render/terraform/modules");
+    let seeds: Vec<String> = ["service", "network", "load-balancer", "alarms"]
+        .iter()
+        .map(|m| fs::read_to_string(modules.join(m).join("main.tf")).unwrap())
+        .collect();
+    // Pieces that change meaning rather than syntax: references, indexes, function calls.
+    let pieces = [
+        "var.x",
+        "local.a",
+        "count.index",
+        "each.value",
+        "[0]",
+        "[\"k\"]",
+        "[*]",
+        "null",
+        "-1",
+        "1e308",
+        "\"${var.y}\"",
+        "jsondecode(\"{\")",
+        "cidrsubnet(\"10.0.0.0/8\", 40, 1)",
+        "format(\"%999999999d\", 1)",
+        "range(-5)",
+        "element([], 3)",
+        "module.m.o",
+        "self.x",
+    ];
+    let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+    let dir = tempfile::tempdir().unwrap();
+    let mut evaluated = 0;
+    for i in 0..150 {
+        let mut text = seeds[i % seeds.len()].clone();
+        for _ in 0..(1 + rng.next() % 6) {
+            // Replace a word of the seed by a piece, on a char boundary.
+            let at = (rng.next() % text.len() as u64) as usize;
+            let Some(start) = (at..text.len()).find(|&j| text.is_char_boundary(j)) else {
+                continue;
+            };
+            let end = text[start..]
+                .find(|c: char| !c.is_alphanumeric() && c != '_')
+                .map_or(text.len(), |n| start + n);
+            let piece = pieces[(rng.next() % pieces.len() as u64) as usize];
+            text.replace_range(start..end, piece);
+        }
+        let root = dir.path().join(format!("case{i}"));
+        fs::create_dir_all(&root).unwrap();
+        fs::write(root.join("main.tf"), &text).unwrap();
+        fs::write(
+            root.join("caller.tf"),
+            "module \"m\" {\n  source = \"./sub\"\n  x = 1\n}\nlocals {\n  a = local.a\n}\n",
+        )
+        .unwrap();
+        fs::create_dir_all(root.join("sub")).unwrap();
+        fs::write(root.join("sub/main.tf"), &text).unwrap();
+        let project = wharf_terraform::Project::load(&[root], &Default::default()).unwrap();
+        if project.parse_errors.is_empty() {
+            evaluated += 1;
+        }
+    }
+    assert!(evaluated > 30, "only {evaluated} mutated trees parsed");
+}
+
+#[test]
+fn deep_nesting_and_long_chains_do_not_overflow() {
+    let dir = tempfile::tempdir().unwrap();
+    let depth = 20_000;
+    let nested = format!("x = {}1{}\n", "[".repeat(depth), "]".repeat(depth));
+    let mut chain = String::from("locals {\n  l0 = 1\n");
+    for i in 1..5_000 {
+        chain.push_str(&format!("  l{i} = local.l{}\n", i - 1));
+    }
+    chain.push_str("}\nresource \"a\" \"b\" {\n  v = local.l4999\n}\n");
+    fs::write(dir.path().join("nested.tf"), nested).unwrap();
+    fs::write(dir.path().join("chain.tf"), chain).unwrap();
+    let project =
+        wharf_terraform::Project::load(&[dir.path().to_path_buf()], &Default::default()).unwrap();
+    assert_eq!(project.roots.len(), 1);
+    // The chain is longer than the loader follows: its end is Unknown, not a crash.
+    let r = &project.roots[0].resources[0];
+    assert_eq!(r.body.get("v"), &wharf_terraform::Value::Unknown);
+}
