@@ -130,13 +130,19 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         })?,
         None => print!("{text}"),
     }
-    if !project.parse_errors.is_empty() {
-        return Ok(ExitCode::from(2));
-    }
-    Ok(match fail_on {
-        Some(severity) if review.fails(severity) => ExitCode::from(1),
-        _ => ExitCode::SUCCESS,
-    })
+    let code = if !project.parse_errors.is_empty() {
+        ExitCode::from(2)
+    } else {
+        match fail_on {
+            Some(severity) if review.fails(severity) => ExitCode::from(1),
+            _ => ExitCode::SUCCESS,
+        }
+    };
+    // The process is about to exit: freeing millions of syntax-tree nodes one by one would
+    // only delay it (by a tenth of the run on a large tree).
+    std::mem::forget(review);
+    std::mem::forget(project);
+    Ok(code)
 }
 
 pub fn explain(code: &str) -> Result<ExitCode, String> {

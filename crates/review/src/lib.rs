@@ -142,17 +142,22 @@ pub fn review(project: &Project, selection: &Selection) -> Review {
         &suppressions,
         &used,
     ));
+    // Files are in path order already, so their index sorts them by path.
     findings.sort_by(|a, b| {
-        let key = |f: &Finding| {
-            (
-                project.path(&f.location).to_path_buf(),
-                f.location.span.start,
-                f.rule.code,
-                f.address.clone(),
-                f.root.clone(),
-            )
-        };
-        key(a).cmp(&key(b))
+        (
+            a.location.file,
+            a.location.span.start,
+            a.rule.code,
+            &a.address,
+            &a.root,
+        )
+            .cmp(&(
+                b.location.file,
+                b.location.span.start,
+                b.rule.code,
+                &b.address,
+                &b.root,
+            ))
     });
     // One module file evaluated for several callers can give the same finding twice
     // for the same root; keep one.

@@ -25,6 +25,8 @@ pub(crate) struct ModuleDecl<'a> {
     pub(crate) resources: Vec<ResourceDecl<'a>>,
     pub calls: Vec<CallDecl<'a>>,
     pub(crate) outputs: BTreeMap<&'a str, &'a Expression>,
+    /// Indexes of the `.tfvars` files in the directory (read only when it is a root).
+    pub(crate) vars_files: Vec<usize>,
 }
 
 pub(crate) struct VarDecl<'a> {
@@ -407,7 +409,6 @@ impl<'a, 'd> Evaluator<'a, 'd> {
         labels: Vec<String>,
         span: std::ops::Range<usize>,
     ) -> Block {
-        let cx = self.cx(inst);
         let mut out = Block {
             kind: kind.to_string(),
             labels,
@@ -423,23 +424,31 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                     {
                         continue;
                     }
-                    let encoded = match &attr.value {
-                        Expression::FuncCall(call)
-                            if call.name.name.as_str() == "jsonencode"
-                                && call.name.namespace.is_empty()
-                                && call.args.len() == 1 =>
-                        {
-                            call.args.get(0).map(|a| eval(a, &cx, scope))
-                        }
-                        _ => None,
-                    };
                     let refs = RefCell::new(Vec::new());
                     let recording = Cx {
                         ev: self,
                         inst,
                         refs: Some(&refs),
                     };
-                    let value = eval(&attr.value, &recording, scope);
+                    // `jsonencode(x)`: x is evaluated once, kept, and encoded.
+                    let json_arg = match &attr.value {
+                        Expression::FuncCall(call)
+                            if call.name.name.as_str() == "jsonencode"
+                                && call.name.namespace.is_empty()
+                                && call.args.len() == 1 =>
+                        {
+                            call.args.get(0)
+                        }
+                        _ => None,
+                    };
+                    let (value, encoded) = match json_arg {
+                        Some(arg) => {
+                            let v = eval(arg, &recording, scope);
+                            let json = v.to_json().map_or(Value::Unknown, Value::String);
+                            (json, Some(v))
+                        }
+                        None => (eval(&attr.value, &recording, scope), None),
+                    };
                     let mut refs = refs.into_inner();
                     refs.sort();
                     refs.dedup();

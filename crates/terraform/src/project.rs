@@ -108,6 +108,14 @@ impl Project {
                 })
                 .add_file(i, body);
         }
+        // Variable files belong to the root module of their directory.
+        for (i, file) in files.iter().enumerate() {
+            if file.kind == Kind::Vars {
+                if let Some(decl) = decls.get_mut(&dir_of(&file.path)) {
+                    decl.vars_files.push(i);
+                }
+            }
+        }
         let called: BTreeSet<&PathBuf> = decls
             .values()
             .flat_map(|d| d.calls.iter().filter_map(|c| c.local_dir.as_ref()))
@@ -213,10 +221,10 @@ fn root_variables<'a>(
             }
         }
     };
-    let mut auto: Vec<(usize, &SourceFile)> = files
+    let mut auto: Vec<(usize, &SourceFile)> = decl
+        .vars_files
         .iter()
-        .enumerate()
-        .filter(|(_, f)| f.kind == Kind::Vars && dir_of(&f.path) == decl.dir)
+        .map(|&i| (i, &files[i]))
         .filter(|(_, f)| {
             let name = f.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             name == "terraform.tfvars" || name.ends_with(".auto.tfvars")
