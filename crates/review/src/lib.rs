@@ -120,6 +120,9 @@ pub fn review(project: &Project, selection: &Selection) -> Review {
         Pillar::ALL.iter().map(|p| (*p, Score::default())).collect();
     for results in per_root {
         for (rule, (passed, mut found)) in results {
+            // A resource whose count or for_each is not known may not exist at all: what a
+            // rule says of it is not a fact about the configuration.
+            found.retain(|f| !f.address.contains("[?]"));
             for f in &mut found {
                 if let Some(i) = covering(project, &suppressions, f) {
                     used[i] = true;

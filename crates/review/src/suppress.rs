@@ -64,17 +64,14 @@ struct Parsed {
 }
 
 fn parse_line(line: &str) -> Option<Parsed> {
-    let at = line.find(MARKER)?;
-    let before = &line[..at];
-    let comment_start = before.rfind('#').or_else(|| before.rfind("//"))?;
+    let comment_start = comment_start(line)?;
+    let comment = &line[comment_start..];
     // The marker must be the comment's first word.
-    if !before[comment_start..]
-        .trim_start_matches(['#', '/'])
-        .trim()
-        .is_empty()
-    {
+    let body = comment.trim_start_matches(['#', '/']).trim_start();
+    if !body.starts_with(MARKER) {
         return None;
     }
+    let at = line.len() - body.len();
     let rest = &line[at + MARKER.len()..];
     let close = rest.find(']')?;
     let codes = rest[..close]
@@ -90,6 +87,24 @@ fn parse_line(line: &str) -> Option<Parsed> {
     })
 }
 
+/// Where the line's comment starts (`#` or `//` outside a string), if it has one.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut in_string = false;
+    let mut escaped = false;
+    let bytes = line.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' if in_string => escaped = true,
+            b'"' => in_string = !in_string,
+            b'#' if !in_string => return Some(i),
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
 fn next_code_line(lines: &[&str], from: usize) -> Option<usize> {
     (from..lines.len()).find(|&i| {
         let t = lines[i].trim();
@@ -102,12 +117,12 @@ fn next_code_line(lines: &[&str], from: usize) -> Option<usize> {
 fn structure_end(lines: &[&str], start: usize) -> usize {
     let mut depth: i64 = 0;
     for (i, line) in lines.iter().enumerate().skip(start) {
+        let code = &line[..comment_start(line).unwrap_or(line.len())];
         let mut in_string = false;
         let mut prev = '\0';
-        for c in line.chars() {
+        for c in code.chars() {
             match c {
                 '"' if prev != '\\' => in_string = !in_string,
-                '#' if !in_string => break,
                 '{' | '[' | '(' if !in_string => depth += 1,
                 '}' | ']' | ')' if !in_string => depth -= 1,
                 _ => {}
@@ -149,6 +164,23 @@ mod tests {
     #[test]
     fn a_marker_inside_a_string_is_not_a_suppression() {
         assert!(parse_line("  x = \"wharf:ignore[WH1] no\"").is_none());
+        assert!(parse_line("  x = \"# wharf:ignore[WH1] no\"").is_none());
         assert!(parse_line("# see wharf:ignore[WH1] later").is_none());
+        let after_hash_in_string = parse_line("url = \"https://x/#/a\" // wharf:ignore[WH1] r");
+        assert_eq!(
+            after_hash_in_string.map(|p| p.codes),
+            Some(vec!["WH1".to_string()])
+        );
+    }
+
+    #[test]
+    fn brackets_in_comments_do_not_extend_the_range() {
+        let lines = [
+            "resource \"a\" \"b\" {",
+            "  x = 1 // see (docs",
+            "}",
+            "resource \"c\" \"d\" {}",
+        ];
+        assert_eq!(structure_end(&lines, 0), 2);
     }
 }

@@ -100,13 +100,8 @@ pub fn try_eval(expr: &Expression, r: &dyn Resolve, scope: &Scope) -> Eval {
             Ok(Value::Object(map))
         }
         Expression::StringTemplate(t) => template(t, r, scope),
-        Expression::HeredocTemplate(h) => {
-            let v = template(&h.template, r, scope)?;
-            Ok(match (h.indent(), v) {
-                (Some(_), Value::String(s)) => Value::String(dedent(&s)),
-                (_, v) => v,
-            })
-        }
+        // hcl-edit has already removed a `<<-` heredoc's indentation while parsing.
+        Expression::HeredocTemplate(h) => template(&h.template, r, scope),
         Expression::Parenthesis(p) => try_eval(p.inner(), r, scope),
         Expression::Variable(name) => match scope.lookup(name.as_str()) {
             Some(v) => Ok(v.clone()),
@@ -254,6 +249,35 @@ pub fn apply(mut value: Value, ops: &[Op<'_>], lenient: bool) -> Eval {
     Ok(value)
 }
 
+/// [`apply`] on a borrowed value: walks to the result and clones only that, so that reading
+/// one attribute of a large resource or module does not copy all of it.
+pub fn apply_ref(value: &Value, ops: &[Op<'_>], lenient: bool) -> Eval {
+    let mut current = value;
+    for (i, op) in ops.iter().enumerate() {
+        let next = match (op, current) {
+            (_, Value::Unknown) => return Ok(Value::Unknown),
+            (Op::Splat, v) => return apply(v.clone(), &ops[i..], lenient),
+            (Op::Attr(name), Value::Object(map)) => map.get(*name),
+            (Op::Index(Value::Unknown), _) => return Ok(Value::Unknown),
+            (Op::Index(key), Value::Object(map)) => map.get(&key.to_template_string().ok_or(Fail)?),
+            (Op::Index(key), Value::List(items)) => {
+                let n = key.as_f64().ok_or(Fail)?;
+                if n < 0.0 || n.fract() != 0.0 {
+                    return Err(Fail);
+                }
+                items.get(n as usize)
+            }
+            _ => return Err(Fail),
+        };
+        current = match next {
+            Some(v) => v,
+            None if lenient => return Ok(Value::Unknown),
+            None => return Err(Fail),
+        };
+    }
+    Ok(current.clone())
+}
+
 fn template(t: &Template, r: &dyn Resolve, scope: &Scope) -> Eval {
     let mut out = String::new();
     for element in t.iter() {
@@ -303,24 +327,6 @@ fn template(t: &Template, r: &dyn Resolve, scope: &Scope) -> Eval {
         }
     }
     Ok(Value::String(out))
-}
-
-/// Removes the common leading whitespace of a `<<-` heredoc's lines.
-fn dedent(s: &str) -> String {
-    let indent = s
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start().len())
-        .min()
-        .unwrap_or(0);
-    let mut out = String::with_capacity(s.len());
-    for line in s.split_inclusive('\n') {
-        out.push_str(
-            line.get(indent.min(line.len() - line.trim_start().len())..)
-                .unwrap_or(""),
-        );
-    }
-    out
 }
 
 /// The (key, value) pairs a `for` iterates: index and element for lists, key and value for

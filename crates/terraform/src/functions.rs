@@ -36,6 +36,13 @@ pub fn call(name: &str, args: Vec<Value>) -> Eval {
             | "slice"
             | "reverse"
     );
+    // These merge or drop elements by comparing them: with an Unknown element, which ones
+    // remain is not known.
+    if matches!(name, "flatten" | "compact" | "toset" | "distinct")
+        && args.iter().any(Value::contains_unknown)
+    {
+        return Ok(Value::Unknown);
+    }
     if !tolerant && args.iter().any(Value::contains_unknown) {
         return Ok(Value::Unknown);
     }
@@ -313,8 +320,9 @@ pub fn call(name: &str, args: Vec<Value>) -> Eval {
         "split" => {
             let (sep, s) = (next()?, next()?);
             let (sep, s) = (sep.as_str().ok_or(Fail)?, s.as_str().ok_or(Fail)?);
-            if s.is_empty() {
-                Value::List(Vec::new())
+            if sep.is_empty() {
+                // Terraform splits into characters on an empty separator.
+                Value::List(s.chars().map(|c| Value::String(c.to_string())).collect())
             } else {
                 Value::List(s.split(sep).map(|p| Value::String(p.to_string())).collect())
             }
@@ -377,7 +385,7 @@ pub fn call(name: &str, args: Vec<Value>) -> Eval {
             let end = if length < 0.0 {
                 chars.len()
             } else {
-                (start + length as usize).min(chars.len())
+                start.saturating_add(length as usize).min(chars.len())
             };
             Value::String(chars[start..end].iter().collect())
         }
@@ -457,10 +465,10 @@ pub fn call(name: &str, args: Vec<Value>) -> Eval {
         "cidrsubnet" => {
             let (prefix, newbits, netnum) = (next()?, next()?, next()?);
             let (addr, len) = parse_cidr(prefix.as_str().ok_or(Fail)?)?;
-            let newbits = newbits.as_f64().ok_or(Fail)? as u32;
-            let netnum = netnum.as_f64().ok_or(Fail)? as u64;
+            let newbits = whole(newbits.as_f64().ok_or(Fail)?, 32.0)? as u32;
+            let netnum = whole(netnum.as_f64().ok_or(Fail)?, u32::MAX as f64)? as u64;
             let new_len = len + newbits;
-            if new_len > 32 || (newbits < 64 && netnum >= (1u64 << newbits)) {
+            if new_len > 32 || netnum >= (1u64 << newbits) {
                 return Err(Fail);
             }
             let shifted = (netnum << (32 - new_len)) as u32;
@@ -487,6 +495,15 @@ pub fn call(name: &str, args: Vec<Value>) -> Eval {
         }
         _ => Value::Unknown,
     })
+}
+
+/// `n` as a whole number from 0 to `max`, or a failure.
+fn whole(n: f64, max: f64) -> Result<f64, Fail> {
+    if n.fract() == 0.0 && (0.0..=max).contains(&n) {
+        Ok(n)
+    } else {
+        Err(Fail)
+    }
 }
 
 fn mask(len: u32) -> u32 {
@@ -547,6 +564,10 @@ fn format(spec: &str, args: &[Value]) -> Result<String, Fail> {
         let precision = flags
             .split_once('.')
             .and_then(|(_, p)| p.parse::<usize>().ok());
+        if precision.is_some_and(|p| p > 100) {
+            // Not a real format; and `%.3000000000f` must not allocate gigabytes.
+            return Err(Fail);
+        }
         let width: usize = flags
             .split('.')
             .next()

@@ -10,7 +10,7 @@ use hcl_edit::structure::{Block as HclBlock, Body, Structure};
 use hcl_edit::Span;
 
 use crate::config::{Attr, Block, LoadProblem, Location, Mode, Resource, RootModule};
-use crate::expr::{eval, Op, Resolve, Scope};
+use crate::expr::{apply_ref, eval, Op, Resolve, Scope};
 use crate::value::Value;
 
 /// How deep module calls may nest before the loader assumes a cycle.
@@ -31,7 +31,7 @@ pub(crate) struct ModuleDecl<'a> {
 
 pub(crate) struct VarDecl<'a> {
     pub default: Option<&'a Expression>,
-    /// `type = string`: `--var` values are taken literally.
+    /// `--var` values are taken literally (no type, or `string`).
     pub is_string: bool,
 }
 
@@ -58,7 +58,9 @@ impl<'a> ModuleDecl<'a> {
             let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
             match (block.ident.as_str(), labels.as_slice()) {
                 ("variable", [name]) => {
-                    let is_string = block.body.get_attribute("type").is_some_and(
+                    // No `type`, or `type = string`: `--var` values are taken literally, as
+                    // Terraform takes them.
+                    let is_string = block.body.get_attribute("type").is_none_or(
                         |a| matches!(&a.value, Expression::Variable(v) if v.as_str() == "string"),
                     );
                     self.variables.insert(
@@ -255,25 +257,23 @@ impl<'a, 'd> Evaluator<'a, 'd> {
         v
     }
 
-    /// The value references to a resource see; evaluates (and records) its instances the
-    /// first time.
-    fn resource(&self, inst: &Instance<'a, 'd>, mode: Mode, kind: &str, name: &str) -> Value {
-        let Some(decl) = inst
+    /// Evaluates (and records) a resource's instances, the first time it is asked for, and
+    /// keeps the value references to it see. Returns the key of that value, if there is one.
+    fn resource(
+        &self,
+        inst: &Instance<'a, 'd>,
+        mode: Mode,
+        kind: &str,
+        name: &str,
+    ) -> Option<(Mode, &'a str, &'a str)> {
+        let decl = inst
             .decl
             .resources
             .iter()
-            .find(|r| r.mode == mode && r.kind == kind && r.name == name)
-        else {
-            return Value::Unknown;
-        };
+            .find(|r| r.mode == mode && r.kind == kind && r.name == name)?;
         let key = (mode, decl.kind, decl.name);
-        match inst.resources.borrow().get(&key) {
-            Some(Slot::Done(v)) => return v.clone(),
-            Some(Slot::InProgress) => return Value::Unknown,
-            None => {}
-        }
-        if self.depth.get() >= MAX_CHAIN {
-            return Value::Unknown;
+        if inst.resources.borrow().contains_key(&key) || self.depth.get() >= MAX_CHAIN {
+            return Some(key);
         }
         inst.resources.borrow_mut().insert(key, Slot::InProgress);
         self.depth.set(self.depth.get() + 1);
@@ -311,11 +311,9 @@ impl<'a, 'd> Evaluator<'a, 'd> {
             });
             value
         });
-        inst.resources
-            .borrow_mut()
-            .insert(key, Slot::Done(value.clone()));
+        inst.resources.borrow_mut().insert(key, Slot::Done(value));
         self.depth.set(self.depth.get() - 1);
-        value
+        Some(key)
     }
 
     /// Runs `each` once per instance `count`/`for_each` asks for, and gathers the values as
@@ -535,14 +533,12 @@ impl<'a, 'd> Evaluator<'a, 'd> {
     /// The value of `module.<name>`: an object of its outputs (a list or map of them with
     /// count/for_each). Evaluates the module's instances, and all they declare, the first
     /// time.
-    fn child(&self, inst: &Instance<'a, 'd>, name: &str) -> Value {
+    fn child(&self, inst: &Instance<'a, 'd>, name: &str) {
         let Some(call) = inst.decl.calls.iter().find(|c| c.name == name) else {
-            return Value::Unknown;
+            return;
         };
-        match inst.children.borrow().get(call.name) {
-            Some(Slot::Done(v)) => return v.clone(),
-            Some(Slot::InProgress) => return Value::Unknown,
-            None => {}
+        if inst.children.borrow().contains_key(call.name) {
+            return;
         }
         inst.children
             .borrow_mut()
@@ -617,8 +613,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
         };
         inst.children
             .borrow_mut()
-            .insert(call.name, Slot::Done(value.clone()));
-        value
+            .insert(call.name, Slot::Done(value));
     }
 
     fn problem(&self, file: usize, span: Option<std::ops::Range<usize>>, message: String) {
@@ -643,6 +638,22 @@ struct Cx<'i, 'a, 'd> {
 }
 
 impl Cx<'_, '_, '_> {
+    /// A reference to a resource followed by `rest` (`[0].arn`): the resource is evaluated
+    /// if it was not yet, the reference noted, and only the result is copied.
+    fn resource_ref(&self, mode: Mode, kind: &str, name: &str, rest: &[Op<'_>]) -> Value {
+        let Some(key) = self.ev.resource(self.inst, mode, kind, name) else {
+            return Value::Unknown;
+        };
+        let slots = self.inst.resources.borrow();
+        match slots.get(&key) {
+            Some(Slot::Done(v)) => {
+                self.note(mode, kind, name, v, index_of(rest.first()));
+                apply_ref(v, rest, true).unwrap_or(Value::Unknown)
+            }
+            _ => Value::Unknown,
+        }
+    }
+
     /// Notes a reference to a resource whose value is `value`, indexed by `index` if the
     /// reference indexes it: that instance when the key is known, every instance when not.
     fn note(&self, mode: Mode, kind: &str, name: &str, value: &Value, index: Option<&Value>) {
@@ -719,24 +730,33 @@ impl Resolve for Cx<'_, '_, '_> {
                 Value::String(self.inst.decl.dir.to_string_lossy().into_owned()),
                 1,
             ),
-            ("terraform", Some("workspace")) => (Value::String("default".to_string()), 1),
-            ("module", Some(name)) => (self.ev.child(self.inst, name), 1),
-            ("data", Some(kind)) => match ops.get(1) {
-                Some(Op::Attr(name)) => {
-                    let v = self.ev.resource(self.inst, Mode::Data, kind, name);
-                    self.note(Mode::Data, kind, name, &v, index_of(ops.get(2)));
-                    (v, 2)
+            // Which workspace the tree is applied in is not written in it.
+            ("terraform", Some("workspace")) => (Value::Unknown, 1),
+            ("module", Some(name)) => {
+                self.ev.child(self.inst, name);
+                let children = self.inst.children.borrow();
+                match children.get(name) {
+                    Some(Slot::Done(v)) => (
+                        apply_ref(v, &ops[1..], true).unwrap_or(Value::Unknown),
+                        ops.len(),
+                    ),
+                    _ => unknown,
                 }
+            }
+            ("data", Some(kind)) => match ops.get(1) {
+                Some(Op::Attr(name)) => (
+                    self.resource_ref(Mode::Data, kind, name, &ops[2..]),
+                    ops.len(),
+                ),
                 _ => unknown,
             },
             ("self" | "data" | "var" | "local" | "count" | "each" | "path" | "terraform", _) => {
                 unknown
             }
-            (kind, Some(name)) => {
-                let v = self.ev.resource(self.inst, Mode::Managed, kind, name);
-                self.note(Mode::Managed, kind, name, &v, index_of(ops.get(1)));
-                (v, 1)
-            }
+            (kind, Some(name)) => (
+                self.resource_ref(Mode::Managed, kind, name, &ops[1..]),
+                ops.len(),
+            ),
             _ => unknown,
         }
     }

@@ -126,7 +126,21 @@ impl Project {
         let paths_by_index: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
         let roots: Vec<RootModule> = crate::parallel::map(&roots, |dir| {
             let (vars, problems) = root_variables(&decls[*dir], &files, &bodies, options);
-            let mut root = Evaluator::new(&decls, &paths_by_index).root(dir, vars);
+            // A defect of the evaluator on one root must not stop the review of the others.
+            let evaluated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                Evaluator::new(&decls, &paths_by_index).root(dir, vars)
+            }));
+            let mut root = evaluated.unwrap_or_else(|_| RootModule {
+                dir: (*dir).clone(),
+                resources: Vec::new(),
+                problems: vec![LoadProblem {
+                    location: None,
+                    path: (*dir).clone(),
+                    message: "wharf could not evaluate this root module (a defect of wharf: \
+                              please report it); it was not reviewed"
+                        .to_string(),
+                }],
+            });
             root.problems.splice(0..0, problems);
             root
         });

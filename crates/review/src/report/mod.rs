@@ -81,10 +81,36 @@ pub(crate) fn place<'a>(project: &'a Project, location: &Location) -> Place<'a> 
 
 /// A path with `/` separators, as SARIF and Markdown want it on every platform.
 pub(crate) fn slash_path(path: &Path) -> String {
-    path.components()
+    let joined = path
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::RootDir))
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
-        .join("/")
+        .join("/");
+    if path.is_absolute() {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+/// A path as a SARIF artifact URI: relative paths as relative references, absolute ones as
+/// `file://` URIs, with the characters a URI reserves percent-encoded.
+pub(crate) fn uri(path: &Path) -> String {
+    let mut out = String::new();
+    for b in slash_path(path).bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    if path.is_absolute() {
+        format!("file://{out}")
+    } else {
+        out
+    }
 }
 
 /// The root module a finding belongs to, for display (`.` for the current directory).

@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use super::{place, slash_path, Input};
+use super::{place, slash_path, uri, Input};
 use crate::{Severity, RULES};
 
 pub fn sarif(input: &Input<'_>) -> String {
@@ -43,7 +43,7 @@ pub fn sarif(input: &Input<'_>) -> String {
                 "message": { "text": f.message },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": slash_path(pl.path) },
+                        "artifactLocation": { "uri": uri(pl.path) },
                         "region": {
                             "startLine": pl.line,
                             "startColumn": pl.column,
@@ -58,7 +58,14 @@ pub fn sarif(input: &Input<'_>) -> String {
                     },
                 }],
                 "partialFingerprints": {
-                    "wharf/v1": format!("{}:{}:{}", f.rule.code, slash_path(&f.root), f.address),
+                    "wharf/v1": format!(
+                        "{}:{}:{}:{}:{}",
+                        f.rule.code,
+                        slash_path(&f.root),
+                        f.address,
+                        pl.line,
+                        pl.column
+                    ),
                 },
             });
             if let Some(reason) = &f.suppressed {
