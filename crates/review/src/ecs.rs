@@ -42,3 +42,16 @@ pub fn each_container(task: &Resource, mut f: impl FnMut(&Container<'_>)) {
         }
     }
 }
+
+/// Whether the service deploys with the `ECS` (rolling update) controller: Some(true) when
+/// `deployment_controller` is absent or its `type` is unset or `ECS`, None when not known.
+pub fn rolling_deployments(service: &Resource) -> Option<bool> {
+    let Some(controller) = service.body.block("deployment_controller") else {
+        return Some(true);
+    };
+    match controller.get("type") {
+        Value::Null => Some(true),
+        Value::String(t) => Some(t == "ECS"),
+        _ => None,
+    }
+}

@@ -132,6 +132,9 @@ pub struct Resource {
     pub kind: String,
     /// `this`.
     pub name: String,
+    /// The instance key: the `count` index (a number) or the `for_each` key (a string);
+    /// None without count or for_each, Unknown when the collection is not known.
+    pub key: Option<Value>,
     /// The block as written (file and span of the whole block).
     pub location: Location,
     /// The `module` blocks that lead here from the root, outermost first. A suppression on

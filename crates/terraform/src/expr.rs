@@ -331,7 +331,7 @@ fn template(t: &Template, r: &dyn Resolve, scope: &Scope) -> Eval {
 
 /// The (key, value) pairs a `for` iterates: index and element for lists, key and value for
 /// objects.
-fn pairs(collection: Value) -> Option<Vec<(Value, Value)>> {
+pub(crate) fn pairs(collection: Value) -> Option<Vec<(Value, Value)>> {
     match collection {
         Value::List(items) => Some(
             items

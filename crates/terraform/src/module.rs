@@ -10,7 +10,7 @@ use hcl_edit::structure::{Block as HclBlock, Body, Structure};
 use hcl_edit::Span;
 
 use crate::config::{Attr, Block, LoadProblem, Location, Mode, Resource, RootModule};
-use crate::expr::{apply_ref, eval, Op, Resolve, Scope};
+use crate::expr::{apply_ref, eval, pairs, Op, Resolve, Scope};
 use crate::value::Value;
 
 /// How deep module calls may nest before the loader assumes a cycle.
@@ -302,6 +302,10 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                 mode,
                 kind: decl.kind.to_string(),
                 name: decl.name.to_string(),
+                key: scope
+                    .count_index
+                    .clone()
+                    .or_else(|| scope.each.as_ref().map(|(k, _)| k.clone())),
                 location: Location {
                     file: decl.file,
                     span: block_span(decl.block),
@@ -507,18 +511,9 @@ impl<'a, 'd> Evaluator<'a, 'd> {
             .body
             .get_attribute("for_each")
             .map_or(Value::Unknown, |a| eval(&a.value, &cx, scope));
-        let pairs: Vec<(Value, Value)> = match collection {
-            Value::List(items) => items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| (Value::Number(i as f64), v))
-                .collect(),
-            Value::Object(map) => map
-                .into_iter()
-                .map(|(k, v)| (Value::String(k), v))
-                .collect(),
+        let pairs = match collection {
             Value::Null => Vec::new(),
-            _ => vec![(Value::Unknown, Value::Unknown)],
+            c => pairs(c).unwrap_or_else(|| vec![(Value::Unknown, Value::Unknown)]),
         };
         for (key, value) in pairs {
             let mut it = BTreeMap::new();

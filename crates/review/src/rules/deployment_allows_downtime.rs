@@ -1,7 +1,8 @@
 //! WH207: an ECS service whose rolling deployments may stop every running task.
 
-use wharf_terraform::{Resource, Value};
+use wharf_terraform::Value;
 
+use crate::ecs;
 use crate::rule::{named, Check, Pillar, Rule, Severity};
 
 pub static RULE: Rule = Rule {
@@ -63,7 +64,7 @@ resource "aws_ecs_service" "api" {
 
 fn check(cx: &mut Check<'_>) {
     for service in cx.resources("aws_ecs_service") {
-        if rolling_deployments(service) != Some(true) {
+        if ecs::rolling_deployments(service) != Some(true) {
             continue;
         }
         match service.body.get("scheduling_strategy") {
@@ -89,18 +90,5 @@ fn check(cx: &mut Check<'_>) {
                 )
             },
         );
-    }
-}
-
-/// Whether the service deploys with the `ECS` (rolling update) controller: Some(true) when
-/// `deployment_controller` is absent or its `type` is unset or `ECS`, None when not known.
-fn rolling_deployments(service: &Resource) -> Option<bool> {
-    let Some(controller) = service.body.block("deployment_controller") else {
-        return Some(true);
-    };
-    match controller.get("type") {
-        Value::Null => Some(true),
-        Value::String(t) => Some(t == "ECS"),
-        _ => None,
     }
 }

@@ -113,7 +113,11 @@ fn check(cx: &mut Check<'_>) {
 fn service_of(endpoint: &Resource) -> Option<String> {
     match endpoint.body.get("service_name") {
         Value::String(s) => Some(s.clone()),
-        Value::Unknown => instance_key(&endpoint.address)
+        Value::Unknown => endpoint
+            .key
+            .as_ref()
+            .and_then(Value::as_str)
+            .map(str::to_string)
             .filter(|k| ["ecr.api", "ecr.dkr"].iter().any(|s| is_service(k, s))),
         _ => Some(String::new()),
     }
@@ -125,11 +129,4 @@ fn is_service(name: &str, service: &str) -> bool {
         || name
             .strip_suffix(service)
             .is_some_and(|prefix| prefix.ends_with('.'))
-}
-
-/// The `for_each` key of an instance address: `ecr.dkr` in `aws_vpc_endpoint.x["ecr.dkr"]`.
-fn instance_key(address: &str) -> Option<String> {
-    let inner = address.strip_suffix("\"]")?;
-    let start = inner.rfind("[\"")?;
-    Some(inner[start + 2..].to_string())
 }

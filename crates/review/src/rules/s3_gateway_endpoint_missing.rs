@@ -90,7 +90,16 @@ fn check(cx: &mut Check<'_>) {
 fn s3_gateway(endpoint: &Resource) -> Option<bool> {
     let s3 = match endpoint.body.get("service_name") {
         Value::String(s) => is_s3(s),
-        Value::Unknown if instance_key(&endpoint.address).is_some_and(|k| is_s3(&k)) => true,
+        Value::Unknown
+            if endpoint
+                .key
+                .as_ref()
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .is_some_and(|k| is_s3(&k)) =>
+        {
+            true
+        }
         Value::Unknown => return None,
         _ => false,
     };
@@ -107,11 +116,4 @@ fn s3_gateway(endpoint: &Resource) -> Option<bool> {
 /// `com.amazonaws.us-east-1.s3` (or just `s3`); not `s3-global.accesspoint` or `s3express`.
 fn is_s3(name: &str) -> bool {
     name == "s3" || name.ends_with(".s3")
-}
-
-/// The `for_each` key of an instance address: `s3` in `aws_vpc_endpoint.x["s3"]`.
-fn instance_key(address: &str) -> Option<String> {
-    let inner = address.strip_suffix("\"]")?;
-    let start = inner.rfind("[\"")?;
-    Some(inner[start + 2..].to_string())
 }

@@ -1,7 +1,6 @@
 //! WH201: an ECS service with rolling deployments but no circuit breaker that rolls back.
 
-use wharf_terraform::{Resource, Value};
-
+use crate::ecs;
 use crate::rule::{known_true, named, Check, Pillar, Rule, Severity};
 
 pub static RULE: Rule = Rule {
@@ -59,7 +58,7 @@ resource "aws_ecs_service" "api" {
 fn check(cx: &mut Check<'_>) {
     for service in cx.resources("aws_ecs_service") {
         // Blue/green and external deployments have no circuit breaker: not subjects.
-        if rolling_deployments(service) != Some(true) {
+        if ecs::rolling_deployments(service) != Some(true) {
             continue;
         }
         let Some(breaker) = service.body.block("deployment_circuit_breaker") else {
@@ -92,18 +91,5 @@ fn check(cx: &mut Check<'_>) {
             ),
             _ => {}
         }
-    }
-}
-
-/// Whether the service deploys with the `ECS` (rolling update) controller: Some(true) when
-/// `deployment_controller` is absent or its `type` is unset or `ECS`, None when not known.
-fn rolling_deployments(service: &Resource) -> Option<bool> {
-    let Some(controller) = service.body.block("deployment_controller") else {
-        return Some(true);
-    };
-    match controller.get("type") {
-        Value::Null => Some(true),
-        Value::String(t) => Some(t == "ECS"),
-        _ => None,
     }
 }
