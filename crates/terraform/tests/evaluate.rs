@@ -211,6 +211,17 @@ resource "aws_instance" "unknown_count" {
         value(&p, "aws_ecr_repository.this[\"web\"]", "name"),
         s("app/web")
     );
+    let key = |address: &str| {
+        p.roots[0]
+            .resources
+            .iter()
+            .find(|r| r.address == address)
+            .and_then(|r| r.key.clone())
+    };
+    assert_eq!(key("aws_ecr_repository.this[\"web\"]"), Some(s("web")));
+    assert_eq!(key("aws_nat_gateway.this[1]"), Some(Value::Number(1.0)));
+    assert_eq!(key("aws_instance.unknown_count[?]"), Some(Value::Unknown));
+    assert_eq!(key("aws_security_group.web"), None);
     assert_eq!(
         value(&p, "aws_instance.unknown_count[?]", "ami"),
         Value::Unknown
