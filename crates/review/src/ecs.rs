@@ -1,5 +1,6 @@
 //! Reading ECS task definitions: the container definitions JSON.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use wharf_terraform::{Resource, Value};
@@ -24,11 +25,9 @@ impl<'v> Container<'v> {
 
 /// The container definitions of an `aws_ecs_task_definition`, decoded, or None when they
 /// are not known. Containers that are themselves Unknown are left out.
-pub fn container_definitions(task: &Resource) -> Option<Value> {
-    match task.body.json("container_definitions") {
-        v @ Value::List(_) => Some(v),
-        _ => None,
-    }
+pub fn container_definitions(task: &Resource) -> Option<Cow<'_, Value>> {
+    let defs = task.body.json("container_definitions");
+    matches!(*defs, Value::List(_)).then_some(defs)
 }
 
 /// Runs `f` on each known container of `task`.

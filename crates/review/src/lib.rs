@@ -102,42 +102,60 @@ pub fn review(project: &Project, selection: &Selection) -> Review {
         .copied()
         .filter(|r| selection.includes(r) && !rules::is_meta(r))
         .collect();
+    let suppressions = suppress::find(project);
+    /// What one rule found in one root: whether it applied, whether it passed (every
+    /// finding suppressed).
+    struct Outcome {
+        pillar: Pillar,
+        applicable: bool,
+        passed: bool,
+    }
     let per_root = parallel::map(&project.roots, |root| {
-        rules
-            .iter()
-            .map(|&rule| {
-                let mut cx = Check::new(project, root, rule);
-                (rule.check)(&mut cx);
-                (rule, cx.finish())
-            })
-            .collect::<Vec<_>>()
+        let mut outcomes = Vec::with_capacity(rules.len());
+        let mut findings = Vec::new();
+        let mut used = Vec::new();
+        for &rule in &rules {
+            let mut cx = Check::new(project, root, rule);
+            (rule.check)(&mut cx);
+            let (passed, mut found) = cx.finish();
+            // A resource whose count or for_each is not known may not exist at all: what
+            // a rule says of it is not a fact about the configuration.
+            found.retain(|f| !f.address.contains("[?]"));
+            for f in &mut found {
+                if let Some(i) = covering(project, &suppressions, f) {
+                    used.push(i);
+                    f.suppressed = Some(suppressions[i].reason.clone());
+                }
+            }
+            outcomes.push(Outcome {
+                pillar: rule.pillar,
+                applicable: passed > 0 || !found.is_empty(),
+                passed: found.iter().all(|f| f.suppressed.is_some()),
+            });
+            findings.extend(found);
+        }
+        // Sorted here, on every core, each root's findings are one run for the final sort
+        // to merge.
+        findings.sort_by(order);
+        (outcomes, findings, used)
     });
 
-    let suppressions = suppress::find(project);
     let mut used = vec![false; suppressions.len()];
     let mut findings = Vec::new();
     let mut scores: BTreeMap<Pillar, Score> =
         Pillar::ALL.iter().map(|p| (*p, Score::default())).collect();
-    for results in per_root {
-        for (rule, (passed, mut found)) in results {
-            // A resource whose count or for_each is not known may not exist at all: what a
-            // rule says of it is not a fact about the configuration.
-            found.retain(|f| !f.address.contains("[?]"));
-            for f in &mut found {
-                if let Some(i) = covering(project, &suppressions, f) {
-                    used[i] = true;
-                    f.suppressed = Some(suppressions[i].reason.clone());
-                }
-            }
-            if passed > 0 || !found.is_empty() {
-                let score = scores.entry(rule.pillar).or_default();
-                score.applicable += 1;
-                if found.iter().all(|f| f.suppressed.is_some()) {
-                    score.passed += 1;
-                }
-            }
-            findings.extend(found);
+    for (outcomes, found, used_here) in per_root {
+        for i in used_here {
+            used[i] = true;
         }
+        for outcome in outcomes.iter().filter(|o| o.applicable) {
+            let score = scores.entry(outcome.pillar).or_default();
+            score.applicable += 1;
+            if outcome.passed {
+                score.passed += 1;
+            }
+        }
+        findings.extend(found);
     }
     findings.extend(rules::meta_findings(
         project,
@@ -145,23 +163,7 @@ pub fn review(project: &Project, selection: &Selection) -> Review {
         &suppressions,
         &used,
     ));
-    // Files are in path order already, so their index sorts them by path.
-    findings.sort_by(|a, b| {
-        (
-            a.location.file,
-            a.location.span.start,
-            a.rule.code,
-            &a.address,
-            &a.root,
-        )
-            .cmp(&(
-                b.location.file,
-                b.location.span.start,
-                b.rule.code,
-                &b.address,
-                &b.root,
-            ))
-    });
+    findings.sort_by(order);
     // One module file evaluated for several callers can give the same finding twice
     // for the same root; keep one.
     findings.dedup_by(|a, b| {
@@ -179,6 +181,25 @@ pub fn review(project: &Project, selection: &Selection) -> Review {
     }
 }
 
+/// The order of findings in reports: by file (files are in path order already, so their
+/// index sorts them by path), position, code, address and root.
+fn order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    (
+        a.location.file,
+        a.location.span.start,
+        a.rule.code,
+        &a.address,
+        &a.root,
+    )
+        .cmp(&(
+            b.location.file,
+            b.location.span.start,
+            b.rule.code,
+            &b.address,
+            &b.root,
+        ))
+}
+
 /// The suppression that covers a finding, if any: one naming its code whose lines take in
 /// the finding or one of the `module` blocks that lead to it.
 fn covering(
@@ -188,13 +209,18 @@ fn covering(
 ) -> Option<usize> {
     let places = std::iter::once(&f.location).chain(&f.call_sites);
     for place in places {
+        // Suppressions are in file order: only those of the place's file are looked at.
+        let first = suppressions.partition_point(|s| s.file < place.file);
+        let in_file = &suppressions[first..]
+            [..suppressions[first..].partition_point(|s| s.file == place.file)];
+        if in_file.is_empty() {
+            continue;
+        }
         let line = line_of(project, place);
-        if let Some(i) = suppressions.iter().position(|s| {
-            s.file == place.file
-                && s.lines.contains(&line)
-                && s.codes.iter().any(|c| c.eq_ignore_ascii_case(f.rule.code))
+        if let Some(i) = in_file.iter().position(|s| {
+            s.lines.contains(&line) && s.codes.iter().any(|c| c.eq_ignore_ascii_case(f.rule.code))
         }) {
-            return Some(i);
+            return Some(first + i);
         }
     }
     None

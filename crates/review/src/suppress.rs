@@ -23,35 +23,40 @@ pub struct Suppression {
 
 const MARKER: &str = "wharf:ignore[";
 
-/// Every suppression in the project's files.
+/// Every suppression in the project's files, in file order.
 pub fn find(project: &Project) -> Vec<Suppression> {
+    let indices: Vec<usize> = (0..project.files.len())
+        .filter(|&i| project.files[i].text.contains(MARKER))
+        .collect();
+    wharf_terraform::parallel::map(&indices, |&file| in_file(file, &project.files[file].text))
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+fn in_file(file: usize, text: &str) -> Vec<Suppression> {
     let mut out = Vec::new();
-    for (file, source) in project.files.iter().enumerate() {
-        if !source.text.contains(MARKER) {
-            continue;
-        }
-        let lines: Vec<&str> = source.text.split('\n').collect();
-        let mut offset = 0;
-        for (i, line) in lines.iter().enumerate() {
-            if let Some(s) = parse_line(line) {
-                let target = if s.own_line {
-                    next_code_line(&lines, i + 1)
-                } else {
-                    Some(i)
-                };
-                if let Some(target) = target {
-                    let end = structure_end(&lines, target);
-                    out.push(Suppression {
-                        file,
-                        span: offset + s.at..offset + line.len(),
-                        codes: s.codes,
-                        reason: s.reason,
-                        lines: target + 1..=end + 1,
-                    });
-                }
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut offset = 0;
+    for (i, line) in lines.iter().enumerate() {
+        if let Some(s) = parse_line(line) {
+            let target = if s.own_line {
+                next_code_line(&lines, i + 1)
+            } else {
+                Some(i)
+            };
+            if let Some(target) = target {
+                let end = structure_end(&lines, target);
+                out.push(Suppression {
+                    file,
+                    span: offset + s.at..offset + line.len(),
+                    codes: s.codes,
+                    reason: s.reason,
+                    lines: target + 1..=end + 1,
+                });
             }
-            offset += line.len() + 1;
         }
+        offset += line.len() + 1;
     }
     out
 }

@@ -1,6 +1,7 @@
 //! What the loader hands to review and cost: every resource instance of every root module,
 //! under its full address, with its arguments evaluated.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::PathBuf;
@@ -30,13 +31,16 @@ pub struct Attr {
     pub refs: Vec<String>,
 }
 
-/// A block body after evaluation: arguments by name, nested blocks in order, `dynamic`
-/// blocks expanded.
+/// A block body after evaluation: arguments in the order written, nested blocks in order,
+/// `dynamic` blocks expanded.
+///
+/// Arguments are a short vector looked up by name, not a tree map: a block has a handful of
+/// them, and a B-tree node per block was most of a large tree's evaluated memory.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Block {
     pub kind: String,
     pub labels: Vec<String>,
-    pub attrs: BTreeMap<String, Attr>,
+    pub attrs: Vec<(String, Attr)>,
     pub blocks: Vec<Block>,
     pub span: Range<usize>,
 }
@@ -46,23 +50,35 @@ static NULL: Value = Value::Null;
 impl Block {
     /// An argument's value; `null` when it is not set, as Terraform treats both the same.
     pub fn get(&self, name: &str) -> &Value {
-        self.attrs.get(name).map_or(&NULL, |a| &a.value)
+        self.attr(name).map_or(&NULL, |a| &a.value)
+    }
+
+    /// An argument as written and evaluated, if it is written.
+    pub fn attr(&self, name: &str) -> Option<&Attr> {
+        self.attrs.iter().find(|(k, _)| k == name).map(|(_, a)| a)
+    }
+
+    /// Sets an argument; a name written twice keeps the last value.
+    pub fn set(&mut self, name: &str, attr: Attr) {
+        match self.attrs.iter_mut().find(|(k, _)| k == name) {
+            Some((_, a)) => *a = attr,
+            None => self.attrs.push((name.to_string(), attr)),
+        }
     }
 
     /// The resource instances an argument refers to (see [`Attr::refs`]).
     pub fn refs(&self, name: &str) -> &[String] {
-        self.attrs.get(name).map_or(&[], |a| a.refs.as_slice())
+        self.attr(name).map_or(&[], |a| a.refs.as_slice())
     }
 
     /// Whether the argument is written at all (even as `null`).
     pub fn has(&self, name: &str) -> bool {
-        self.attrs.contains_key(name)
+        self.attr(name).is_some()
     }
 
     /// The span of an argument, or of the block when it is not set.
     pub fn span_of(&self, name: &str) -> Range<usize> {
-        self.attrs
-            .get(name)
+        self.attr(name)
             .map_or_else(|| self.span.clone(), |a| a.span.clone())
     }
 
@@ -78,20 +94,21 @@ impl Block {
 
     /// A JSON argument (a policy, container definitions) as a value: what `jsonencode` was
     /// given, or the string decoded. Unknown when neither is known; Null when unset.
-    pub fn json(&self, name: &str) -> Value {
-        let Some(attr) = self.attrs.get(name) else {
-            return Value::Null;
+    /// Borrowed when `jsonencode` gave it: several rules read the same definitions.
+    pub fn json(&self, name: &str) -> Cow<'_, Value> {
+        let Some(attr) = self.attr(name) else {
+            return Cow::Owned(Value::Null);
         };
         if let Some(v) = &attr.encoded {
-            return v.clone();
+            return Cow::Borrowed(v);
         }
-        match &attr.value {
+        Cow::Owned(match &attr.value {
             Value::String(s) => serde_json::from_str::<serde_json::Value>(s)
                 .map(|j| Value::from_json(&j))
                 .unwrap_or(Value::Unknown),
             Value::Null => Value::Null,
             _ => Value::Unknown,
-        }
+        })
     }
 
     /// The block as the object a reference to it sees: arguments, and nested blocks as lists.

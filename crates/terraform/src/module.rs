@@ -2,7 +2,9 @@
 //! local module it calls, nested, each under its full address.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 use std::path::{Component, Path, PathBuf};
 
 use hcl_edit::expr::Expression;
@@ -21,7 +23,7 @@ const MAX_DEPTH: usize = 16;
 pub(crate) struct ModuleDecl<'a> {
     pub dir: PathBuf,
     pub(crate) variables: BTreeMap<&'a str, VarDecl<'a>>,
-    pub(crate) locals: HashMap<&'a str, &'a Expression>,
+    pub(crate) locals: FxHashMap<&'a str, &'a Expression>,
     pub(crate) resources: Vec<ResourceDecl<'a>>,
     pub calls: Vec<CallDecl<'a>>,
     pub(crate) outputs: BTreeMap<&'a str, &'a Expression>,
@@ -146,24 +148,56 @@ enum Slot {
     Done(Value),
 }
 
+/// What `count` or `for_each` made of a block: one instance, a list, a map, or a number
+/// not known.
+enum Expanded<R> {
+    One(R),
+    List(Vec<R>),
+    Map(BTreeMap<String, R>),
+    Unknown,
+}
+
+impl Expanded<Value> {
+    /// The value references see: the object, a list or a map of objects.
+    fn into_value(self) -> Value {
+        match self {
+            Expanded::One(v) => v,
+            Expanded::List(items) => Value::List(items),
+            Expanded::Map(map) => Value::Object(map),
+            Expanded::Unknown => Value::Unknown,
+        }
+    }
+}
+
+/// A resource's instances, by index into the evaluator's resources. Their value as
+/// references see it is built only when a reference needs more than one argument
+/// (`aws_lb.this[0].arn` reads `arn` where it is; `aws_subnet.private[*].id` builds the list).
+enum Instances {
+    InProgress,
+    Done {
+        instances: Expanded<usize>,
+        value: std::cell::OnceCell<Value>,
+    },
+}
+
 /// One instance of a module: its inputs and what it has evaluated so far.
 struct Instance<'a, 'd> {
     decl: &'d ModuleDecl<'a>,
     /// `module.a["x"].module.b`, or empty for the root.
     prefix: String,
     call_sites: Vec<Location>,
-    vars: HashMap<&'a str, Value>,
-    locals: RefCell<HashMap<&'a str, Slot>>,
+    vars: FxHashMap<&'a str, Value>,
+    locals: RefCell<FxHashMap<&'a str, Slot>>,
     /// The resource instances each local refers to, for [`Attr::refs`].
-    local_refs: RefCell<HashMap<&'a str, Vec<String>>>,
-    resources: RefCell<HashMap<(Mode, &'a str, &'a str), Slot>>,
-    children: RefCell<HashMap<&'a str, Slot>>,
+    local_refs: RefCell<FxHashMap<&'a str, Vec<String>>>,
+    resources: RefCell<FxHashMap<(Mode, &'a str, &'a str), Instances>>,
+    children: RefCell<FxHashMap<&'a str, Slot>>,
     depth: usize,
 }
 
 /// Evaluates root modules; shared by every instance of one root.
 pub(crate) struct Evaluator<'a, 'd> {
-    pub decls: &'d HashMap<PathBuf, ModuleDecl<'a>>,
+    pub decls: &'d FxHashMap<PathBuf, ModuleDecl<'a>>,
     /// Byte offset → file path, for problems.
     pub paths: &'d [PathBuf],
     out: RefCell<Vec<Resource>>,
@@ -177,7 +211,7 @@ pub(crate) struct Evaluator<'a, 'd> {
 const MAX_CHAIN: usize = 512;
 
 impl<'a, 'd> Evaluator<'a, 'd> {
-    pub fn new(decls: &'d HashMap<PathBuf, ModuleDecl<'a>>, paths: &'d [PathBuf]) -> Self {
+    pub fn new(decls: &'d FxHashMap<PathBuf, ModuleDecl<'a>>, paths: &'d [PathBuf]) -> Self {
         Evaluator {
             decls,
             paths,
@@ -188,7 +222,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
     }
 
     /// Evaluates the root module in `dir` with the given variable values.
-    pub fn root(self, dir: &Path, vars: HashMap<&'a str, Value>) -> RootModule {
+    pub fn root(self, dir: &Path, vars: FxHashMap<&'a str, Value>) -> RootModule {
         if let Some(decl) = self.decls.get(dir) {
             let inst = Instance {
                 decl,
@@ -275,9 +309,11 @@ impl<'a, 'd> Evaluator<'a, 'd> {
         if inst.resources.borrow().contains_key(&key) || self.depth.get() >= MAX_CHAIN {
             return Some(key);
         }
-        inst.resources.borrow_mut().insert(key, Slot::InProgress);
+        inst.resources
+            .borrow_mut()
+            .insert(key, Instances::InProgress);
         self.depth.set(self.depth.get() + 1);
-        let value = self.expand(inst, decl.block, decl.file, |scope, suffix| {
+        let instances = self.expand(inst, decl.block, decl.file, |scope, suffix| {
             let body = self.body(
                 inst,
                 &decl.block.body,
@@ -295,8 +331,8 @@ impl<'a, 'd> Evaluator<'a, 'd> {
             } else {
                 format!("{}.{config}{suffix}", inst.prefix)
             };
-            let value = body.to_value();
-            self.out.borrow_mut().push(Resource {
+            let mut out = self.out.borrow_mut();
+            out.push(Resource {
                 address,
                 module: inst.prefix.clone(),
                 mode,
@@ -313,22 +349,28 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                 call_sites: inst.call_sites.clone(),
                 body,
             });
-            value
+            out.len() - 1
         });
-        inst.resources.borrow_mut().insert(key, Slot::Done(value));
+        inst.resources.borrow_mut().insert(
+            key,
+            Instances::Done {
+                instances,
+                value: std::cell::OnceCell::new(),
+            },
+        );
         self.depth.set(self.depth.get() - 1);
         Some(key)
     }
 
-    /// Runs `each` once per instance `count`/`for_each` asks for, and gathers the values as
-    /// references see them: one object, a list (count) or a map (for_each).
-    fn expand(
+    /// Runs `each` once per instance `count`/`for_each` asks for, and gathers what it
+    /// returns as references see the instances: one, a list (count) or a map (for_each).
+    fn expand<R>(
         &self,
         inst: &Instance<'a, 'd>,
         block: &HclBlock,
         file: usize,
-        mut each: impl FnMut(&Scope, &str) -> Value,
-    ) -> Value {
+        mut each: impl FnMut(&Scope, &str) -> R,
+    ) -> Expanded<R> {
         let cx = self.cx(inst);
         if let Some(count) = block.body.get_attribute("count") {
             let n = eval(&count.value, &cx, &Scope::default());
@@ -342,7 +384,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                         };
                         items.push(each(&scope, &format!("[{i}]")));
                     }
-                    Value::List(items)
+                    Expanded::List(items)
                 }
                 _ => {
                     if !n.is_unknown() {
@@ -359,7 +401,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                         ..Scope::default()
                     };
                     each(&scope, "[?]");
-                    Value::Unknown
+                    Expanded::Unknown
                 }
             };
         }
@@ -386,7 +428,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                         let suffix = format!("[{}]", serde_json::Value::String(k.clone()));
                         map.insert(k, each(&scope, &suffix));
                     }
-                    Value::Object(map)
+                    Expanded::Map(map)
                 }
                 None => {
                     let scope = Scope {
@@ -394,11 +436,11 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                         ..Scope::default()
                     };
                     each(&scope, "[?]");
-                    Value::Unknown
+                    Expanded::Unknown
                 }
             };
         }
-        each(&Scope::default(), "")
+        Expanded::One(each(&Scope::default(), ""))
     }
 
     /// Evaluates a block body: arguments, nested blocks and `dynamic` blocks.
@@ -454,8 +496,8 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                     let mut refs = refs.into_inner();
                     refs.sort();
                     refs.dedup();
-                    out.attrs.insert(
-                        name.to_string(),
+                    out.set(
+                        name,
                         Attr {
                             value,
                             span: attr.span().unwrap_or_default(),
@@ -562,49 +604,51 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                 );
                 Value::Unknown
             }
-            Some(child_decl) => self.expand(inst, call.block, call.file, |scope, suffix| {
-                let cx = self.cx(inst);
-                let mut vars = HashMap::new();
-                for (&var, decl) in &child_decl.variables {
-                    let v = match call.block.body.get_attribute(var) {
-                        Some(a) => eval(&a.value, &cx, scope),
-                        None => decl.default.map_or(Value::Unknown, |d| {
-                            eval(d, &crate::expr::NoRefs, &Scope::default())
-                        }),
+            Some(child_decl) => self
+                .expand(inst, call.block, call.file, |scope, suffix| {
+                    let cx = self.cx(inst);
+                    let mut vars = FxHashMap::default();
+                    for (&var, decl) in &child_decl.variables {
+                        let v = match call.block.body.get_attribute(var) {
+                            Some(a) => eval(&a.value, &cx, scope),
+                            None => decl.default.map_or(Value::Unknown, |d| {
+                                eval(d, &crate::expr::NoRefs, &Scope::default())
+                            }),
+                        };
+                        vars.insert(var, v);
+                    }
+                    let mut call_sites = inst.call_sites.clone();
+                    call_sites.push(Location {
+                        file: call.file,
+                        span: block_span(call.block),
+                    });
+                    let prefix = if inst.prefix.is_empty() {
+                        format!("module.{}{suffix}", call.name)
+                    } else {
+                        format!("{}.module.{}{suffix}", inst.prefix, call.name)
                     };
-                    vars.insert(var, v);
-                }
-                let mut call_sites = inst.call_sites.clone();
-                call_sites.push(Location {
-                    file: call.file,
-                    span: block_span(call.block),
-                });
-                let prefix = if inst.prefix.is_empty() {
-                    format!("module.{}{suffix}", call.name)
-                } else {
-                    format!("{}.module.{}{suffix}", inst.prefix, call.name)
-                };
-                let child = Instance {
-                    decl: child_decl,
-                    prefix,
-                    call_sites,
-                    vars,
-                    locals: RefCell::default(),
-                    local_refs: RefCell::default(),
-                    resources: RefCell::default(),
-                    children: RefCell::default(),
-                    depth: inst.depth + 1,
-                };
-                self.run(&child);
-                let cx = self.cx(&child);
-                Value::Object(
-                    child_decl
-                        .outputs
-                        .iter()
-                        .map(|(k, e)| (k.to_string(), eval(e, &cx, &Scope::default())))
-                        .collect(),
-                )
-            }),
+                    let child = Instance {
+                        decl: child_decl,
+                        prefix,
+                        call_sites,
+                        vars,
+                        locals: RefCell::default(),
+                        local_refs: RefCell::default(),
+                        resources: RefCell::default(),
+                        children: RefCell::default(),
+                        depth: inst.depth + 1,
+                    };
+                    self.run(&child);
+                    let cx = self.cx(&child);
+                    Value::Object(
+                        child_decl
+                            .outputs
+                            .iter()
+                            .map(|(k, e)| (k.to_string(), eval(e, &cx, &Scope::default())))
+                            .collect(),
+                    )
+                })
+                .into_value(),
         };
         inst.children
             .borrow_mut()
@@ -640,28 +684,74 @@ impl Cx<'_, '_, '_> {
             return Value::Unknown;
         };
         let slots = self.inst.resources.borrow();
-        match slots.get(&key) {
-            Some(Slot::Done(v)) => {
-                self.note(mode, kind, name, v, index_of(rest.first()));
-                apply_ref(v, rest, true).unwrap_or(Value::Unknown)
+        let Some(Instances::Done { instances, value }) = slots.get(&key) else {
+            return Value::Unknown;
+        };
+        self.note(mode, kind, name, instances, index_of(rest.first()));
+        if let Some(v) = self.argument_ref(instances, rest) {
+            return v;
+        }
+        let value = value.get_or_init(|| {
+            let out = self.ev.out.borrow();
+            match instances {
+                Expanded::One(i) => out[*i].body.to_value(),
+                Expanded::List(items) => {
+                    Value::List(items.iter().map(|i| out[*i].body.to_value()).collect())
+                }
+                Expanded::Map(map) => Value::Object(
+                    map.iter()
+                        .map(|(k, i)| (k.clone(), out[*i].body.to_value()))
+                        .collect(),
+                ),
+                Expanded::Unknown => Value::Unknown,
             }
-            _ => Value::Unknown,
+        });
+        apply_ref(value, rest, true).unwrap_or(Value::Unknown)
+    }
+
+    /// The common reference, one instance's argument (`aws_lb.this.arn`,
+    /// `aws_subnet.private[0].id`), read where the instance keeps it. None when the
+    /// reference is of another shape.
+    fn argument_ref(&self, instances: &Expanded<usize>, rest: &[Op<'_>]) -> Option<Value> {
+        let (index, rest) = match (instances, rest.first()) {
+            (Expanded::One(i), Some(Op::Attr(_))) => (*i, rest),
+            (Expanded::List(_) | Expanded::Map(_), Some(Op::Index(Value::Unknown))) => {
+                return Some(Value::Unknown)
+            }
+            (Expanded::List(items), Some(Op::Index(Value::Number(n))))
+                if *n >= 0.0 && n.fract() == 0.0 =>
+            {
+                (*items.get(*n as usize)?, &rest[1..])
+            }
+            (Expanded::Map(map), Some(Op::Index(Value::String(k)))) => (*map.get(k)?, &rest[1..]),
+            _ => return None,
+        };
+        let Some(Op::Attr(name)) = rest.first() else {
+            return None;
+        };
+        let out = self.ev.out.borrow();
+        let body = &out[index].body;
+        match body.attr(name) {
+            Some(attr) => Some(apply_ref(&attr.value, &rest[1..], true).unwrap_or(Value::Unknown)),
+            // A nested block is read as a list of objects: the whole value is built.
+            None if body.block(name).is_some() => None,
+            // Not written: computed by the provider (`arn`, `id`), known only after apply.
+            None => Some(Value::Unknown),
         }
     }
 
-    /// Notes a reference to a resource whose value is `value`, indexed by `index` if the
-    /// reference indexes it: that instance when the key is known, every instance when not.
-    fn note(&self, mode: Mode, kind: &str, name: &str, value: &Value, index: Option<&Value>) {
+    /// Notes a reference to a resource whose instances are `instances`, indexed by `index`
+    /// if the reference indexes it: that instance when the key is known, every instance
+    /// when not.
+    fn note(
+        &self,
+        mode: Mode,
+        kind: &str,
+        name: &str,
+        instances: &Expanded<usize>,
+        index: Option<&Value>,
+    ) {
         let Some(refs) = self.refs else { return };
-        let Some(decl) = self
-            .inst
-            .decl
-            .resources
-            .iter()
-            .find(|r| r.mode == mode && r.kind == kind && r.name == name)
-        else {
-            return;
-        };
         let config = match mode {
             Mode::Managed => format!("{kind}.{name}"),
             Mode::Data => format!("data.{kind}.{name}"),
@@ -671,24 +761,19 @@ impl Cx<'_, '_, '_> {
         } else {
             format!("{}.{config}", self.inst.prefix)
         };
-        let expanded =
-            decl.block.body.has_attribute("count") || decl.block.body.has_attribute("for_each");
         let mut refs = refs.borrow_mut();
-        if !expanded {
-            refs.push(base);
-            return;
-        }
-        match (index, value) {
-            (Some(Value::Number(n)), _) => {
+        match (instances, index) {
+            (Expanded::One(_), _) => refs.push(base),
+            (_, Some(Value::Number(n))) => {
                 refs.push(format!("{base}[{}]", crate::value::format_number(*n)))
             }
-            (Some(Value::String(k)), _) => {
+            (_, Some(Value::String(k))) => {
                 refs.push(format!("{base}[{}]", serde_json::Value::String(k.clone())))
             }
-            (_, Value::List(items)) => {
+            (Expanded::List(items), _) => {
                 refs.extend((0..items.len()).map(|i| format!("{base}[{i}]")))
             }
-            (_, Value::Object(map)) => refs.extend(
+            (Expanded::Map(map), _) => refs.extend(
                 map.keys()
                     .map(|k| format!("{base}[{}]", serde_json::Value::String(k.clone()))),
             ),
@@ -719,8 +804,14 @@ impl Resolve for Cx<'_, '_, '_> {
                 (v, 1)
             }
             ("count", Some("index")) => (scope.count_index.clone().unwrap_or(Value::Unknown), 1),
-            ("each", Some("key")) => (scope.each.clone().map_or(Value::Unknown, |e| e.0), 1),
-            ("each", Some("value")) => (scope.each.clone().map_or(Value::Unknown, |e| e.1), 1),
+            ("each", Some("key")) => (
+                scope.each.as_ref().map_or(Value::Unknown, |e| e.0.clone()),
+                1,
+            ),
+            ("each", Some("value")) => (
+                scope.each.as_ref().map_or(Value::Unknown, |e| e.1.clone()),
+                1,
+            ),
             ("path", Some("module" | "root" | "cwd")) => (
                 Value::String(self.inst.decl.dir.to_string_lossy().into_owned()),
                 1,

@@ -434,3 +434,64 @@ resource "aws_flow_log" "this" {
         ["aws_subnet.private[\"a\"]", "aws_subnet.private[\"b\"]"]
     );
 }
+
+#[test]
+fn references_read_every_shape_of_resource_instances() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            r#"
+resource "aws_subnet" "private" {
+  count      = 2
+  cidr_block = "10.0.${count.index}.0/24"
+  tags       = { Name = "private-${count.index}" }
+}
+resource "aws_iam_role" "each" {
+  for_each = toset(["api", "worker"])
+  name     = "role-${each.key}"
+}
+resource "aws_lb_listener" "web" {
+  port = 443
+  default_action {
+    type = "forward"
+  }
+}
+resource "null_resource" "reader" {
+  one_argument    = aws_subnet.private[1].cidr_block
+  nested_key      = aws_subnet.private[0].tags.Name
+  by_key          = aws_iam_role.each["worker"].name
+  splat           = aws_subnet.private[*].cidr_block
+  every_name      = [for r in aws_iam_role.each : r.name]
+  nested_block    = aws_lb_listener.web.default_action[0].type
+  single_instance = aws_lb_listener.web.port
+  computed        = aws_lb_listener.web.arn
+  out_of_range    = aws_subnet.private[5].cidr_block
+  missing_key     = aws_iam_role.each["nope"].name
+  count_of        = length(aws_subnet.private)
+}
+"#,
+        )],
+    );
+    let p = load(dir.path(), &VarOptions::default());
+    let v = |attr| value(&p, "null_resource.reader", attr);
+    assert_eq!(v("one_argument"), s("10.0.1.0/24"));
+    assert_eq!(v("nested_key"), s("private-0"));
+    assert_eq!(v("by_key"), s("role-worker"));
+    assert_eq!(
+        v("splat"),
+        Value::List(vec![s("10.0.0.0/24"), s("10.0.1.0/24")])
+    );
+    assert_eq!(
+        v("every_name"),
+        Value::List(vec![s("role-api"), s("role-worker")])
+    );
+    assert_eq!(v("nested_block"), s("forward"));
+    assert_eq!(v("single_instance"), Value::Number(443.0));
+    // Known only after apply, and instances that do not exist: Unknown, never an error.
+    assert_eq!(v("computed"), Value::Unknown);
+    assert_eq!(v("out_of_range"), Value::Unknown);
+    assert_eq!(v("missing_key"), Value::Unknown);
+    assert_eq!(v("count_of"), Value::Number(2.0));
+}
