@@ -15,6 +15,7 @@ use wharf_manifest::examples::EXAMPLES;
 use wharf_manifest::Diagnostics;
 use wharf_model::Platform;
 
+mod cost;
 mod review;
 
 // Loading a Terraform tree allocates millions of small syntax and value nodes across
@@ -70,6 +71,8 @@ enum Command {
     },
     /// Review Terraform against the AWS Well-Architected pillars.
     Review(review::Args),
+    /// Estimate the monthly cost of a Terraform tree or an environment, line by line.
+    Cost(cost::Args),
     /// Print one rule's documentation.
     Explain {
         /// The rule's code (WH201) or name (service-without-circuit-breaker).
@@ -116,6 +119,7 @@ fn main() -> ExitCode {
             render(&manifest, &envs, &out, check, opts)
         }
         Command::Review(args) => review::run(&args).map_err(Failure),
+        Command::Cost(args) => cost::run(&args).map_err(Failure),
         Command::Explain { rule } => review::explain(&rule).map_err(Failure),
         Command::Rules { format } => review::rules(&format).map_err(Failure),
     };

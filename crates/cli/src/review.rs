@@ -67,26 +67,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
             "error: `{p}` matches no rule\nhelp: give a code (WH201), a code prefix (WH2), a rule name or a pillar; `wharf rules` lists them"
         ));
     }
-    let mut options = VarOptions {
-        var_files: args.var_files.clone(),
-        vars: Vec::new(),
-    };
-    for v in &args.vars {
-        let (name, value) = v.split_once('=').ok_or_else(|| {
-            format!("error: `--var {v}` has no `=`\nhelp: write --var NAME=VALUE")
-        })?;
-        options
-            .vars
-            .push((name.trim().to_string(), value.to_string()));
-    }
-    for f in &args.var_files {
-        if !f.is_file() {
-            return Err(format!(
-                "error: the variable file {} does not exist\nhelp: check the path given to --var-file",
-                f.display()
-            ));
-        }
-    }
+    let options = var_options(&args.var_files, &args.vars)?;
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -143,6 +124,31 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     std::mem::forget(review);
     std::mem::forget(project);
     Ok(code)
+}
+
+/// `--var-file` and `--var` as the loader takes them, checked.
+pub(crate) fn var_options(var_files: &[PathBuf], vars: &[String]) -> Result<VarOptions, String> {
+    let mut options = VarOptions {
+        var_files: var_files.to_vec(),
+        vars: Vec::new(),
+    };
+    for v in vars {
+        let (name, value) = v.split_once('=').ok_or_else(|| {
+            format!("error: `--var {v}` has no `=`\nhelp: write --var NAME=VALUE")
+        })?;
+        options
+            .vars
+            .push((name.trim().to_string(), value.to_string()));
+    }
+    for f in var_files {
+        if !f.is_file() {
+            return Err(format!(
+                "error: the variable file {} does not exist\nhelp: check the path given to --var-file",
+                f.display()
+            ));
+        }
+    }
+    Ok(options)
 }
 
 pub fn explain(code: &str) -> Result<ExitCode, String> {

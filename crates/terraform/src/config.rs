@@ -185,11 +185,21 @@ pub struct RootModule {
     pub dir: PathBuf,
     /// Every resource and data source instance, in address order.
     pub resources: Vec<Resource>,
+    /// The root's `provider` blocks, evaluated (`kind` is the provider's name; an `alias`
+    /// is an argument).
+    pub providers: Vec<Block>,
     /// Problems met while evaluating (an unreadable module, a variable file that is not valid).
     pub problems: Vec<LoadProblem>,
 }
 
 impl RootModule {
+    /// The default (unaliased) configuration of a provider, if the root writes one.
+    pub fn provider(&self, name: &str) -> Option<&Block> {
+        self.providers
+            .iter()
+            .find(|p| p.kind == name && !p.has("alias"))
+    }
+
     /// Managed resources of one type.
     pub fn resources_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Resource> + 'a {
         self.resources

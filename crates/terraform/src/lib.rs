@@ -8,6 +8,7 @@
 //! loader is deterministic.
 
 mod config;
+mod data_sources;
 mod discover;
 pub mod expr;
 mod functions;

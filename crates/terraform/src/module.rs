@@ -27,6 +27,8 @@ pub(crate) struct ModuleDecl<'a> {
     pub(crate) resources: Vec<ResourceDecl<'a>>,
     pub calls: Vec<CallDecl<'a>>,
     pub(crate) outputs: BTreeMap<&'a str, &'a Expression>,
+    /// `provider "aws" { ... }` blocks and their files (read only when this is a root).
+    pub(crate) providers: Vec<(&'a HclBlock, usize)>,
     /// Indexes of the `.tfvars` files in the directory (read only when it is a root).
     pub(crate) vars_files: Vec<usize>,
 }
@@ -107,6 +109,7 @@ impl<'a> ModuleDecl<'a> {
                         local_dir,
                     });
                 }
+                ("provider", [_]) => self.providers.push((block, file)),
                 ("output", [name]) => {
                     if let Some(a) = block.body.get_attribute("value") {
                         self.outputs.insert(name, &a.value);
@@ -223,6 +226,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
 
     /// Evaluates the root module in `dir` with the given variable values.
     pub fn root(self, dir: &Path, vars: FxHashMap<&'a str, Value>) -> RootModule {
+        let mut providers = Vec::new();
         if let Some(decl) = self.decls.get(dir) {
             let inst = Instance {
                 decl,
@@ -236,12 +240,25 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                 depth: 0,
             };
             self.run(&inst);
+            for (block, _) in &decl.providers {
+                let name = block.labels.first().map_or("", |l| l.as_str());
+                let provider = self.body(
+                    &inst,
+                    &block.body,
+                    &Scope::default(),
+                    name,
+                    Vec::new(),
+                    block_span(block),
+                );
+                providers.push(provider);
+            }
         }
         let mut resources = self.out.into_inner();
         resources.sort_by(|a, b| a.address.cmp(&b.address));
         RootModule {
             dir: dir.to_path_buf(),
             resources,
+            providers,
             problems: self.problems.into_inner(),
         }
     }
@@ -314,7 +331,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
             .insert(key, Instances::InProgress);
         self.depth.set(self.depth.get() + 1);
         let instances = self.expand(inst, decl.block, decl.file, |scope, suffix| {
-            let body = self.body(
+            let mut body = self.body(
                 inst,
                 &decl.block.body,
                 scope,
@@ -322,6 +339,9 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                 Vec::new(),
                 block_span(decl.block),
             );
+            if mode == Mode::Data {
+                crate::data_sources::derive(decl.kind, &mut body);
+            }
             let config = match mode {
                 Mode::Managed => format!("{}.{}", decl.kind, decl.name),
                 Mode::Data => format!("data.{}.{}", decl.kind, decl.name),
@@ -486,6 +506,10 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                         _ => None,
                     };
                     let (value, encoded) = match json_arg {
+                        // Attribute names, not expressions: `ignore_changes = [desired_count]`.
+                        _ if kind == "lifecycle" && name == "ignore_changes" => {
+                            (attribute_names(&attr.value), None)
+                        }
                         Some(arg) => {
                             let v = eval(arg, &recording, scope);
                             let json = v.to_json().map_or(Value::Unknown, Value::String);
@@ -661,6 +685,20 @@ impl<'a, 'd> Evaluator<'a, 'd> {
             path: self.paths.get(file).cloned().unwrap_or_default(),
             message,
         });
+    }
+}
+
+/// `ignore_changes = [desired_count, tags["x"]]` (or `all`) as the names written, since
+/// they name arguments rather than refer to anything.
+fn attribute_names(expr: &Expression) -> Value {
+    let name = |e: &Expression| match e {
+        Expression::Variable(v) => Value::String(v.as_str().to_string()),
+        Expression::String(s) => Value::String(s.value().to_string()),
+        other => Value::String(other.to_string().trim().to_string()),
+    };
+    match expr {
+        Expression::Array(items) => Value::List(items.iter().map(name).collect()),
+        other => name(other),
     }
 }
 

@@ -147,6 +147,7 @@ impl Project {
             let mut root = evaluated.unwrap_or_else(|_| RootModule {
                 dir: (*dir).clone(),
                 resources: Vec::new(),
+                providers: Vec::new(),
                 problems: vec![LoadProblem {
                     location: None,
                     path: (*dir).clone(),

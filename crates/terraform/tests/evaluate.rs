@@ -495,3 +495,74 @@ resource "null_resource" "reader" {
     assert_eq!(v("missing_key"), Value::Unknown);
     assert_eq!(v("count_of"), Value::Number(2.0));
 }
+
+#[test]
+fn providers_lifecycle_names_and_zones_filtered_by_id_are_known() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            r#"
+variable "region" { default = "eu-west-1" }
+provider "aws" {
+  region = var.region
+}
+provider "aws" {
+  alias  = "us"
+  region = "us-east-1"
+}
+data "aws_availability_zones" "this" {
+  filter {
+    name   = "zone-id"
+    values = ["euw1-az1", "euw1-az2", "euw1-az3"]
+  }
+}
+resource "aws_subnet" "private" {
+  count             = length(data.aws_availability_zones.this.names)
+  availability_zone = data.aws_availability_zones.this.names[count.index]
+}
+resource "aws_ecs_service" "app" {
+  desired_count = 2
+  lifecycle {
+    ignore_changes = [desired_count, tags["Owner"]]
+  }
+}
+"#,
+        )],
+    );
+    let p = load(dir.path(), &VarOptions::default());
+    let root = &p.roots[0];
+    assert_eq!(root.provider("aws").unwrap().get("region"), &s("eu-west-1"));
+    assert_eq!(root.providers.len(), 2);
+    // Three zone IDs asked for: three subnets, in zones whose names only apply knows.
+    let subnets: Vec<_> = addresses(&p)
+        .into_iter()
+        .filter(|a| a.starts_with("aws_subnet."))
+        .collect();
+    assert_eq!(
+        subnets,
+        [
+            "aws_subnet.private[0]",
+            "aws_subnet.private[1]",
+            "aws_subnet.private[2]"
+        ]
+    );
+    assert_eq!(
+        value(&p, "aws_subnet.private[1]", "availability_zone"),
+        Value::Unknown
+    );
+    let service = root
+        .resources
+        .iter()
+        .find(|r| r.address == "aws_ecs_service.app")
+        .unwrap();
+    assert_eq!(
+        service
+            .body
+            .block("lifecycle")
+            .unwrap()
+            .get("ignore_changes"),
+        &Value::List(vec![s("desired_count"), s("tags[\"Owner\"]")])
+    );
+}

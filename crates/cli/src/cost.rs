@@ -1,0 +1,200 @@
+//! `wharf cost`: the monthly estimate of a Terraform tree or of a manifest's environment,
+//! and the change between two of them.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use wharf_cost::{report, Estimate, Options, PriceTable, Usage};
+use wharf_terraform::Project;
+
+use crate::review::var_options;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Terraform directories to price (default: the current directory). Each root module
+    /// is priced on its own.
+    paths: Vec<PathBuf>,
+    /// Price this environment of the manifest: render it, then price its root module.
+    #[arg(long = "env", value_name = "NAME", conflicts_with = "paths")]
+    env: Option<String>,
+    /// The manifest for --env and --compare.
+    #[arg(long, short, default_value = "wharf.toml")]
+    manifest: PathBuf,
+    /// Show the monthly change from A to B, per line item. Each is an environment of the
+    /// manifest or a Terraform directory (a tree before and after a change).
+    #[arg(long, num_args = 2, value_names = ["A", "B"], conflicts_with_all = ["paths", "env"])]
+    compare: Vec<String>,
+    /// A usage file (TOML) with the quantities Terraform cannot say: data processed,
+    /// requests, GB stored. Without one, those items show their unit price only.
+    #[arg(long, value_name = "FILE")]
+    usage: Option<PathBuf>,
+    /// The AWS Region to price in, instead of each root's `provider "aws"` region.
+    #[arg(long)]
+    region: Option<String>,
+    /// text, json or markdown.
+    #[arg(long, default_value = "text")]
+    format: String,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// A .tfvars file for the root modules, as `terraform plan -var-file` (repeatable).
+    #[arg(long = "var-file", value_name = "FILE")]
+    var_files: Vec<PathBuf>,
+    /// A variable value for the root modules, as `terraform plan -var` (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    vars: Vec<String>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+pub fn run(args: &Args) -> Result<ExitCode, String> {
+    let format = match args.format.as_str() {
+        "text" => Format::Text,
+        "json" => Format::Json,
+        "markdown" | "md" => Format::Markdown,
+        other => {
+            return Err(format!(
+                "error: `--format {other}` is not a cost report format\nhelp: use text, json or markdown"
+            ))
+        }
+    };
+    let usage = match &args.usage {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                format!(
+                    "error: cannot read the usage file {}: {e}\nhelp: check the path given to --usage",
+                    path.display()
+                )
+            })?;
+            Usage::parse(&path.display().to_string(), &text).map_err(|e| format!("error: {e}"))?
+        }
+        None => Usage::default(),
+    };
+    let prices = PriceTable::bundled();
+    let options = Options {
+        prices: &prices,
+        usage: &usage,
+        region: args.region.as_deref(),
+    };
+    // Rendered environments are written here, and removed when it is dropped.
+    let scratch = tempfile::tempdir().map_err(|e| {
+        format!("error: cannot create a temporary directory: {e}\nhelp: check TMPDIR")
+    })?;
+
+    let text = if let [a, b] = args.compare.as_slice() {
+        let mut before = price(&target(args, a, scratch.path())?, args, &options)?;
+        let mut after = price(&target(args, b, scratch.path())?, args, &options)?;
+        shown_relative_to(&mut before, scratch.path());
+        shown_relative_to(&mut after, scratch.path());
+        match format {
+            Format::Text => report::compare_text(a, b, &before, &after),
+            Format::Json => report::compare_json(a, b, &before, &after),
+            Format::Markdown => report::compare_markdown(a, b, &before, &after),
+        }
+    } else {
+        let paths = match &args.env {
+            Some(env) => vec![render_env(&args.manifest, env, scratch.path())?],
+            None if args.paths.is_empty() => vec![PathBuf::from(".")],
+            None => args.paths.clone(),
+        };
+        let mut estimates = price(&paths, args, &options)?;
+        shown_relative_to(&mut estimates, scratch.path());
+        match format {
+            Format::Text => report::text(&estimates),
+            Format::Json => report::json(&estimates),
+            Format::Markdown => report::markdown(&estimates),
+        }
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, &text).map_err(|e| {
+            format!(
+                "error: cannot write {}: {e}\nhelp: check that the directory exists and is writable",
+                path.display()
+            )
+        })?,
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A rendered environment is shown as `environments/prod`, not under the temporary
+/// directory it was rendered into.
+fn shown_relative_to(estimates: &mut [Estimate], scratch: &Path) {
+    for e in estimates {
+        if let Ok(rel) = e.root.strip_prefix(scratch) {
+            // `--compare` renders each side into its own subdirectory.
+            let rel: PathBuf = rel
+                .components()
+                .skip_while(|c| c.as_os_str() != "environments")
+                .collect();
+            e.root = rel;
+        }
+    }
+}
+
+/// What one side of `--compare` names: a directory, or else an environment.
+fn target(args: &Args, name: &str, scratch: &Path) -> Result<Vec<PathBuf>, String> {
+    let path = PathBuf::from(name);
+    if path.exists() {
+        return Ok(vec![path]);
+    }
+    let dir = scratch.join(name);
+    Ok(vec![render_env(&args.manifest, name, &dir).map_err(
+        |e| format!("{e}\nnote: `{name}` is not a directory either"),
+    )?])
+}
+
+/// Renders the manifest into `out` and returns the environment's root.
+fn render_env(manifest: &Path, env: &str, out: &Path) -> Result<PathBuf, String> {
+    let platform = crate::load(manifest).map_err(|f| f.0)?;
+    if !platform.environments.iter().any(|e| e.name == env) {
+        return Err(format!(
+            "error: {} has no environment `{env}`\nhelp: environments are: {}",
+            manifest.display(),
+            platform
+                .environments
+                .iter()
+                .map(|e| e.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let tree = wharf_render::render(&platform, "wharf.toml", &[env.to_string()]);
+    let options = wharf_render::WriteOptions {
+        filtered: true,
+        prune: false,
+        force: true,
+    };
+    wharf_render::write(out, &tree, options).map_err(|e| format!("error: {e}"))?;
+    Ok(out.join("environments").join(env))
+}
+
+fn price(paths: &[PathBuf], args: &Args, options: &Options<'_>) -> Result<Vec<Estimate>, String> {
+    let vars = var_options(&args.var_files, &args.vars)?;
+    let project = Project::load(paths, &vars).map_err(|e| {
+        format!(
+            "error: cannot read {e}\nhelp: give a directory or file that exists and can be read"
+        )
+    })?;
+    if let Some(e) = project.parse_errors.first() {
+        return Err(format!(
+            "error: {e}\nhelp: fix the file; nothing is priced from a tree that does not parse"
+        ));
+    }
+    if project.roots.is_empty() {
+        return Err(format!(
+            "error: no .tf files found in {}\nhelp: give the directory of a Terraform configuration",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    wharf_cost::estimate(&project, options).map_err(|e| format!("error: {e}"))
+}

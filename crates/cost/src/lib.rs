@@ -1,0 +1,19 @@
+//! Prices any Terraform tree before apply: a monthly estimate per root module, line by line
+//! per resource address, from the bundled price table (`prices.toml`, every figure with its
+//! source and date) and an optional usage file for traffic-driven quantities.
+//!
+//! The invariant: nothing is guessed. A price the table does not have makes a "not priced"
+//! line, a quantity only traffic decides makes a "depends on usage" line showing its unit
+//! price, and neither adds to a total.
+
+mod error;
+mod estimate;
+pub mod prices;
+pub mod report;
+mod resources;
+pub mod usage;
+
+pub use error::CostError;
+pub use estimate::{estimate, Estimate, LineItem, Options, PriceRef, Status, HOURS_PER_MONTH};
+pub use prices::{Price, PriceTable};
+pub use usage::Usage;

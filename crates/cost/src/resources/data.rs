@@ -1,0 +1,133 @@
+//! RDS instances, DynamoDB tables and ElastiCache Serverless caches.
+
+use wharf_terraform::{Resource, Value};
+
+use crate::estimate::{Charge, Pricer, HOURS_PER_MONTH};
+
+/// Instance hours and gp3 storage; a Multi-AZ instance deployment costs twice both.
+/// <https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_OnDemandDBInstances.html>
+pub fn db_instance(p: &mut Pricer<'_>, r: &Resource) {
+    let engine = match r.body.get("engine").as_str() {
+        Some(e) => e.to_string(),
+        None => return p.unpriced(r, "instance hours", "the database engine is not known"),
+    };
+    let multi_az = r.body.get("multi_az").as_bool() == Some(true);
+    let factor = if multi_az { 2.0 } else { 1.0 };
+    let deployment = if multi_az { "Multi-AZ" } else { "Single-AZ" };
+    match r.body.get("instance_class").as_str() {
+        Some(class) => {
+            let key = format!("rds.{engine}.{class}.hour");
+            p.fixed(
+                r,
+                Charge::new(
+                    &format!("{class} instance hours ({deployment})"),
+                    "hours",
+                    &key,
+                )
+                .times(factor),
+                HOURS_PER_MONTH,
+            );
+        }
+        None => p.unpriced(r, "instance hours", "the instance class is not known"),
+    }
+    let storage = r.body.get("allocated_storage").as_f64();
+    match (r.body.get("storage_type"), storage) {
+        (Value::String(t), Some(gb)) if t == "gp3" => p.fixed(
+            r,
+            Charge::new(
+                &format!("gp3 storage ({deployment})"),
+                "GB-months",
+                "rds.gp3.stored_gb_month",
+            )
+            .times(factor),
+            gb,
+        ),
+        (Value::String(t), _) if t != "gp3" => p.unpriced(
+            r,
+            "storage",
+            &format!("`{t}` storage is not in the price table"),
+        ),
+        (Value::Null, _) => p.unpriced(
+            r,
+            "storage",
+            "`storage_type` is not set; only gp3 storage is in the price table",
+        ),
+        _ => p.unpriced(r, "storage", "the allocated storage is not known"),
+    }
+}
+
+/// On-demand tables: request units from the usage file. Provisioned capacity and storage
+/// are not in the price table.
+pub fn dynamodb_table(p: &mut Pricer<'_>, r: &Resource) {
+    match r.body.get("billing_mode") {
+        Value::String(m) if m == "PAY_PER_REQUEST" => {
+            p.metered(
+                r,
+                Charge::new(
+                    "write request units",
+                    "1M units",
+                    "dynamodb.on_demand.write_million",
+                ),
+                "monthly_write_request_units",
+                1e-6,
+            );
+            p.metered(
+                r,
+                Charge::new(
+                    "read request units",
+                    "1M units",
+                    "dynamodb.on_demand.read_million",
+                ),
+                "monthly_read_request_units",
+                1e-6,
+            );
+        }
+        // The provider's default billing mode is PROVISIONED.
+        Value::String(_) | Value::Null => p.unpriced(
+            r,
+            "provisioned capacity",
+            "provisioned read and write capacity is not in the price table",
+        ),
+        _ => p.unpriced(r, "requests", "the billing mode is not known"),
+    }
+    p.unpriced(r, "storage", "DynamoDB storage is not in the price table");
+}
+
+/// Data stored (with the minimum AWS meters) and processing units.
+/// <https://aws.amazon.com/elasticache/pricing/>
+pub fn serverless_cache(p: &mut Pricer<'_>, r: &Resource) {
+    let (engine, minimum_gb) = match r.body.get("engine").as_str() {
+        Some("valkey") => ("valkey", 0.1),
+        Some("redis") => ("redis", 1.0),
+        Some(other) => {
+            return p.unpriced(
+                r,
+                "data stored",
+                &format!("the `{other}` engine is not in the price table"),
+            )
+        }
+        None => return p.unpriced(r, "data stored", "the cache engine is not known"),
+    };
+    let stored_key = format!("elasticache.serverless.{engine}.gb_hour");
+    let storage = Charge::new("data stored", "GB-hours", &stored_key);
+    match p.usage(r, "average_stored_gb") {
+        Some(gb) => {
+            let metered = gb.max(minimum_gb);
+            p.worked_out(r, storage, metered * HOURS_PER_MONTH);
+        }
+        None => p.fixed(
+            r,
+            storage.note(format!(
+                "the minimum AWS meters ({minimum_gb} GB); give average_stored_gb for more"
+            )),
+            minimum_gb * HOURS_PER_MONTH,
+        ),
+    }
+    let ecpu_key = format!("elasticache.serverless.{engine}.ecpu_million");
+    p.metered(
+        r,
+        Charge::new("processing units (ECPU)", "1M ECPUs", &ecpu_key),
+        "monthly_ecpus",
+        1e-6,
+    );
+}
