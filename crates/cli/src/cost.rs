@@ -110,15 +110,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
             Format::Markdown => report::markdown(&estimates),
         }
     };
-    match &args.output {
-        Some(path) => std::fs::write(path, &text).map_err(|e| {
-            format!(
-                "error: cannot write {}: {e}\nhelp: check that the directory exists and is writable",
-                path.display()
-            )
-        })?,
-        None => print!("{text}"),
-    }
+    crate::emit(args.output.as_deref(), &text)?;
     Ok(ExitCode::SUCCESS)
 }
 

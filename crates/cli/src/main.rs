@@ -161,6 +161,22 @@ fn init(example: &str, path: &Path, force: bool) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Writes a report to `--output`, or prints it.
+fn emit(output: Option<&Path>, text: &str) -> Result<(), String> {
+    match output {
+        Some(path) => fs::write(path, text).map_err(|e| {
+            format!(
+                "error: cannot write {}: {e}\nhelp: check that the directory exists and is writable",
+                path.display()
+            )
+        }),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
+
 /// Reads, validates and resolves the manifest, reporting every problem at once.
 fn load(path: &Path) -> Result<Platform, Failure> {
     let file = path.display().to_string();

@@ -102,15 +102,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
             color,
         },
     );
-    match &args.output {
-        Some(path) => std::fs::write(path, &text).map_err(|e| {
-            format!(
-                "error: cannot write {}: {e}\nhelp: check that the directory exists and is writable",
-                path.display()
-            )
-        })?,
-        None => print!("{text}"),
-    }
+    crate::emit(args.output.as_deref(), &text)?;
     let code = if !project.parse_errors.is_empty() {
         ExitCode::from(2)
     } else {

@@ -63,6 +63,28 @@ fn unit_price(usd: f64) -> String {
     }
 }
 
+/// An item's quantity, unit price and monthly cost as shown; `dash` where there is none.
+fn cells(item: &LineItem, dash: &str) -> [String; 3] {
+    let rate = item.unit_usd.map(unit_price);
+    match item.status() {
+        Status::Priced => [
+            format!(
+                "{} {}",
+                quantity(item.quantity.unwrap_or_default()),
+                item.unit
+            ),
+            rate.unwrap_or_default(),
+            money(item.monthly_usd.unwrap_or_default()),
+        ],
+        Status::DependsOnUsage => [
+            "depends on usage".to_string(),
+            format!("{} per {}", rate.unwrap_or_default(), singular(&item.unit)),
+            dash.to_string(),
+        ],
+        Status::NotPriced => ["not priced".to_string(), String::new(), dash.to_string()],
+    }
+}
+
 fn root_name(e: &Estimate) -> String {
     let s = e.root.display().to_string();
     if s.is_empty() {
@@ -89,27 +111,7 @@ pub fn text(estimates: &[Estimate]) -> String {
                 let _ = writeln!(out, "  {}", item.address);
                 last = &item.address;
             }
-            let (amount, rate, monthly) = match item.status() {
-                Status::Priced => (
-                    format!(
-                        "{} {}",
-                        quantity(item.quantity.unwrap_or_default()),
-                        item.unit
-                    ),
-                    unit_price(item.unit_usd.unwrap_or_default()),
-                    money(item.monthly_usd.unwrap_or_default()),
-                ),
-                Status::DependsOnUsage => (
-                    "depends on usage".to_string(),
-                    format!(
-                        "{} per {}",
-                        unit_price(item.unit_usd.unwrap_or_default()),
-                        singular(&item.unit)
-                    ),
-                    "-".to_string(),
-                ),
-                Status::NotPriced => ("not priced".to_string(), String::new(), "-".to_string()),
-            };
+            let [amount, rate, monthly] = cells(item, "-");
             let _ = writeln!(
                 out,
                 "    {:<38} {:>24} {:>24} {:>11}",
@@ -251,27 +253,7 @@ pub fn markdown(estimates: &[Estimate]) -> String {
         out.push_str("| Resource | Component | Quantity | Unit price | Monthly |\n");
         out.push_str("|---|---|---:|---:|---:|\n");
         for item in &e.items {
-            let (amount, rate, monthly) = match item.status() {
-                Status::Priced => (
-                    format!(
-                        "{} {}",
-                        quantity(item.quantity.unwrap_or_default()),
-                        item.unit
-                    ),
-                    unit_price(item.unit_usd.unwrap_or_default()),
-                    money(item.monthly_usd.unwrap_or_default()),
-                ),
-                Status::DependsOnUsage => (
-                    "depends on usage".to_string(),
-                    format!(
-                        "{} per {}",
-                        unit_price(item.unit_usd.unwrap_or_default()),
-                        singular(&item.unit)
-                    ),
-                    "–".to_string(),
-                ),
-                Status::NotPriced => ("not priced".to_string(), "–".to_string(), "–".to_string()),
-            };
+            let [amount, rate, monthly] = cells(item, "–");
             let _ = writeln!(
                 out,
                 "| `{}` | {} | {amount} | {rate} | {monthly} |",

@@ -17,30 +17,30 @@ use toml_edit::{Document, Item, TableLike};
 
 use crate::error::CostError;
 
+/// What drives an Application Load Balancer's capacity units (`aws_lb` and `aws_alb`).
+const LOAD_BALANCER: &[(&str, &str)] = &[
+    (
+        "average_lcus",
+        "average load balancer capacity units in use each hour",
+    ),
+    (
+        "new_connections_per_second",
+        "average new connections a second",
+    ),
+    (
+        "active_connections_per_minute",
+        "average active connections a minute",
+    ),
+    ("processed_gb_per_hour", "average GB processed an hour"),
+    (
+        "rule_evaluations_per_second",
+        "average listener rule evaluations a second",
+    ),
+];
+
 /// Every quantity a usage file may give, by resource type: (key, what it is).
 pub const KEYS: &[(&str, &[(&str, &str)])] = &[
-    (
-        "aws_alb",
-        &[
-            (
-                "average_lcus",
-                "average load balancer capacity units in use each hour",
-            ),
-            (
-                "new_connections_per_second",
-                "average new connections a second",
-            ),
-            (
-                "active_connections_per_minute",
-                "average active connections a minute",
-            ),
-            ("processed_gb_per_hour", "average GB processed an hour"),
-            (
-                "rule_evaluations_per_second",
-                "average listener rule evaluations a second",
-            ),
-        ],
-    ),
+    ("aws_alb", LOAD_BALANCER),
     (
         "aws_api_gateway_rest_api",
         &[("monthly_requests", "API requests a month")],
@@ -103,28 +103,7 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
             "symmetric cryptographic requests a month",
         )],
     ),
-    (
-        "aws_lb",
-        &[
-            (
-                "average_lcus",
-                "average load balancer capacity units in use each hour",
-            ),
-            (
-                "new_connections_per_second",
-                "average new connections a second",
-            ),
-            (
-                "active_connections_per_minute",
-                "average active connections a minute",
-            ),
-            ("processed_gb_per_hour", "average GB processed an hour"),
-            (
-                "rule_evaluations_per_second",
-                "average listener rule evaluations a second",
-            ),
-        ],
-    ),
+    ("aws_lb", LOAD_BALANCER),
     (
         "aws_nat_gateway",
         &[(
