@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use wharf_cost::{report, Estimate, Options, PriceTable, Usage};
-use wharf_terraform::Project;
+use wharf_terraform::{Project, VarOptions};
 
 use crate::review::var_options;
 
@@ -75,6 +75,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         }
         None => Usage::default(),
     };
+    let vars = var_options(&args.var_files, &args.vars)?;
     let prices = PriceTable::bundled();
     let options = Options {
         prices: &prices,
@@ -87,8 +88,8 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     })?;
 
     let text = if let [a, b] = args.compare.as_slice() {
-        let mut before = price(&target(args, a, scratch.path())?, args, &options)?;
-        let mut after = price(&target(args, b, scratch.path())?, args, &options)?;
+        let mut before = price(&target(args, a, scratch.path())?, &vars, &options)?;
+        let mut after = price(&target(args, b, scratch.path())?, &vars, &options)?;
         shown_relative_to(&mut before, scratch.path());
         shown_relative_to(&mut after, scratch.path());
         match format {
@@ -102,7 +103,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
             None if args.paths.is_empty() => vec![PathBuf::from(".")],
             None => args.paths.clone(),
         };
-        let mut estimates = price(&paths, args, &options)?;
+        let mut estimates = price(&paths, &vars, &options)?;
         shown_relative_to(&mut estimates, scratch.path());
         match format {
             Format::Text => report::text(&estimates),
@@ -166,9 +167,12 @@ fn render_env(manifest: &Path, env: &str, out: &Path) -> Result<PathBuf, String>
     Ok(out.join("environments").join(env))
 }
 
-fn price(paths: &[PathBuf], args: &Args, options: &Options<'_>) -> Result<Vec<Estimate>, String> {
-    let vars = var_options(&args.var_files, &args.vars)?;
-    let project = Project::load(paths, &vars).map_err(|e| {
+fn price(
+    paths: &[PathBuf],
+    vars: &VarOptions,
+    options: &Options<'_>,
+) -> Result<Vec<Estimate>, String> {
+    let project = Project::load(paths, vars).map_err(|e| {
         format!(
             "error: cannot read {e}\nhelp: give a directory or file that exists and can be read"
         )

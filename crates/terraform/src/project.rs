@@ -69,6 +69,9 @@ impl Project {
         // Local modules called from outside the given paths are loaded too, until no call
         // leads anywhere new.
         let mut known_dirs: FxHashSet<PathBuf> = given_dirs.iter().cloned().collect();
+        // What one walk found is in path order already; only modules loaded from outside
+        // it make a sort necessary.
+        let walked = files.len();
         let mut scanned = 0;
         loop {
             // Sources are relative to the calling file's directory.
@@ -106,7 +109,11 @@ impl Project {
                 }
             }
         }
-        let (files, bodies) = sort_together(files, bodies);
+        let (files, bodies) = if files.len() > walked {
+            sort_together(files, bodies)
+        } else {
+            (files, bodies)
+        };
 
         let mut decls: FxHashMap<PathBuf, ModuleDecl<'_>> = FxHashMap::default();
         for (i, (file, body)) in files.iter().zip(&bodies).enumerate() {
@@ -219,12 +226,6 @@ fn local_sources(body: &Body) -> Vec<String> {
 }
 
 fn sort_together(files: Vec<SourceFile>, bodies: Vec<Body>) -> (Vec<SourceFile>, Vec<Body>) {
-    // Comparing paths component by component is slow enough to matter on a large tree:
-    // files found in one walk are in order already, and only called modules from outside
-    // it need a sort.
-    if files.windows(2).all(|w| w[0].path < w[1].path) {
-        return (files, bodies);
-    }
     let mut pairs: Vec<(SourceFile, Body)> = files.into_iter().zip(bodies).collect();
     pairs.sort_by(|a, b| a.0.path.cmp(&b.0.path));
     pairs.dedup_by(|a, b| a.0.path == b.0.path);
