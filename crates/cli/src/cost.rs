@@ -194,3 +194,40 @@ fn price(
     }
     wharf_cost::estimate(&project, options).map_err(|e| format!("error: {e}"))
 }
+
+/// What `wharf render`'s summary shows of a rendered environment's cost.
+pub struct Fixed {
+    pub usd: f64,
+    pub region: String,
+    pub not_priced: usize,
+}
+
+/// The fixed monthly cost of a rendered environment root at the bundled list prices,
+/// without a usage file. The error is one line, for a note under the summary.
+pub fn fixed_monthly(root: &Path) -> Result<Fixed, String> {
+    let prices = PriceTable::bundled();
+    let usage = Usage::default();
+    let options = Options {
+        prices: &prices,
+        usage: &usage,
+        region: None,
+    };
+    let project = Project::load(&[root.to_path_buf()], &VarOptions::default())
+        .map_err(|e| format!("cannot read {e}"))?;
+    // What `wharf render` just wrote parses; a cost error here is about the Region.
+    let estimates = wharf_cost::estimate(&project, &options).map_err(|e| match e.help {
+        Some(help) => format!("{}; {help}", e.message),
+        None => e.message,
+    })?;
+    Ok(Fixed {
+        usd: estimates.iter().map(Estimate::fixed).sum(),
+        region: estimates
+            .first()
+            .map(|e| e.region.clone())
+            .unwrap_or_default(),
+        not_priced: estimates
+            .iter()
+            .map(|e| e.count(wharf_cost::Status::NotPriced))
+            .sum(),
+    })
+}

@@ -292,14 +292,37 @@ fn summary(
     );
     let _ = writeln!(
         s,
-        "  {:<14} {:<8} {:>7} {:>15} {:>5}",
-        "environment", "profile", "modules", "resource blocks", "files"
+        "  {:<14} {:<8} {:>7} {:>15} {:>5} {:>12}",
+        "environment", "profile", "modules", "resource blocks", "files", "fixed/month"
     );
+    let mut notes = Vec::new();
     for e in &tree.environments {
+        let fixed = match cost::fixed_monthly(&out.join("environments").join(&e.name)) {
+            Ok(fixed) => {
+                if fixed.not_priced > 0 {
+                    notes.push(format!(
+                        "{}: {} item{} not priced in {} (`wharf cost --env {}` lists them).",
+                        e.name,
+                        fixed.not_priced,
+                        if fixed.not_priced == 1 { "" } else { "s" },
+                        fixed.region,
+                        e.name
+                    ));
+                }
+                wharf_cost::report::money(fixed.usd)
+            }
+            Err(why) => {
+                let note = format!("Not priced: {why}.");
+                if !notes.contains(&note) {
+                    notes.push(note);
+                }
+                "-".to_string()
+            }
+        };
         let _ = writeln!(
             s,
-            "  {:<14} {:<8} {:>7} {:>15} {:>5}",
-            e.name, e.profile, e.modules, e.resource_blocks, e.files
+            "  {:<14} {:<8} {:>7} {:>15} {:>5} {:>12}",
+            e.name, e.profile, e.modules, e.resource_blocks, e.files, fixed
         );
     }
     let _ = writeln!(
@@ -323,5 +346,12 @@ fn summary(
         report.unchanged,
         report.removed.len()
     );
+    let _ = writeln!(
+        s,
+        "Fixed monthly cost at list prices, before traffic-driven items; `wharf cost --env NAME` itemises it."
+    );
+    for note in notes {
+        let _ = writeln!(s, "{note}");
+    }
     s
 }

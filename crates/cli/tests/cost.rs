@@ -146,3 +146,33 @@ fn a_region_without_prices_is_refused() {
         .contains("help: wharf prices ap-southeast-1, eu-west-1, us-east-1"));
     assert_eq!(run.stdout, "");
 }
+
+/// Exit code, stdout and stderr, as a snapshot shows them.
+fn transcript(run: &Run) -> String {
+    format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        run.code, run.stdout, run.stderr
+    )
+}
+
+#[test]
+fn reports_of_the_messaging_example_with_its_usage_file() {
+    let dir = example("messaging");
+    let usage = ["--usage", "usage.toml"];
+    let text = wharf(&dir, &[&["cost", "--env", "prod"][..], &usage].concat());
+    insta::assert_snapshot!("cost_prod_text", transcript(&text));
+    let markdown = wharf(
+        &dir,
+        &[
+            &["cost", "--env", "prod", "--format", "markdown"][..],
+            &usage,
+        ]
+        .concat(),
+    );
+    insta::assert_snapshot!("cost_prod_markdown", transcript(&markdown));
+    let compare = wharf(
+        &dir,
+        &[&["cost", "--compare", "dev", "prod"][..], &usage].concat(),
+    );
+    insta::assert_snapshot!("cost_compare_dev_prod", transcript(&compare));
+}

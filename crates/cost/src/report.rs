@@ -68,9 +68,15 @@ fn cells(item: &LineItem, dash: &str) -> [String; 3] {
     let rate = item.unit_usd.map(unit_price);
     match item.status() {
         Status::Priced => [
+            // "20 × 10k requests" rather than "20 10k requests".
             format!(
-                "{} {}",
+                "{}{}{}",
                 quantity(item.quantity.unwrap_or_default()),
+                if item.unit.starts_with(|c: char| c.is_ascii_digit()) {
+                    " × "
+                } else {
+                    " "
+                },
                 item.unit
             ),
             rate.unwrap_or_default(),
@@ -159,8 +165,13 @@ fn summary(e: &Estimate) -> String {
     if depends > 0 {
         let _ = write!(
             s,
-            "; {depends} item{} depend on usage: give them in a usage file (--usage)",
-            if depends == 1 { "" } else { "s" }
+            "; {depends} {} on usage: give {} in a usage file (--usage)",
+            if depends == 1 {
+                "item depends"
+            } else {
+                "items depend"
+            },
+            if depends == 1 { "it" } else { "them" }
         );
     }
     if unpriced > 0 {

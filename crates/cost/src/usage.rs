@@ -36,6 +36,10 @@ const LOAD_BALANCER: &[(&str, &str)] = &[
         "rule_evaluations_per_second",
         "average listener rule evaluations a second",
     ),
+    (
+        "monthly_data_transfer_out_gb",
+        "GB sent to clients on the internet a month",
+    ),
 ];
 
 /// Every quantity a usage file may give, by resource type: (key, what it is).
@@ -106,10 +110,16 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
     ("aws_lb", LOAD_BALANCER),
     (
         "aws_nat_gateway",
-        &[(
-            "monthly_data_processed_gb",
-            "GB through the gateway a month",
-        )],
+        &[
+            (
+                "monthly_data_processed_gb",
+                "GB through the gateway a month",
+            ),
+            (
+                "monthly_data_transfer_out_gb",
+                "GB the gateway sends to the internet a month",
+            ),
+        ],
     ),
     (
         "aws_s3_bucket",

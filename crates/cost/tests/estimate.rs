@@ -196,13 +196,15 @@ fn a_nat_gateway_per_az_against_a_single_one() {
     let single = run(&format!("{PROVIDER}{SINGLE_NAT}"), "");
     close(per_az.total(), 3.0 * one); // 109.50: the EIPs are priced on their gateways
     close(single.total(), one);
-    assert_eq!(per_az.count(Status::DependsOnUsage), 3);
+    // Data processed and data sent to the internet, for each gateway.
+    assert_eq!(per_az.count(Status::DependsOnUsage), 6);
 
     // With a usage file, 100 GB through each: + 100 × $0.045 = $4.50 a gateway.
     let usage = "[defaults.aws_nat_gateway]\nmonthly_data_processed_gb = 100\n";
     let per_az = run(&format!("{PROVIDER}{NAT_PER_AZ}"), usage);
     close(per_az.total(), 3.0 * (one + 4.5));
-    assert_eq!(per_az.count(Status::DependsOnUsage), 0);
+    // What the gateways send to the internet is still not given.
+    assert_eq!(per_az.count(Status::DependsOnUsage), 3);
     close(
         cost(&per_az, "aws_nat_gateway.this[1]", "data processed"),
         4.5,
@@ -265,7 +267,8 @@ resource "aws_lb" "web" {{
     let without = run(&tf, "");
     // 730 h × $0.0225 = $16.425; two AZ nodes' public IPv4: 2 × 730 × $0.005 = $7.30.
     close(without.total(), 16.425 + 7.30);
-    assert_eq!(without.count(Status::DependsOnUsage), 1);
+    // Capacity units and data sent to clients.
+    assert_eq!(without.count(Status::DependsOnUsage), 2);
 
     // 50 new connections a second is 2 LCU (25 a second each): 2 × 730 × $0.008 = $11.68.
     let with = run(
@@ -277,6 +280,52 @@ resource "aws_lb" "web" {{
         2.0 * 730.0 * 0.008,
     );
     close(with.total(), 16.425 + 7.30 + 11.68);
+}
+
+#[test]
+fn data_sent_to_the_internet_is_priced_in_tiers() {
+    let tf = format!(
+        r#"{PROVIDER}
+resource "aws_lb" "public" {{
+  name    = "public"
+  subnets = ["subnet-a", "subnet-b"]
+}}
+resource "aws_lb" "private" {{
+  name     = "private"
+  internal = true
+  subnets  = ["subnet-a", "subnet-b"]
+}}
+"#
+    );
+    // 12,000 GB: the first 10 TB (10,240 GB) at $0.09 = $921.60, the other 1,760 GB at
+    // $0.085 = $149.60.
+    let usage = "[defaults.aws_lb]\nmonthly_data_transfer_out_gb = 12000\n";
+    let e = run(&tf, usage);
+    close(
+        cost(&e, "aws_lb.public", "data transfer out (first 10 TB)"),
+        10_240.0 * 0.09,
+    );
+    close(
+        cost(&e, "aws_lb.public", "data transfer out (next 40 TB)"),
+        1_760.0 * 0.085,
+    );
+    // An internal load balancer sends nothing to the internet.
+    assert!(!e
+        .items
+        .iter()
+        .any(|i| i.address == "aws_lb.private" && i.component.starts_with("data transfer")));
+
+    // ap-southeast-1's first tier is $0.12: 500 GB = $60.
+    let ap = try_run(
+        &tf,
+        "[resources.'aws_lb.public']\nmonthly_data_transfer_out_gb = 500\n",
+        Some("ap-southeast-1"),
+    )
+    .unwrap();
+    close(
+        cost(&ap, "aws_lb.public", "data transfer out (first 10 TB)"),
+        500.0 * 0.12,
+    );
 }
 
 #[test]

@@ -26,6 +26,50 @@ pub fn nat_gateway(p: &mut Pricer<'_>, r: &Resource) {
         "monthly_data_processed_gb",
         1.0,
     );
+    if r.body.get("connectivity_type").as_str() != Some("private") {
+        data_transfer_out(p, r);
+    }
+}
+
+/// Data transfer out to the internet, in AWS's monthly tiers (10 TB, 40 TB, 100 TB, then
+/// the rest; a TB is 1,024 GB in the Price List). The tiers and the first 100 GB a month,
+/// which are free, count across the whole account, so a resource priced on its own is an
+/// upper bound. <https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer>
+fn data_transfer_out(p: &mut Pricer<'_>, r: &Resource) {
+    const KEY: &str = "monthly_data_transfer_out_gb";
+    const TIERS: [(&str, &str, f64); 4] = [
+        ("first 10 TB", "data_transfer.out_gb.first_10tb", 10_240.0),
+        ("next 40 TB", "data_transfer.out_gb.next_40tb", 40_960.0),
+        ("next 100 TB", "data_transfer.out_gb.next_100tb", 102_400.0),
+        (
+            "over 150 TB",
+            "data_transfer.out_gb.over_150tb",
+            f64::INFINITY,
+        ),
+    ];
+    const NOTE: &str = "tiers and the free 100 GB a month count across the account";
+    let Some(mut left) = p.usage(r, KEY) else {
+        let (tier, key, _) = TIERS[0];
+        p.metered(
+            r,
+            Charge::new(&format!("data transfer out ({tier})"), "GB", key).note(NOTE),
+            KEY,
+            1.0,
+        );
+        return;
+    };
+    for (tier, key, size) in TIERS {
+        if left <= 0.0 {
+            break;
+        }
+        let gb = left.min(size);
+        left -= gb;
+        p.worked_out(
+            r,
+            Charge::new(&format!("data transfer out ({tier})"), "GB", key).note(NOTE),
+            gb,
+        );
+    }
 }
 
 /// An Elastic IP is a public IPv4 address; one a NAT gateway uses is priced on the gateway.
@@ -146,6 +190,7 @@ pub fn load_balancer(p: &mut Pricer<'_>, r: &Resource) {
     if r.body.get("internal").as_bool() == Some(true) {
         return;
     }
+    data_transfer_out(p, r);
     let zones = match (
         r.body.get("subnets"),
         r.body.blocks("subnet_mapping").count(),
