@@ -228,12 +228,24 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def moto_endpoint(tmp_path_factory: pytest.TempPathFactory):
     """URL of a moto server on loopback, for the whole session."""
+    yield from _moto_server(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def release_moto(tmp_path_factory: pytest.TempPathFactory):
+    """URL of a moto server of its own, for the release tests (wharf deploy and friends)."""
+    yield from _moto_server(tmp_path_factory)
+
+
+def _moto_server(tmp_path_factory: pytest.TempPathFactory):
     port = _free_port()
     # moto's own server, plus stand-ins for the few actions moto lacks (see moto_shims.py).
     command = [sys.executable, str(PLATFORM_DIR / "moto_shims.py"), "-H", "127.0.0.1", "-p", str(port)]
     log_path = tmp_path_factory.mktemp("moto") / "moto.log"
     log = log_path.open("w")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    # Services report this many running tasks, so deployments of 2 or fewer tasks complete.
+    env = {**os.environ, "MOTO_ECS_SERVICE_RUNNING": "2"}
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:

@@ -10,6 +10,14 @@ else, and is listed here with the provider call that needs it:
   always give it some). Without them moto answers 500, the provider retries, and apply
   fails after minutes. Tags passed to ``RegisterScalableTarget`` are recorded too, as AWS does.
 
+- ECS ``UpdateService`` with a new task definition: moto changes the service's
+  ``taskDefinition`` but leaves its one deployment on the old one, which never happens on
+  AWS. The shim starts a new PRIMARY deployment of the new task definition, as ECS does, and
+  marks the old one ACTIVE until the new one has all its tasks running (moto does not play
+  rollouts: ``MOTO_ECS_SERVICE_RUNNING`` sets how many tasks run, so a deployment completes
+  at once when that is at least the desired count). ``wharf deploy`` and ``wharf rollback``
+  follow deployments by task definition, so they need it.
+
 Delete a shim as soon as moto implements its action.
 """
 
@@ -19,6 +27,9 @@ import json
 import sys
 
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
+from moto.core.utils import utcnow
+from moto.ecs.models import EC2ContainerServiceBackend
+from moto.moto_api._internal import mock_random
 from moto.server import main
 
 # Scalable-target tags by ARN. The server is one process for the whole test session.
@@ -67,6 +78,47 @@ ApplicationAutoScalingResponse.deregister_scalable_target = _deregister_scalable
 ApplicationAutoScalingResponse.list_tags_for_resource = _list_tags_for_resource
 ApplicationAutoScalingResponse.tag_resource = _tag_resource
 ApplicationAutoScalingResponse.untag_resource = _untag_resource
+
+_update_service = EC2ContainerServiceBackend.update_service
+
+
+def _update_service_with_a_deployment(self: EC2ContainerServiceBackend, service_properties: dict):
+    requested = service_properties.get("task_definition")
+    service = _update_service(self, service_properties)
+    if not requested or not service.deployments:
+        return service
+    arn = self.describe_task_definition(requested).arn
+    service.task_definition = arn
+    if service.deployments[0]["taskDefinition"] == arn:
+        return service
+    completed = service.running_count >= service.desired_count
+    now = utcnow()
+    deployment = dict(service.deployments[0])
+    deployment_id = f"ecs-svc/{mock_random.randint(0, 32**12)}"
+    deployment.update(
+        {
+            "id": deployment_id,
+            "taskDefinition": arn,
+            "status": "PRIMARY",
+            "createdAt": now,
+            "updatedAt": now,
+            "runningCount": service.running_count,
+            "pendingCount": service.pending_count,
+            "desiredCount": service.desired_count,
+            "failedTasks": 0,
+            "rolloutState": "COMPLETED" if completed else "IN_PROGRESS",
+            "rolloutStateReason": f"ECS deployment {deployment_id} {'completed' if completed else 'in progress'}.",
+        }
+    )
+    if completed:
+        service.deployments = [deployment]
+    else:
+        previous = dict(service.deployments[0], status="ACTIVE")
+        service.deployments = [deployment, previous]
+    return service
+
+
+EC2ContainerServiceBackend.update_service = _update_service_with_a_deployment
 
 
 if __name__ == "__main__":

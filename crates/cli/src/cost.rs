@@ -145,18 +145,7 @@ fn target(args: &Args, name: &str, scratch: &Path) -> Result<Vec<PathBuf>, Strin
 /// Renders the manifest into `out` and returns the environment's root.
 fn render_env(manifest: &Path, env: &str, out: &Path) -> Result<PathBuf, String> {
     let platform = crate::load(manifest).map_err(|f| f.0)?;
-    if !platform.environments.iter().any(|e| e.name == env) {
-        return Err(format!(
-            "error: {} has no environment `{env}`\nhelp: environments are: {}",
-            manifest.display(),
-            platform
-                .environments
-                .iter()
-                .map(|e| e.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
+    crate::environment(&platform, manifest, env)?;
     let tree = wharf_render::render(&platform, "wharf.toml", &[env.to_string()]);
     let options = wharf_render::WriteOptions {
         filtered: true,

@@ -1,9 +1,11 @@
 //! The `wharf` command. It parses arguments, calls the library crates and prints; the domain
-//! logic lives in `wharf-manifest`, `wharf-model`, `wharf-render`, `wharf-terraform` and
-//! `wharf-review`.
+//! logic lives in `wharf-manifest`, `wharf-model`, `wharf-render`, `wharf-terraform`,
+//! `wharf-review`, `wharf-cost` and `wharf-deploy`.
 //!
-//! Exit codes: 0 success; 1 `render --check` found stale files, or `review` found problems at
-//! or above `--fail-on`; 2 usage, input or I/O error.
+//! Exit codes: 0 success; 1 `render --check` found stale files, `review` found problems at
+//! or above `--fail-on`, a deployment failed or timed out (and was rolled back), or `verify`
+//! found a failed check; `run` exits with the task's exit code; 2 usage, input, I/O or AWS
+//! error.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -16,6 +18,7 @@ use wharf_manifest::Diagnostics;
 use wharf_model::Platform;
 
 mod cost;
+mod release;
 mod review;
 
 // Loading a Terraform tree allocates millions of small syntax and value nodes across
@@ -73,6 +76,16 @@ enum Command {
     Review(review::Args),
     /// Estimate the monthly cost of a Terraform tree or an environment, line by line.
     Cost(cost::Args),
+    /// Ship an image tag to an ECS service, wait for the rollout, roll back on failure.
+    Deploy(release::DeployArgs),
+    /// Put a service back on an earlier task definition revision.
+    Rollback(release::RollbackArgs),
+    /// Deployments, task counts, recent events and alarms in ALARM.
+    Status(release::StatusArgs),
+    /// Preflight checks: cluster, service, image tag, roles, target group ports.
+    Verify(release::VerifyArgs),
+    /// Run a one-off task (a migration) with a service's network and roles; exits with its code.
+    Run(release::RunArgs),
     /// Print one rule's documentation.
     Explain {
         /// The rule's code (WH201) or name (service-without-circuit-breaker).
@@ -120,6 +133,11 @@ fn main() -> ExitCode {
         }
         Command::Review(args) => review::run(&args).map_err(Failure),
         Command::Cost(args) => cost::run(&args).map_err(Failure),
+        Command::Deploy(args) => release::deploy(&args).map_err(Failure),
+        Command::Rollback(args) => release::rollback(&args).map_err(Failure),
+        Command::Status(args) => release::status(&args).map_err(Failure),
+        Command::Verify(args) => release::verify(&args).map_err(Failure),
+        Command::Run(args) => release::run(&args).map_err(Failure),
         Command::Explain { rule } => review::explain(&rule).map_err(Failure),
         Command::Rules { format } => review::rules(&format).map_err(Failure),
     };
@@ -177,6 +195,30 @@ fn emit(output: Option<&Path>, text: &str) -> Result<(), String> {
     }
 }
 
+/// The manifest's environment called `name`, or an error listing the ones it has.
+fn environment<'p>(
+    platform: &'p Platform,
+    manifest: &Path,
+    name: &str,
+) -> Result<&'p wharf_model::Environment, String> {
+    platform
+        .environments
+        .iter()
+        .find(|e| e.name == name)
+        .ok_or_else(|| {
+            format!(
+                "error: {} has no environment `{name}`\nhelp: environments are: {}",
+                manifest.display(),
+                platform
+                    .environments
+                    .iter()
+                    .map(|e| e.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+}
+
 /// Reads, validates and resolves the manifest, reporting every problem at once.
 fn load(path: &Path) -> Result<Platform, Failure> {
     let file = path.display().to_string();
@@ -199,19 +241,8 @@ fn render(
     opts: wharf_render::WriteOptions,
 ) -> Result<ExitCode, Failure> {
     let platform = load(manifest)?;
-    let known: Vec<&str> = platform
-        .environments
-        .iter()
-        .map(|e| e.name.as_str())
-        .collect();
     for e in envs {
-        if !known.contains(&e.as_str()) {
-            return Err(Failure(format!(
-                "error: {} has no environment `{e}`\nhelp: environments are: {}",
-                manifest.display(),
-                known.join(", ")
-            )));
-        }
+        environment(&platform, manifest, e).map_err(Failure)?;
     }
     let manifest_name = manifest
         .file_name()

@@ -221,5 +221,29 @@ pub fn readme(p: &Platform, env: &Environment, header: &str) -> String {
         .collect();
     let _ = writeln!(o, "terraform apply {}", vars.join(" "));
     let _ = writeln!(o, "```");
+
+    let first = env.services.first().map_or("SERVICE", |s| s.key.as_str());
+    let _ = writeln!(
+        o,
+        "\n## Releases: `terraform apply` and `wharf deploy`
+"
+    );
+    let _ = writeln!(
+        o,
+        "Terraform builds the platform and owns each task definition's shape: CPU, memory, environment, secrets, roles, ports. The image tag variables above give the first release only. After that, `wharf deploy` ships images:\n"
+    );
+    let _ = writeln!(o, "```sh");
+    let _ = writeln!(
+        o,
+        "wharf deploy --env {} --service {first} --image-tag <tag>   # waits; rolls back on failure",
+        env.name
+    );
+    let _ = writeln!(o, "wharf status --env {}", env.name);
+    let _ = writeln!(o, "wharf rollback --env {} --service {first}", env.name);
+    let _ = writeln!(o, "```\n");
+    let _ = writeln!(
+        o,
+        "It registers a revision that differs from the newest one only in the image, points the service at it and follows the rollout. The services ignore changes to `task_definition`, so a later `terraform apply` never puts an old revision back. When you change the task definition's shape in the manifest, `terraform apply` registers a new revision without deploying it; the next `wharf deploy` takes it as its base and rolls it out with the new image."
+    );
     o
 }

@@ -139,7 +139,7 @@ fn cpu_sizes() -> impl Iterator<Item = (u64, (u64, u64, u64))> {
 
 fn fargate_offers(cpu: u64, memory: u64) -> bool {
     cpu_sizes().any(|(c, (low, high, step))| {
-        c == cpu && (low..=high).contains(&memory) && (memory - low) % step == 0
+        c == cpu && (low..=high).contains(&memory) && (memory - low).is_multiple_of(step)
     })
 }
 

@@ -423,9 +423,11 @@ resource "aws_ecs_service" "this" {
   # Tasks cannot pull their image until the execution role has its policy.
   depends_on = [aws_iam_role_policy.execution]
 
-  # Application Auto Scaling owns the task count once the service exists.
+  # Application Auto Scaling owns the task count once the service exists, and `wharf
+  # deploy` owns which revision runs: Terraform registers the task definition, and a later
+  # apply must not put an old image back over a release.
   lifecycle {
-    ignore_changes = [desired_count]
+    ignore_changes = [desired_count, task_definition]
   }
 }
 

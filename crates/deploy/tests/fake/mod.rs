@@ -1,0 +1,555 @@
+//! A fake AWS behind the crate's `Aws` trait: one cluster, services whose rollouts play a
+//! script (complete, trip the circuit breaker, fail health checks, hang), and throttling
+//! on demand. Every call is logged so tests can say what was and was not changed.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::rc::Rc;
+
+use wharf_deploy::aws::*;
+
+pub const CLUSTER: &str = "shop-prod";
+pub const SERVICE: &str = "shop-prod-api";
+pub const REPO: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com/shop-prod-api";
+const TD_PREFIX: &str = "arn:aws:ecs:us-east-1:123456789012:task-definition/";
+
+/// What a deployment of an image tag does when ECS rolls it out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Script {
+    /// All tasks run after this many polls.
+    Completes(u32),
+    /// The circuit breaker marks it FAILED after this many polls.
+    TripsBreaker(u32),
+    /// One more task fails its health checks at each poll; the rollout never ends.
+    FailsHealthChecks,
+    /// Tasks stay PENDING for ever.
+    Hangs,
+}
+
+struct Dep {
+    d: Deployment,
+    script: Script,
+    polls: u32,
+}
+
+pub struct State {
+    pub calls: Vec<String>,
+    pub throttle_next: u32,
+    pub fail_5xx_next: u32,
+    pub task_definitions: Vec<TaskDefinition>,
+    pub tags: BTreeSet<String>,
+    pub scripts: BTreeMap<String, Script>,
+    pub breaker: Option<CircuitBreaker>,
+    pub task_role_trust: String,
+    pub target_group_port: i32,
+    pub run_exit_code: Option<i32>,
+    deployments: Vec<Dep>,
+    events: Vec<ServiceEvent>,
+    event_seq: u32,
+    desired: i32,
+    tasks: BTreeMap<String, u32>,
+}
+
+pub struct FakeAws {
+    pub state: RefCell<State>,
+}
+
+fn td(revision: i32, tag: &str) -> TaskDefinition {
+    TaskDefinition {
+        arn: format!("{TD_PREFIX}{SERVICE}:{revision}"),
+        family: SERVICE.to_string(),
+        revision,
+        containers: vec![
+            Container {
+                name: "api".to_string(),
+                image: format!("{REPO}:{tag}"),
+                essential: true,
+                container_ports: vec![8000],
+            },
+            Container {
+                name: "log-router".to_string(),
+                image: "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable".to_string(),
+                essential: false,
+                container_ports: vec![],
+            },
+        ],
+        task_role_arn: Some("arn:aws:iam::123456789012:role/shop-prod-api-task".to_string()),
+        execution_role_arn: Some(
+            "arn:aws:iam::123456789012:role/shop-prod-api-execution".to_string(),
+        ),
+    }
+}
+
+pub const ECS_TASKS_TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+
+impl FakeAws {
+    /// A service of 2 tasks running revision 1 with tag `v1`; tags `v1` and `v2` are in
+    /// ECR. The circuit breaker is on, with rollback.
+    pub fn new() -> FakeAws {
+        let first = td(1, "v1");
+        let state = State {
+            calls: Vec::new(),
+            throttle_next: 0,
+            fail_5xx_next: 0,
+            tags: ["v1", "v2"].iter().map(|t| t.to_string()).collect(),
+            scripts: BTreeMap::new(),
+            breaker: Some(CircuitBreaker {
+                enable: true,
+                rollback: true,
+            }),
+            task_role_trust: ECS_TASKS_TRUST.to_string(),
+            target_group_port: 8000,
+            run_exit_code: Some(0),
+            deployments: vec![Dep {
+                d: Deployment {
+                    id: "ecs-svc/1".to_string(),
+                    status: "PRIMARY".to_string(),
+                    task_definition: first.arn.clone(),
+                    desired: 2,
+                    running: 2,
+                    pending: 0,
+                    failed_tasks: 0,
+                    rollout: Some(Rollout::Completed),
+                    rollout_reason: None,
+                },
+                script: Script::Completes(0),
+                polls: 0,
+            }],
+            task_definitions: vec![first],
+            events: vec![ServiceEvent {
+                id: "e0".to_string(),
+                created_at: "2026-11-22T09:00:00Z".to_string(),
+                message: format!("(service {SERVICE}) has reached a steady state."),
+            }],
+            event_seq: 0,
+            desired: 2,
+            tasks: BTreeMap::new(),
+        };
+        FakeAws {
+            state: RefCell::new(state),
+        }
+    }
+
+    /// The operations called, in order, without the reads.
+    pub fn changes(&self) -> Vec<String> {
+        self.state
+            .borrow()
+            .calls
+            .iter()
+            .filter(|c| !c.contains(":Describe") && !c.contains(":List"))
+            .cloned()
+            .collect()
+    }
+
+    pub fn service_task_definition(&self) -> String {
+        let s = self.state.borrow();
+        let primary = s
+            .deployments
+            .iter()
+            .find(|d| d.d.status == "PRIMARY")
+            .unwrap();
+        primary
+            .d
+            .task_definition
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Fails the call with throttling or a 5xx if one is queued; logs it otherwise.
+    fn enter(&self, op: &str) -> Result<(), AwsError> {
+        let mut s = self.state.borrow_mut();
+        if s.throttle_next > 0 {
+            s.throttle_next -= 1;
+            return Err(AwsError::new(op, ErrorKind::Throttling, "Rate exceeded")
+                .with_code("ThrottlingException"));
+        }
+        if s.fail_5xx_next > 0 {
+            s.fail_5xx_next -= 1;
+            return Err(
+                AwsError::new(op, ErrorKind::Transient, "HTTP 503").with_code("ServiceUnavailable")
+            );
+        }
+        s.calls.push(op.to_string());
+        Ok(())
+    }
+}
+
+impl State {
+    fn event(&mut self, message: String) {
+        self.event_seq += 1;
+        let id = format!("e{}", self.event_seq);
+        let created_at = format!("2026-11-22T10:{:02}:00Z", self.event_seq);
+        self.events.insert(
+            0,
+            ServiceEvent {
+                id,
+                created_at,
+                message,
+            },
+        );
+    }
+
+    fn tag_of(&self, arn: &str) -> String {
+        let td = self.task_definitions.iter().find(|t| t.arn == arn).unwrap();
+        td.containers[0]
+            .image
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Moves each rollout one poll forward.
+    fn step(&mut self) {
+        let desired = self.desired;
+        let mut events = Vec::new();
+        let mut roll_back_to = None;
+        let n = self.deployments.len();
+        for i in 0..n {
+            let previous = self
+                .deployments
+                .iter()
+                .find(|d| d.d.status == "ACTIVE")
+                .map(|d| d.d.task_definition.clone());
+            let dep = &mut self.deployments[i];
+            if dep.d.status != "PRIMARY" || dep.d.rollout != Some(Rollout::InProgress) {
+                continue;
+            }
+            dep.polls += 1;
+            match dep.script {
+                Script::Completes(after) => {
+                    if dep.polls >= after {
+                        dep.d.running = desired;
+                        dep.d.pending = 0;
+                        dep.d.rollout = Some(Rollout::Completed);
+                        events.push(format!("(service {SERVICE}) has reached a steady state."));
+                    } else {
+                        dep.d.running = (dep.polls as i32).min(desired);
+                        dep.d.pending = desired - dep.d.running;
+                        events.push(format!(
+                            "(service {SERVICE}) has started 1 tasks: (task {}).",
+                            dep.polls
+                        ));
+                    }
+                }
+                Script::TripsBreaker(after) => {
+                    dep.d.pending = desired;
+                    if dep.polls >= after {
+                        dep.d.failed_tasks = 3;
+                        dep.d.rollout = Some(Rollout::Failed);
+                        dep.d.rollout_reason = Some(
+                            "ECS deployment circuit breaker: tasks failed to start.".to_string(),
+                        );
+                        events.push(format!(
+                            "(service {SERVICE}) (deployment {}) deployment failed: tasks failed to start.",
+                            dep.d.id
+                        ));
+                        if self.breaker.is_some_and(|b| b.rollback) {
+                            roll_back_to = previous;
+                        }
+                    }
+                }
+                Script::FailsHealthChecks => {
+                    dep.d.failed_tasks += 1;
+                    dep.d.running = 0;
+                    dep.d.pending = desired;
+                    events.push(format!(
+                        "(service {SERVICE}) (task t{}) failed ELB health checks in (target-group shop-prod-api).",
+                        dep.polls
+                    ));
+                }
+                Script::Hangs => {
+                    dep.d.pending = desired;
+                }
+            }
+        }
+        for e in events {
+            self.event(e);
+        }
+        if self
+            .deployments
+            .iter()
+            .any(|d| d.d.status == "PRIMARY" && d.d.rollout == Some(Rollout::Completed))
+        {
+            // A completed primary drains the others.
+            self.deployments.retain(|d| d.d.status == "PRIMARY");
+        }
+        if let Some(previous) = roll_back_to {
+            self.start(&previous, Script::Completes(1));
+        }
+    }
+
+    fn start(&mut self, task_definition: &str, script: Script) {
+        for d in &mut self.deployments {
+            if d.d.status == "PRIMARY" {
+                d.d.status = "ACTIVE".to_string();
+            }
+        }
+        let id = format!("ecs-svc/{}", self.deployments.len() + 100);
+        self.deployments.insert(
+            0,
+            Dep {
+                d: Deployment {
+                    id,
+                    status: "PRIMARY".to_string(),
+                    task_definition: task_definition.to_string(),
+                    desired: self.desired,
+                    running: 0,
+                    pending: 0,
+                    failed_tasks: 0,
+                    rollout: Some(Rollout::InProgress),
+                    rollout_reason: None,
+                },
+                script,
+                polls: 0,
+            },
+        );
+    }
+
+    fn service(&self) -> Service {
+        let primary = self
+            .deployments
+            .iter()
+            .find(|d| d.d.status == "PRIMARY")
+            .unwrap();
+        Service {
+            arn: format!("arn:aws:ecs:us-east-1:123456789012:service/{CLUSTER}/{SERVICE}"),
+            name: SERVICE.to_string(),
+            cluster_arn: format!("arn:aws:ecs:us-east-1:123456789012:cluster/{CLUSTER}"),
+            status: "ACTIVE".to_string(),
+            task_definition: primary.d.task_definition.clone(),
+            desired: self.desired,
+            running: self.deployments.iter().map(|d| d.d.running).sum(),
+            pending: self.deployments.iter().map(|d| d.d.pending).sum(),
+            deployments: self.deployments.iter().map(|d| d.d.clone()).collect(),
+            events: self.events.clone(),
+            load_balancers: vec![LoadBalancer {
+                target_group_arn: Some(
+                    "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/shop-prod-api/1"
+                        .to_string(),
+                ),
+                container_name: Some("api".to_string()),
+                container_port: Some(8000),
+            }],
+            circuit_breaker: self.breaker,
+            network: Some(Network {
+                subnets: vec!["subnet-a".to_string()],
+                security_groups: vec!["sg-1".to_string()],
+                assign_public_ip: false,
+            }),
+            launch_type: None,
+            capacity_provider_strategy: vec![CapacityProvider {
+                name: "FARGATE".to_string(),
+                base: 1,
+                weight: 1,
+            }],
+            platform_version: Some("LATEST".to_string()),
+            enable_execute_command: false,
+        }
+    }
+}
+
+impl Aws for FakeAws {
+    fn describe_service(&self, cluster: &str, service: &str) -> Result<Option<Service>, AwsError> {
+        self.enter("ecs:DescribeServices")?;
+        let mut s = self.state.borrow_mut();
+        if cluster != CLUSTER || service != SERVICE {
+            return Ok(None);
+        }
+        s.step();
+        Ok(Some(s.service()))
+    }
+
+    fn describe_cluster(&self, cluster: &str) -> Result<Option<Cluster>, AwsError> {
+        self.enter("ecs:DescribeClusters")?;
+        Ok((cluster == CLUSTER).then(|| Cluster {
+            arn: format!("arn:aws:ecs:us-east-1:123456789012:cluster/{CLUSTER}"),
+            name: CLUSTER.to_string(),
+            status: "ACTIVE".to_string(),
+        }))
+    }
+
+    fn list_services(&self, _cluster: &str) -> Result<Vec<String>, AwsError> {
+        self.enter("ecs:ListServices")?;
+        Ok(vec![SERVICE.to_string()])
+    }
+
+    fn describe_task_definition(&self, name: &str) -> Result<TaskDefinition, AwsError> {
+        self.enter("ecs:DescribeTaskDefinition")?;
+        let s = self.state.borrow();
+        s.task_definitions
+            .iter()
+            .find(|t| t.arn == name || t.name() == name)
+            .cloned()
+            .ok_or_else(|| {
+                AwsError::new(
+                    "ecs:DescribeTaskDefinition",
+                    ErrorKind::Other,
+                    "Unable to describe task definition.",
+                )
+                .with_code("ClientException")
+            })
+    }
+
+    fn register_task_definition(
+        &self,
+        base: &TaskDefinition,
+        images: &[(String, String)],
+    ) -> Result<TaskDefinition, AwsError> {
+        self.enter("ecs:RegisterTaskDefinition")?;
+        let mut s = self.state.borrow_mut();
+        let revision = s.task_definitions.len() as i32 + 1;
+        let mut new = base.clone();
+        new.revision = revision;
+        new.arn = format!("{TD_PREFIX}{}:{revision}", base.family);
+        for c in &mut new.containers {
+            if let Some((_, image)) = images.iter().find(|(n, _)| *n == c.name) {
+                c.image = image.clone();
+            }
+        }
+        s.task_definitions.push(new.clone());
+        Ok(new)
+    }
+
+    fn list_task_definitions(&self, _family: &str) -> Result<Vec<String>, AwsError> {
+        self.enter("ecs:ListTaskDefinitions")?;
+        let s = self.state.borrow();
+        Ok(s.task_definitions
+            .iter()
+            .rev()
+            .map(|t| t.arn.clone())
+            .collect())
+    }
+
+    fn update_service(
+        &self,
+        _cluster: &str,
+        _service: &str,
+        task_definition: &str,
+    ) -> Result<Service, AwsError> {
+        self.enter(&format!(
+            "ecs:UpdateService {}",
+            task_definition.rsplit('/').next().unwrap()
+        ))?;
+        let mut s = self.state.borrow_mut();
+        let tag = s.tag_of(task_definition);
+        let script = s.scripts.get(&tag).copied().unwrap_or(Script::Completes(2));
+        s.start(task_definition, script);
+        Ok(s.service())
+    }
+
+    fn image_exists(
+        &self,
+        _registry: &str,
+        repository: &str,
+        tag: &str,
+    ) -> Result<ImageCheck, AwsError> {
+        self.enter("ecr:DescribeImages")?;
+        if repository != "shop-prod-api" {
+            return Ok(ImageCheck::RepositoryMissing);
+        }
+        Ok(if self.state.borrow().tags.contains(tag) {
+            ImageCheck::Found
+        } else {
+            ImageCheck::TagMissing
+        })
+    }
+
+    fn alarms_in_alarm(&self, _prefix: &str) -> Result<Vec<Alarm>, AwsError> {
+        self.enter("cloudwatch:DescribeAlarms")?;
+        Ok(vec![Alarm {
+            name: "shop-prod-api-cpu-high".to_string(),
+            reason: "Threshold Crossed: 3 datapoints were greater than 80.0".to_string(),
+        }])
+    }
+
+    fn describe_target_group(&self, arn: &str) -> Result<Option<TargetGroup>, AwsError> {
+        self.enter("elasticloadbalancing:DescribeTargetGroups")?;
+        Ok(Some(TargetGroup {
+            arn: arn.to_string(),
+            name: "shop-prod-api".to_string(),
+            port: Some(self.state.borrow().target_group_port),
+            target_type: Some("ip".to_string()),
+        }))
+    }
+
+    fn role_trust_policy(&self, role: &str) -> Result<Option<String>, AwsError> {
+        self.enter("iam:GetRole")?;
+        let s = self.state.borrow();
+        Ok(Some(if role.ends_with("-task") {
+            s.task_role_trust.clone()
+        } else {
+            ECS_TASKS_TRUST.to_string()
+        }))
+    }
+
+    fn run_task(&self, request: &RunTask) -> Result<String, AwsError> {
+        self.enter(&format!("ecs:RunTask {}", request.command.join(" ")))?;
+        let mut s = self.state.borrow_mut();
+        let arn = format!(
+            "arn:aws:ecs:us-east-1:123456789012:task/{CLUSTER}/{}",
+            request.client_token
+        );
+        s.tasks.insert(arn.clone(), 0);
+        Ok(arn)
+    }
+
+    fn describe_task(&self, _cluster: &str, task: &str) -> Result<Option<Task>, AwsError> {
+        self.enter("ecs:DescribeTasks")?;
+        let mut s = self.state.borrow_mut();
+        let exit = s.run_exit_code;
+        let Some(polls) = s.tasks.get_mut(task) else {
+            return Ok(None);
+        };
+        *polls += 1;
+        let status = match *polls {
+            1 => "PROVISIONING",
+            2 => "PENDING",
+            3 => "RUNNING",
+            _ => "STOPPED",
+        };
+        Ok(Some(Task {
+            arn: task.to_string(),
+            last_status: status.to_string(),
+            stopped_reason: (status == "STOPPED")
+                .then(|| "Essential container in task exited".to_string()),
+            stop_code: (status == "STOPPED").then(|| "EssentialContainerExited".to_string()),
+            containers: vec![TaskContainer {
+                name: "api".to_string(),
+                exit_code: if status == "STOPPED" { exit } else { None },
+                reason: if status == "STOPPED" && exit.is_none() {
+                    Some(
+                        "CannotPullContainerError: pull image manifest has been retried 5 time(s)"
+                            .to_string(),
+                    )
+                } else {
+                    None
+                },
+            }],
+        }))
+    }
+}
+
+/// A writer the test can read back.
+#[derive(Clone, Default)]
+pub struct Buffer(pub Rc<RefCell<Vec<u8>>>);
+
+impl Buffer {
+    pub fn text(&self) -> String {
+        String::from_utf8(self.0.borrow().clone()).unwrap()
+    }
+}
+
+impl Write for Buffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
