@@ -101,7 +101,7 @@ impl From<AwsError> for Error {
                 e.operation
             ),
             ErrorKind::Throttling | ErrorKind::Transient => {
-                "AWS kept failing this call; run the command again in a minute (it is safe to repeat)".to_string()
+                "AWS (or the endpoint in AWS_ENDPOINT_URL, if set) kept failing this call; run the command again in a minute (it is safe to repeat)".to_string()
             }
             ErrorKind::Other => "check the names and the AWS account and Region".to_string(),
         };

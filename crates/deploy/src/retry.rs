@@ -13,6 +13,9 @@ use crate::clock::Clock;
 /// Attempts per call, the first included. With the delays below a call is given up after
 /// 15 to 30 seconds of throttling.
 pub const MAX_ATTEMPTS: u32 = 8;
+/// Attempts after a 5xx or a connection error: a blip passes within a second or two, and an
+/// endpoint that refuses connections should be reported, not waited on.
+pub const MAX_TRANSIENT_ATTEMPTS: u32 = 4;
 const BASE_DELAY: Duration = Duration::from_millis(250);
 const MAX_DELAY: Duration = Duration::from_secs(20);
 
@@ -53,7 +56,7 @@ impl<'a, A: Aws, C: Clock> Retrying<'a, A, C> {
         let mut attempt = 1;
         loop {
             match f() {
-                Err(e) if e.is_retryable() && attempt < MAX_ATTEMPTS => {
+                Err(e) if e.is_retryable() && attempt < max_attempts(&e) => {
                     // "Full jitter": a random delay up to the exponential bound.
                     let bound = BASE_DELAY
                         .saturating_mul(1 << (attempt - 1).min(16))
@@ -70,6 +73,13 @@ impl<'a, A: Aws, C: Clock> Retrying<'a, A, C> {
                 other => return other,
             }
         }
+    }
+}
+
+fn max_attempts(e: &AwsError) -> u32 {
+    match e.kind {
+        ErrorKind::Throttling => MAX_ATTEMPTS,
+        _ => MAX_TRANSIENT_ATTEMPTS,
     }
 }
 

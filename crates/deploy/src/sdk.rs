@@ -9,7 +9,7 @@ use std::fmt::Debug;
 
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region};
-use aws_sdk_ecs::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_ecs::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ecs::primitives::DateTimeFormat;
 use aws_sdk_ecs::types as ecs;
 use tokio::runtime::Runtime;
@@ -128,27 +128,15 @@ where
                 .unwrap_or_else(|| format!("HTTP {status}"));
             (kind, code, message)
         }
-        SdkError::TimeoutError(_) | SdkError::ResponseError(_) => (
-            ErrorKind::Transient,
-            None,
-            DisplayErrorContext(&err).to_string(),
-        ),
-        SdkError::DispatchFailure(d) if d.is_io() || d.is_timeout() => (
-            ErrorKind::Transient,
-            None,
-            DisplayErrorContext(&err).to_string(),
-        ),
+        SdkError::TimeoutError(_) | SdkError::ResponseError(_) => {
+            (ErrorKind::Transient, None, causes(&err))
+        }
+        SdkError::DispatchFailure(d) if d.is_io() || d.is_timeout() => {
+            (ErrorKind::Transient, None, causes(&err))
+        }
         // No credentials in the chain shows up here, before any request is sent.
-        SdkError::DispatchFailure(_) => (
-            ErrorKind::Denied,
-            None,
-            DisplayErrorContext(&err).to_string(),
-        ),
-        _ => (
-            ErrorKind::Other,
-            None,
-            DisplayErrorContext(&err).to_string(),
-        ),
+        SdkError::DispatchFailure(_) => (ErrorKind::Denied, None, causes(&err)),
+        _ => (ErrorKind::Other, None, causes(&err)),
     };
     AwsError {
         operation: operation.to_string(),
@@ -156,6 +144,20 @@ where
         code,
         message,
     }
+}
+
+/// An error and its causes, each once, without the SDK's debug dump.
+fn causes(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
 }
 
 fn owned(s: Option<&str>) -> String {

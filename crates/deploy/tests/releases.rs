@@ -205,7 +205,7 @@ fn throttling_that_does_not_stop_is_an_aws_error_naming_the_call() {
     let (result, _) = release(&aws, &clock, "v2", false);
     let error = result.unwrap_err();
     assert!(
-        error.starts_with("ecs:DescribeServices failed: ThrottlingException: Rate exceeded (gave up after 8 attempts)\nhelp: AWS kept failing this call; run the command again in a minute"),
+        error.starts_with("ecs:DescribeServices failed: ThrottlingException: Rate exceeded (gave up after 8 attempts)\nhelp: AWS (or the endpoint in AWS_ENDPOINT_URL, if set) kept failing this call; run the command again in a minute"),
         "{error}"
     );
     assert!(aws.changes().is_empty());
