@@ -193,11 +193,10 @@ pub struct Fixed {
 
 /// The fixed monthly cost of a rendered environment root at the bundled list prices,
 /// without a usage file. The error is one line, for a note under the summary.
-pub fn fixed_monthly(root: &Path) -> Result<Fixed, String> {
-    let prices = PriceTable::bundled();
+pub fn fixed_monthly(prices: &PriceTable, root: &Path) -> Result<Fixed, String> {
     let usage = Usage::default();
     let options = Options {
-        prices: &prices,
+        prices,
         usage: &usage,
         region: None,
     };

@@ -327,8 +327,9 @@ fn summary(
         "environment", "profile", "modules", "resource blocks", "files", "fixed/month"
     );
     let mut notes = Vec::new();
+    let prices = wharf_cost::PriceTable::bundled();
     for e in &tree.environments {
-        let fixed = match cost::fixed_monthly(&out.join("environments").join(&e.name)) {
+        let fixed = match cost::fixed_monthly(&prices, &out.join("environments").join(&e.name)) {
             Ok(fixed) => {
                 if fixed.not_priced > 0 {
                     notes.push(format!(

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use wharf_deploy::{
-    DeployRequest, Progress, Retrying, RunRequest, SdkAws, SystemClock, Target, Wait,
+    Aws, Clock, DeployRequest, Progress, Retrying, RunRequest, SdkAws, SystemClock, Target, Wait,
 };
 
 /// Which service: by environment and service key from the manifest, or by ECS names.
@@ -213,14 +213,6 @@ fn resolve(at: &Where, need_service: bool) -> Result<Resolved, String> {
     })
 }
 
-fn connect(region: Option<&str>) -> Result<SdkAws, String> {
-    SdkAws::load(region).map_err(|e| format!("error: {e}"))
-}
-
-fn failure(e: wharf_deploy::Error) -> String {
-    format!("error: {e}")
-}
-
 /// Progress on standard output, redrawn in place when it is a terminal.
 fn progress() -> Progress {
     let live = std::io::stdout().is_terminal();
@@ -236,82 +228,88 @@ fn seed() -> u64 {
     nanos ^ u64::from(std::process::id()) << 32
 }
 
-pub fn deploy(args: &DeployArgs) -> Result<ExitCode, String> {
-    let resolved = resolve(&args.at, true)?;
-    let sdk = connect(resolved.region.as_deref())?;
+/// Connects to AWS in `region` and gives `work` the client, with retries, and the clock.
+fn session<T>(
+    region: Option<&str>,
+    work: impl FnOnce(&dyn Aws, &dyn Clock) -> Result<T, wharf_deploy::Error>,
+) -> Result<T, String> {
+    let sdk = SdkAws::load(region).map_err(|e| format!("error: {e}"))?;
     let clock = SystemClock::new();
     let aws = Retrying::new(&sdk, &clock, seed());
-    let outcome = wharf_deploy::deploy(
-        &aws,
-        &clock,
-        &mut progress(),
-        &DeployRequest {
-            target: &resolved.targets[0],
-            image_tag: &args.image_tag,
-            container: args.container.as_deref(),
-            wait: args.wait.wait(),
-            dry_run: args.dry_run,
-        },
-    )
-    .map_err(failure)?;
+    work(&aws, &clock).map_err(|e| format!("error: {e}"))
+}
+
+pub fn deploy(args: &DeployArgs) -> Result<ExitCode, String> {
+    let resolved = resolve(&args.at, true)?;
+    let outcome = session(resolved.region.as_deref(), |aws, clock| {
+        wharf_deploy::deploy(
+            aws,
+            clock,
+            &mut progress(),
+            &DeployRequest {
+                target: &resolved.targets[0],
+                image_tag: &args.image_tag,
+                container: args.container.as_deref(),
+                wait: args.wait.wait(),
+                dry_run: args.dry_run,
+            },
+        )
+    })?;
     Ok(ExitCode::from(outcome.exit_code()))
 }
 
 pub fn rollback(args: &RollbackArgs) -> Result<ExitCode, String> {
     let resolved = resolve(&args.at, true)?;
-    let sdk = connect(resolved.region.as_deref())?;
-    let clock = SystemClock::new();
-    let aws = Retrying::new(&sdk, &clock, seed());
-    let outcome = wharf_deploy::rollback(
-        &aws,
-        &clock,
-        &mut progress(),
-        &resolved.targets[0],
-        args.to.as_deref(),
-        args.wait.wait(),
-    )
-    .map_err(failure)?;
+    let outcome = session(resolved.region.as_deref(), |aws, clock| {
+        wharf_deploy::rollback(
+            aws,
+            clock,
+            &mut progress(),
+            &resolved.targets[0],
+            args.to.as_deref(),
+            args.wait.wait(),
+        )
+    })?;
     Ok(ExitCode::from(outcome.exit_code()))
 }
 
 pub fn status(args: &StatusArgs) -> Result<ExitCode, String> {
     let resolved = resolve(&args.at, false)?;
-    let sdk = connect(resolved.region.as_deref())?;
-    let clock = SystemClock::new();
-    let aws = Retrying::new(&sdk, &clock, seed());
-    let report = wharf_deploy::status(&aws, &resolved.targets, Some(&resolved.alarm_prefix))
-        .map_err(failure)?;
+    let report = session(resolved.region.as_deref(), |aws, _| {
+        wharf_deploy::status(aws, &resolved.targets, Some(&resolved.alarm_prefix))
+    })?;
     print!("{report}");
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn verify(args: &VerifyArgs) -> Result<ExitCode, String> {
     let resolved = resolve(&args.at, false)?;
-    let sdk = connect(resolved.region.as_deref())?;
-    let clock = SystemClock::new();
-    let aws = Retrying::new(&sdk, &clock, seed());
-    let mut failed = 0;
-    for target in &resolved.targets {
-        println!("{} (cluster {})", target.service, target.cluster);
-        let checks = wharf_deploy::verify(
-            &aws,
-            target,
-            args.image_tag.as_deref(),
-            args.container.as_deref(),
-        )
-        .map_err(failure)?;
-        for check in checks {
-            println!(
-                "  {} {}",
-                if check.ok { "ok  " } else { "FAIL" },
-                check.what
-            );
-            if let Some(help) = check.help.filter(|_| !check.ok) {
-                println!("       help: {help}");
-                failed += 1;
+    let failed = session(resolved.region.as_deref(), |aws, _| {
+        let mut failed = 0;
+        for target in &resolved.targets {
+            println!("{} (cluster {})", target.service, target.cluster);
+            let checks = wharf_deploy::verify(
+                aws,
+                target,
+                args.image_tag.as_deref(),
+                args.container.as_deref(),
+            )?;
+            for check in checks {
+                println!(
+                    "  {} {}",
+                    if check.ok { "ok  " } else { "FAIL" },
+                    check.what
+                );
+                if !check.ok {
+                    failed += 1;
+                    if let Some(help) = check.help {
+                        println!("       help: {help}");
+                    }
+                }
             }
         }
-    }
+        Ok(failed)
+    })?;
     if failed > 0 {
         println!(
             "{failed} check{} failed.",
@@ -325,22 +323,20 @@ pub fn verify(args: &VerifyArgs) -> Result<ExitCode, String> {
 
 pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
     let resolved = resolve(&args.at, true)?;
-    let sdk = connect(resolved.region.as_deref())?;
-    let clock = SystemClock::new();
-    let aws = Retrying::new(&sdk, &clock, seed());
-    let code = wharf_deploy::run(
-        &aws,
-        &clock,
-        &mut progress(),
-        &RunRequest {
-            target: &resolved.targets[0],
-            container: args.container.as_deref(),
-            command: &args.command,
-            wait: args.wait.wait(),
-            client_token: format!("wharf-run-{:x}", seed()),
-        },
-    )
-    .map_err(failure)?;
+    let code = session(resolved.region.as_deref(), |aws, clock| {
+        wharf_deploy::run(
+            aws,
+            clock,
+            &mut progress(),
+            &RunRequest {
+                target: &resolved.targets[0],
+                container: args.container.as_deref(),
+                command: &args.command,
+                wait: args.wait.wait(),
+                client_token: format!("wharf-run-{:x}", seed()),
+            },
+        )
+    })?;
     Ok(ExitCode::from(code.clamp(0, 255) as u8))
 }
 

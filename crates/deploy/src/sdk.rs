@@ -160,6 +160,23 @@ fn causes(err: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
+/// Every page of a paginated call. `page` sends the request for one `nextToken` and
+/// returns that page's items and the next token.
+fn every_page<T>(
+    mut page: impl FnMut(Option<String>) -> Result<(Vec<T>, Option<String>), AwsError>,
+) -> Result<Vec<T>, AwsError> {
+    let mut items = Vec::new();
+    let mut token = None;
+    loop {
+        let (more, next) = page(token)?;
+        items.extend(more);
+        match next {
+            Some(next) => token = Some(next),
+            None => return Ok(items),
+        }
+    }
+}
+
 fn owned(s: Option<&str>) -> String {
     s.unwrap_or_default().to_string()
 }
@@ -275,7 +292,7 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() + 1 {
+        if bytes[i] == b'%' {
             if let Some(b) = s
                 .get(i + 1..i + 3)
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
@@ -326,9 +343,7 @@ impl Aws for SdkAws {
 
     fn list_services(&self, cluster: &str) -> Result<Vec<String>, AwsError> {
         const OP: &str = "ecs:ListServices";
-        let mut arns = Vec::new();
-        let mut token = None;
-        loop {
+        every_page(|token| {
             let out = self
                 .runtime
                 .block_on(
@@ -339,12 +354,11 @@ impl Aws for SdkAws {
                         .send(),
                 )
                 .map_err(|e| error(OP, e))?;
-            arns.extend(out.service_arns().iter().cloned());
-            token = out.next_token().map(str::to_string);
-            if token.is_none() {
-                return Ok(arns);
-            }
-        }
+            Ok((
+                out.service_arns().to_vec(),
+                out.next_token().map(str::to_string),
+            ))
+        })
     }
 
     fn describe_task_definition(&self, arn: &str) -> Result<TaskDefinition, AwsError> {
@@ -410,9 +424,7 @@ impl Aws for SdkAws {
 
     fn list_task_definitions(&self, family: &str) -> Result<Vec<String>, AwsError> {
         const OP: &str = "ecs:ListTaskDefinitions";
-        let mut arns = Vec::new();
-        let mut token = None;
-        loop {
+        every_page(|token| {
             let out = self
                 .runtime
                 .block_on(
@@ -425,12 +437,11 @@ impl Aws for SdkAws {
                         .send(),
                 )
                 .map_err(|e| error(OP, e))?;
-            arns.extend(out.task_definition_arns().iter().cloned());
-            token = out.next_token().map(str::to_string);
-            if token.is_none() {
-                return Ok(arns);
-            }
-        }
+            Ok((
+                out.task_definition_arns().to_vec(),
+                out.next_token().map(str::to_string),
+            ))
+        })
     }
 
     fn update_service(
@@ -488,9 +499,7 @@ impl Aws for SdkAws {
 
     fn alarms_in_alarm(&self, prefix: &str) -> Result<Vec<Alarm>, AwsError> {
         const OP: &str = "cloudwatch:DescribeAlarms";
-        let mut alarms = Vec::new();
-        let mut token = None;
-        loop {
+        let mut alarms = every_page(|token| {
             let out = self
                 .runtime
                 .block_on(
@@ -502,20 +511,21 @@ impl Aws for SdkAws {
                         .send(),
                 )
                 .map_err(|e| error(OP, e))?;
-            alarms.extend(out.metric_alarms().iter().map(|a| Alarm {
+            let metric = out.metric_alarms().iter().map(|a| Alarm {
                 name: owned(a.alarm_name()),
                 reason: owned(a.state_reason()),
-            }));
-            alarms.extend(out.composite_alarms().iter().map(|a| Alarm {
+            });
+            let composite = out.composite_alarms().iter().map(|a| Alarm {
                 name: owned(a.alarm_name()),
                 reason: owned(a.state_reason()),
-            }));
-            token = out.next_token().map(str::to_string);
-            if token.is_none() {
-                alarms.sort_by(|a, b| a.name.cmp(&b.name));
-                return Ok(alarms);
-            }
-        }
+            });
+            Ok((
+                metric.chain(composite).collect(),
+                out.next_token().map(str::to_string),
+            ))
+        })?;
+        alarms.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(alarms)
     }
 
     fn describe_target_group(&self, arn: &str) -> Result<Option<TargetGroup>, AwsError> {
@@ -665,5 +675,21 @@ impl Debug for SdkAws {
         f.debug_struct("SdkAws")
             .field("region", &self.region)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_decode;
+
+    #[test]
+    fn trust_policies_are_url_decoded() {
+        assert_eq!(
+            percent_decode("%7B%22Effect%22%3A%22Allow%22%7D"),
+            r#"{"Effect":"Allow"}"#
+        );
+        // A `%` that does not start an escape is kept, also at the end.
+        assert_eq!(percent_decode("100%zz 5%"), "100%zz 5%");
+        assert_eq!(percent_decode(r#"{"a":1}"#), r#"{"a":1}"#);
     }
 }
