@@ -289,7 +289,7 @@ fn render(
     print!("{}", summary(&platform, &tree, out, &report));
     for rel in &report.kept_edited {
         eprintln!(
-            "warning: kept {}: wharf no longer generates it, but it was edited since wharf wrote it",
+            "warning: kept {}: wharf no longer generates it, and it is not unchanged since wharf wrote it (edited, or listed by an earlier wharf whose hashes prove nothing)",
             out.join(rel).display()
         );
     }

@@ -5,10 +5,12 @@
 //! The invariant this crate keeps: output is a pure function of the model and the manifest's
 //! file name — byte for byte, with sorted maps, no timestamps and no machine paths — and is
 //! already in canonical `terraform fmt` layout. Writing never deletes or overwrites a file
-//! that wharf did not write, or one edited since wharf wrote it (see `tree`).
+//! that wharf did not write, or one edited since wharf wrote it (see `tree`), and never
+//! touches anything outside the output directory or through a link inside it (see `outdir`).
 
 pub mod hcl;
 mod modules;
+mod outdir;
 mod readme;
 mod root;
 mod tree;
@@ -18,6 +20,7 @@ use std::collections::BTreeMap;
 use wharf_model::Platform;
 
 pub use modules::MODULES;
+pub use outdir::Refusal;
 pub use root::{ident, image_tag_variable};
 pub use tree::{check, write, Conflict, Drift, TreeError, WriteOptions, WriteReport, LEDGER};
 

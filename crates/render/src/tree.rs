@@ -1,16 +1,24 @@
 //! Writing a rendered tree to disk, and comparing it with what is there.
 //!
 //! wharf keeps a ledger, `.wharf-files` in the output directory, of every file it wrote and
-//! a hash of what it wrote. A file is wharf's to overwrite or delete only when the ledger
+//! the SHA-256 of what it wrote. A file is wharf's to overwrite or delete only when the ledger
 //! lists it and its content is still what wharf wrote: a file someone wrote or edited is
 //! never overwritten without `--force` and never deleted. Removing an environment's root,
 //! whose infrastructure may still be live, additionally needs `--prune`.
+//!
+//! The ledger is input like any other: an entry that is absolute, climbs with `..` or is
+//! otherwise not a plain relative path is refused with its line, before anything is written
+//! or removed. Entries of an older ledger (64-bit FNV-1a hashes, which anyone can forge) are
+//! no proof of ownership: such a file is wharf's only when it already holds what render
+//! writes now.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
+
+use crate::outdir::{is_plain_relative, OutDir, OutError, Refusal};
 use crate::{Tree, GENERATED_MARK};
 
 /// The ledger's file name, inside the output directory.
@@ -57,6 +65,9 @@ pub enum Conflict {
     Foreign(String),
     /// wharf wrote it, and someone has edited it since.
     Edited(String),
+    /// A ledger from an earlier wharf lists it with a hash that proves nothing, and it does
+    /// not hold what render writes now.
+    Unverified(String),
 }
 
 #[derive(Debug)]
@@ -70,6 +81,16 @@ pub enum TreeError {
     OtherApp { dir: PathBuf, app: String },
     /// Files under `dir` that writing would overwrite; nothing was written.
     Conflicts { dir: PathBuf, files: Vec<Conflict> },
+    /// A line of the ledger that is not an entry render could have written; nothing was
+    /// written or removed.
+    Ledger {
+        path: PathBuf,
+        line: usize,
+        why: &'static str,
+    },
+    /// Paths inside the output directory that render would have to write, read or remove
+    /// through a symbolic link, or that are not what they must be; nothing was written.
+    Refused { dir: PathBuf, paths: Vec<Refusal> },
 }
 
 impl std::fmt::Display for TreeError {
@@ -85,13 +106,37 @@ impl std::fmt::Display for TreeError {
             ),
             TreeError::Conflicts { dir, files } => {
                 writeln!(f, "rendering would overwrite files wharf does not own; nothing was written:")?;
+                let mut legacy = false;
                 for c in files {
                     match c {
                         Conflict::Foreign(p) => writeln!(f, "  {} (not written by wharf)", dir.join(p).display())?,
                         Conflict::Edited(p) => writeln!(f, "  {} (edited since wharf wrote it)", dir.join(p).display())?,
+                        Conflict::Unverified(p) => {
+                            legacy = true;
+                            writeln!(f, "  {} (listed in a ledger from an earlier wharf, whose hashes cannot be trusted)", dir.join(p).display())?
+                        }
                     }
                 }
+                if legacy {
+                    writeln!(f, "note: earlier versions of wharf recorded a 64-bit hash that anyone can forge, so wharf no longer takes it as proof that it wrote a file")?;
+                }
                 write!(f, "help: move them away or bring the edits into the manifest; --force overwrites them")
+            }
+            TreeError::Ledger { path, line, why } => write!(
+                f,
+                "{}:{line}: {why}; nothing was written or removed\nhelp: the ledger lists only files below the output directory, by relative path; restore it from version control, or delete it (wharf then owns only the files that carry its header)",
+                path.display()
+            ),
+            TreeError::Refused { dir, paths } => {
+                writeln!(f, "rendering would write through paths wharf does not follow; nothing was written:")?;
+                for r in paths {
+                    match r {
+                        Refusal::Link(p) => writeln!(f, "  {} is a symbolic link", dir.join(p).display())?,
+                        Refusal::NotADirectory(p) => writeln!(f, "  {} is not a directory", dir.join(p).display())?,
+                        Refusal::IsADirectory(p) => writeln!(f, "  {} is a directory", dir.join(p).display())?,
+                    }
+                }
+                write!(f, "help: wharf never writes, renames or deletes through a link inside its output directory; replace each link with the directory or file itself, or render elsewhere with --out (which may itself be a link)")
             }
         }
     }
@@ -99,99 +144,147 @@ impl std::fmt::Display for TreeError {
 
 impl std::error::Error for TreeError {}
 
-fn err<'p>(path: &'p Path, action: &'static str) -> impl FnOnce(io::Error) -> TreeError + 'p {
-    move |source| TreeError::Io {
-        path: path.to_path_buf(),
-        action,
-        source,
+/// The error of an operation inside `out`, with the path the user knows.
+fn located(out: &Path) -> impl Fn(OutError) -> TreeError + '_ {
+    move |e| match e {
+        OutError::Refused(r) => TreeError::Refused {
+            dir: out.to_path_buf(),
+            paths: vec![r],
+        },
+        OutError::Io {
+            rel,
+            action,
+            source,
+        } => TreeError::Io {
+            path: if rel.is_empty() {
+                out.to_path_buf()
+            } else {
+                out.join(rel)
+            },
+            action,
+            source,
+        },
     }
 }
 
-/// FNV-1a, 64 bits: stable across Rust releases, which the std hasher is not promised to be.
-fn hash(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+/// What the ledger says wharf wrote at a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Written {
+    /// The SHA-256 of the bytes wharf wrote.
+    Sha256([u8; 32]),
+    /// An entry of a ledger from before SHA-256 (a 64-bit FNV-1a hash, kept as written). It
+    /// is no proof: the file is wharf's only if it holds exactly what render writes now.
+    Legacy(String),
 }
 
-fn is_generated(text: &str) -> bool {
-    text.lines()
-        .next()
-        .is_some_and(|l| l.contains(GENERATED_MARK))
+fn sha256(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn parse_hex32(s: &str) -> Option<[u8; 32]> {
+    if s.len() != 64 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
+}
+
+fn is_generated(text: &[u8]) -> bool {
+    let first = text.split(|&b| b == b'\n').next().unwrap_or_default();
+    String::from_utf8_lossy(first).contains(GENERATED_MARK)
 }
 
 #[derive(Debug, Default)]
 struct Ledger {
     app: Option<String>,
-    files: BTreeMap<String, u64>,
+    files: BTreeMap<String, Written>,
 }
 
-fn read_ledger(out: &Path) -> Result<Option<Ledger>, TreeError> {
+/// Reads the ledger, refusing any line that is not an entry render could have written: a
+/// path that is absolute, climbs with `..`, or is not plain (see [`is_plain_relative`]).
+fn read_ledger(dir: &OutDir, out: &Path) -> Result<Option<Ledger>, TreeError> {
     let path = out.join(LEDGER);
-    let text = match fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(err(&path, "read")(e)),
+    let Some(bytes) = dir.read(LEDGER).map_err(located(out))? else {
+        return Ok(None);
     };
+    let bad = |line: usize, why: &'static str| TreeError::Ledger {
+        path: path.clone(),
+        line,
+        why,
+    };
+    let text = String::from_utf8(bytes).map_err(|_| bad(1, "the ledger is not UTF-8 text"))?;
     let mut ledger = Ledger::default();
-    for line in text.lines().filter(|l| !l.starts_with('#')) {
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        if line.starts_with('#') || line.is_empty() {
+            continue;
+        }
         if let Some(app) = line.strip_prefix("app ") {
             ledger.app = Some(app.to_string());
-        } else if let Some((h, p)) = line.split_once(' ') {
-            if let Ok(h) = u64::from_str_radix(h, 16) {
-                ledger.files.insert(p.to_string(), h);
-            }
+            continue;
         }
+        let Some((h, rel)) = line.split_once(' ') else {
+            return Err(bad(n, "this line is not `HASH PATH`"));
+        };
+        let written = if let Some(h) = parse_hex32(h) {
+            Written::Sha256(h)
+        } else if h.len() == 16 && u64::from_str_radix(h, 16).is_ok() {
+            Written::Legacy(h.to_string())
+        } else {
+            return Err(bad(n, "this line's hash is not a SHA-256 in hex"));
+        };
+        if rel.starts_with('/') || rel.starts_with('\\') || Path::new(rel).is_absolute() {
+            return Err(bad(n, "this entry is an absolute path"));
+        }
+        if rel.split(['/', '\\']).any(|c| c == "..") {
+            return Err(bad(
+                n,
+                "this entry climbs out of the output directory with `..`",
+            ));
+        }
+        if !is_plain_relative(rel) {
+            return Err(bad(n, "this entry is not a plain relative path"));
+        }
+        ledger.files.insert(rel.to_string(), written);
     }
     Ok(Some(ledger))
 }
 
-fn write_ledger(out: &Path, app: &str, files: &BTreeMap<String, u64>) -> Result<(), TreeError> {
-    let mut text = String::from("# Files wharf wrote here, with a hash of what it wrote; wharf reads this to\n# know which files it may replace or delete. Do not edit.\n");
+fn write_ledger(
+    dir: &OutDir,
+    app: &str,
+    files: &BTreeMap<String, Written>,
+) -> Result<(), OutError> {
+    let mut text = String::from("# Files wharf wrote here, with the SHA-256 of what it wrote; wharf reads this\n# to know which files it may replace or delete. Do not edit.\n");
     text.push_str(&format!("app {app}\n"));
-    for (p, h) in files {
-        text.push_str(&format!("{h:016x} {p}\n"));
+    for (p, w) in files {
+        match w {
+            Written::Sha256(h) => text.push_str(&format!("{} {p}\n", hex(h))),
+            Written::Legacy(h) => text.push_str(&format!("{h} {p}\n")),
+        }
     }
-    write_file(&out.join(LEDGER), &text)
-}
-
-/// Writes beside the file and renames over it, so an interrupted render never leaves a
-/// half-written file behind.
-fn write_file(path: &Path, text: &str) -> Result<(), TreeError> {
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(err(parent, "create directory"))?;
-    }
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".wharf-tmp");
-    let tmp = PathBuf::from(tmp);
-    fs::write(&tmp, text).map_err(err(&tmp, "write"))?;
-    fs::rename(&tmp, path).map_err(err(path, "replace"))
+    dir.write(LEDGER, text.as_bytes())
 }
 
 /// Generated files below `out` without a ledger (a tree from before the ledger existed):
-/// those whose first line carries wharf's header. Hidden directories are never entered.
-fn scan_generated(out: &Path) -> Result<BTreeMap<String, u64>, TreeError> {
+/// those whose first line carries wharf's header. Hidden directories are never entered and
+/// links never followed.
+fn scan_generated(dir: &OutDir, out: &Path) -> Result<BTreeMap<String, Written>, TreeError> {
     let mut found = BTreeMap::new();
-    let mut stack: Vec<PathBuf> = ["modules", "environments"]
-        .iter()
-        .map(|d| out.join(d))
-        .filter(|p| p.is_dir())
-        .collect();
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).map_err(err(&dir, "read directory"))? {
-            let entry = entry.map_err(err(&dir, "read directory"))?;
-            let path = entry.path();
-            if entry.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
-            let kind = entry.file_type().map_err(err(&path, "inspect"))?;
-            if kind.is_dir() {
-                stack.push(path);
-            } else if kind.is_file() {
-                let text = fs::read_to_string(&path).unwrap_or_default();
-                if let (true, Ok(rel)) = (is_generated(&text), path.strip_prefix(out)) {
-                    found.insert(rel.to_string_lossy().replace('\\', "/"), hash(&text));
-                }
+    for rel in dir
+        .walk(&["modules", "environments"])
+        .map_err(located(out))?
+    {
+        if let Some(bytes) = dir.read(&rel).map_err(located(out))? {
+            if is_generated(&bytes) {
+                found.insert(rel, Written::Sha256(sha256(&bytes)));
             }
         }
     }
@@ -214,11 +307,41 @@ struct Plan {
     unpruned: Vec<String>,
     kept_edited: Vec<String>,
     /// The ledger to write afterwards.
-    ledger: BTreeMap<String, u64>,
+    ledger: BTreeMap<String, Written>,
 }
 
-fn plan(out: &Path, tree: &Tree, opts: WriteOptions) -> Result<Plan, TreeError> {
-    let existing = read_ledger(out)?;
+/// Reads what is at `rel`, collecting a refusal instead of failing at the first one, so
+/// that every link is reported at once.
+fn read_checked(
+    dir: &OutDir,
+    out: &Path,
+    rel: &str,
+    refused: &mut Vec<Refusal>,
+) -> Result<Option<Vec<u8>>, TreeError> {
+    match dir.read(rel) {
+        Ok(bytes) => Ok(bytes),
+        Err(OutError::Refused(r)) => {
+            let already = refused.iter().any(|o| same_refusal(o, &r));
+            if !already {
+                refused.push(r);
+            }
+            Ok(None)
+        }
+        Err(e) => Err(located(out)(e)),
+    }
+}
+
+fn same_refusal(a: &Refusal, b: &Refusal) -> bool {
+    match (a, b) {
+        (Refusal::Link(x), Refusal::Link(y))
+        | (Refusal::NotADirectory(x), Refusal::NotADirectory(y))
+        | (Refusal::IsADirectory(x), Refusal::IsADirectory(y)) => x == y,
+        _ => false,
+    }
+}
+
+fn plan(dir: &OutDir, out: &Path, tree: &Tree, opts: WriteOptions) -> Result<Plan, TreeError> {
+    let existing = read_ledger(dir, out)?;
     if let Some(app) = existing.as_ref().and_then(|l| l.app.as_ref()) {
         if *app != tree.app {
             return Err(TreeError::OtherApp {
@@ -227,9 +350,9 @@ fn plan(out: &Path, tree: &Tree, opts: WriteOptions) -> Result<Plan, TreeError> 
             });
         }
     }
-    let owned = match &existing {
-        Some(l) => l.files.clone(),
-        None => scan_generated(out)?,
+    let owned = match existing {
+        Some(l) => l.files,
+        None => scan_generated(dir, out)?,
     };
     let rendered: BTreeSet<&str> = tree.environments.iter().map(|e| e.name.as_str()).collect();
     let mut p = Plan {
@@ -242,27 +365,28 @@ fn plan(out: &Path, tree: &Tree, opts: WriteOptions) -> Result<Plan, TreeError> 
         kept_edited: Vec::new(),
         ledger: BTreeMap::new(),
     };
+    let mut refused = Vec::new();
     for (rel, text) in &tree.files {
-        p.ledger.insert(rel.clone(), hash(text));
-        let path = out.join(rel);
-        let on_disk = match fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                p.writes.push(rel.clone());
-                continue;
-            }
-            Err(e) => return Err(err(&path, "read")(e)),
-        };
-        if on_disk == *text {
-            p.unchanged += 1;
-        } else if owned.get(rel) == Some(&hash(&on_disk)) || opts.force {
+        p.ledger
+            .insert(rel.clone(), Written::Sha256(sha256(text.as_bytes())));
+        let Some(on_disk) = read_checked(dir, out, rel, &mut refused)? else {
             p.writes.push(rel.clone());
-            p.previous.insert(rel.clone(), on_disk);
-        } else if owned.contains_key(rel) {
-            p.conflicts.push(Conflict::Edited(rel.clone()));
-        } else {
-            p.conflicts.push(Conflict::Foreign(rel.clone()));
+            continue;
+        };
+        if on_disk == text.as_bytes() {
+            p.unchanged += 1;
+            continue;
         }
+        match owned.get(rel) {
+            _ if opts.force => {}
+            Some(Written::Sha256(h)) if *h == sha256(&on_disk) => {}
+            Some(Written::Sha256(_)) => p.conflicts.push(Conflict::Edited(rel.clone())),
+            Some(Written::Legacy(_)) => p.conflicts.push(Conflict::Unverified(rel.clone())),
+            None => p.conflicts.push(Conflict::Foreign(rel.clone())),
+        }
+        p.writes.push(rel.clone());
+        p.previous
+            .insert(rel.clone(), String::from_utf8_lossy(&on_disk).into_owned());
     }
     for (rel, written) in &owned {
         if tree.files.contains_key(rel) {
@@ -270,55 +394,56 @@ fn plan(out: &Path, tree: &Tree, opts: WriteOptions) -> Result<Plan, TreeError> 
         }
         let env = env_of(rel);
         let in_scope = !opts.filtered || env.is_none_or(|e| rendered.contains(e));
-        let on_disk = fs::read_to_string(out.join(rel)).ok();
-        match on_disk {
-            None => {} // already gone: forget it
-            Some(_) if !in_scope => {
-                p.ledger.insert(rel.clone(), *written);
-            }
-            Some(text) if hash(&text) != *written => {
-                p.kept_edited.push(rel.clone());
-            }
-            Some(_) => match env {
-                // An environment the manifest no longer has: its infrastructure may be live.
-                Some(e) if !rendered.contains(e) && !opts.prune => {
-                    p.unpruned.push(rel.clone());
-                    p.ledger.insert(rel.clone(), *written);
-                }
-                _ => p.remove.push(rel.clone()),
-            },
+        if !in_scope {
+            p.ledger.insert(rel.clone(), written.clone());
+            continue;
         }
+        let Some(on_disk) = read_checked(dir, out, rel, &mut refused)? else {
+            continue; // already gone (or refused, reported below): forget it
+        };
+        if *written != Written::Sha256(sha256(&on_disk)) {
+            p.kept_edited.push(rel.clone());
+            continue;
+        }
+        match env {
+            // An environment the manifest no longer has: its infrastructure may be live.
+            Some(e) if !rendered.contains(e) && !opts.prune => {
+                p.unpruned.push(rel.clone());
+                p.ledger.insert(rel.clone(), written.clone());
+            }
+            _ => p.remove.push(rel.clone()),
+        }
+    }
+    if !refused.is_empty() {
+        return Err(TreeError::Refused {
+            dir: out.to_path_buf(),
+            paths: refused,
+        });
     }
     Ok(p)
 }
 
 /// Writes `tree` under `out`, removes the generated files it no longer produces, and
 /// records what it wrote. Refuses, writing nothing, when a file it would overwrite is not
-/// its own (unless `opts.force`).
+/// its own (unless `opts.force`), when the ledger names a path outside `out`, or when a path
+/// it would use goes through a symbolic link.
 pub fn write(out: &Path, tree: &Tree, opts: WriteOptions) -> Result<WriteReport, TreeError> {
-    let p = plan(out, tree, opts)?;
+    let dir = OutDir::open(out, true).map_err(located(out))?;
+    let p = plan(&dir, out, tree, opts)?;
     if !p.conflicts.is_empty() {
         return Err(TreeError::Conflicts {
             dir: out.to_path_buf(),
             files: p.conflicts,
         });
     }
+    let at = located(out);
     for rel in &p.writes {
-        write_file(&out.join(rel), &tree.files[rel])?;
+        dir.write(rel, tree.files[rel].as_bytes()).map_err(&at)?;
     }
     for rel in &p.remove {
-        let path = out.join(rel);
-        fs::remove_file(&path).map_err(err(&path, "remove stale file"))?;
-        // Remove directories left empty, up to the output directory.
-        let mut dir = path.parent();
-        while let Some(d) = dir {
-            if d == out || fs::remove_dir(d).is_err() {
-                break;
-            }
-            dir = d.parent();
-        }
+        dir.remove(rel).map_err(&at)?;
     }
-    write_ledger(out, &tree.app, &p.ledger)?;
+    write_ledger(&dir, &tree.app, &p.ledger).map_err(&at)?;
     Ok(WriteReport {
         written: p.writes,
         unchanged: p.unchanged,
@@ -335,7 +460,8 @@ pub fn check(out: &Path, tree: &Tree, filtered: bool) -> Result<Vec<Drift>, Tree
         prune: true,
         force: true,
     };
-    let p = plan(out, tree, opts)?;
+    let dir = OutDir::open(out, false).map_err(located(out))?;
+    let p = plan(&dir, out, tree, opts)?;
     let mut drift = Vec::new();
     for rel in &p.writes {
         match p.previous.get(rel) {
@@ -356,11 +482,15 @@ pub fn check(out: &Path, tree: &Tree, filtered: bool) -> Result<Vec<Drift>, Tree
 
 #[cfg(test)]
 mod tests {
-    use super::hash;
+    use super::*;
 
     #[test]
-    fn hash_is_fnv1a() {
-        assert_eq!(hash(""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(hash("a"), 0xaf63_dc4c_8601_ec8c);
+    fn ledger_hash_is_sha256() {
+        assert_eq!(
+            hex(&sha256(b"")),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(parse_hex32(&hex(&sha256(b"abc"))), Some(sha256(b"abc")));
+        assert_eq!(parse_hex32("cbf29ce484222325"), None);
     }
 }

@@ -1,0 +1,400 @@
+//! `wharf render` never touches a byte outside its output directory, never writes through a
+//! link inside it, and never loses a user's file inside it: each test builds a hostile tree,
+//! runs the real binary, and compares every path of the sandbox before and after.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::symlink;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use sha2::{Digest, Sha256};
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn wharf(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_wharf"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run wharf");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Every path below `root`, links not followed: a file by its bytes, a link by its target.
+#[derive(Debug, PartialEq, Eq, Clone)]
+enum Node {
+    Dir,
+    File(Vec<u8>),
+    Link(PathBuf),
+}
+
+fn snapshot(root: &Path) -> BTreeMap<PathBuf, Node> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = path.strip_prefix(root).unwrap().to_path_buf();
+            let meta = fs::symlink_metadata(&path).unwrap();
+            let node = if meta.file_type().is_symlink() {
+                Node::Link(fs::read_link(&path).unwrap())
+            } else if meta.is_dir() {
+                stack.push(path.clone());
+                Node::Dir
+            } else {
+                Node::File(fs::read(&path).unwrap())
+            };
+            out.insert(rel, node);
+        }
+    }
+    out
+}
+
+/// A sandbox: `wharf.toml` (the minimal example), `outside/` with the user's data (files, an
+/// empty file in nested directories), and the output directory `infra/` to be.
+struct Sandbox {
+    dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    fn new() -> Sandbox {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/minimal/wharf.toml"),
+            root.join("wharf.toml"),
+        )
+        .unwrap();
+        fs::create_dir_all(root.join("outside/nested/deeper")).unwrap();
+        fs::write(root.join("outside/data.txt"), "the user's data\n").unwrap();
+        fs::write(root.join("outside/nested/deeper/empty"), "").unwrap();
+        fs::create_dir_all(root.join("outside/elsewhere")).unwrap();
+        Sandbox { dir }
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let p = self.path(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+
+    fn link(&self, rel: &str, target: &str) {
+        let p = self.path(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        symlink(target, p).unwrap();
+    }
+
+    fn render(&self, args: &[&str]) -> Run {
+        let mut all = vec!["render"];
+        all.extend_from_slice(args);
+        wharf(self.root(), &all)
+    }
+
+    /// Runs render and asserts it refused with exit 2, changing nothing anywhere.
+    fn refused(&self, args: &[&str]) -> String {
+        let before = snapshot(self.root());
+        let run = self.render(args);
+        assert_eq!(run.code, Some(2), "{}{}", run.stdout, run.stderr);
+        assert_eq!(
+            snapshot(self.root()),
+            before,
+            "a refused render changed files:\n{}",
+            run.stderr
+        );
+        run.stderr
+    }
+
+    fn outside(&self) -> BTreeMap<PathBuf, Node> {
+        snapshot(&self.path("outside"))
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The ledger hash of wharf 0.1 (FNV-1a, 64 bits).
+fn fnv1a(bytes: &[u8]) -> String {
+    let h = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    format!("{h:016x}")
+}
+
+#[test]
+fn a_ledger_entry_outside_the_output_directory_is_refused_with_its_line() {
+    let empty = sha256_hex(b"");
+    let data = sha256_hex(b"the user's data\n");
+    let cases = [
+        (format!("{data} {{ROOT}}/outside/data.txt"), "absolute path"),
+        (format!("{empty} ../outside/nested/deeper/empty"), "`..`"),
+        (
+            format!("{empty} modules/../../outside/nested/deeper/empty"),
+            "`..`",
+        ),
+        (format!("{empty} modules//x"), "not a plain relative path"),
+        (
+            format!("{empty} environments/dev/.terraform/terraform.tfstate"),
+            "not a plain relative path",
+        ),
+        (fnv1a(b"") + " ../outside/nested/deeper/empty", "`..`"),
+        ("not-a-hash modules/x".to_string(), "not a SHA-256"),
+    ];
+    for (entry, why) in cases {
+        let s = Sandbox::new();
+        let entry = entry.replace("{ROOT}", &s.root().display().to_string());
+        s.write(
+            "infra/.wharf-files",
+            &format!("# a ledger\napp hello\n{entry}\n"),
+        );
+        let stderr = s.refused(&[]);
+        assert!(
+            stderr.contains("infra/.wharf-files:3: ") && stderr.contains(why),
+            "{entry}: {stderr}"
+        );
+        assert!(
+            stderr.contains("nothing was written or removed"),
+            "{stderr}"
+        );
+        assert!(!s.path("infra/modules").exists());
+    }
+}
+
+#[test]
+fn a_linked_directory_or_file_inside_the_output_is_refused_with_its_path() {
+    for (link, target, shown) in [
+        (
+            "infra/modules",
+            "../outside/elsewhere",
+            "infra/modules is a symbolic link",
+        ),
+        (
+            "infra/environments/dev",
+            "../../outside/elsewhere",
+            "infra/environments/dev is a symbolic link",
+        ),
+        (
+            "infra/modules/network/main.tf",
+            "../../../outside/data.txt",
+            "infra/modules/network/main.tf is a symbolic link",
+        ),
+        (
+            "infra/.wharf-files",
+            "../outside/data.txt",
+            "infra/.wharf-files is a symbolic link",
+        ),
+    ] {
+        for force in [false, true] {
+            let s = Sandbox::new();
+            s.link(link, target);
+            let outside = s.outside();
+            let args: &[&str] = if force { &["--force"] } else { &[] };
+            let stderr = s.refused(args);
+            assert!(stderr.contains(shown), "{link}: {stderr}");
+            assert!(stderr.contains("nothing was written"), "{stderr}");
+            assert_eq!(s.outside(), outside);
+            // `--check` writes nothing anyway, and says the same.
+            let check = s.refused(&["--check"]);
+            assert!(check.contains(shown), "{check}");
+        }
+    }
+}
+
+#[test]
+fn a_link_to_a_directory_is_refused_even_in_a_tree_wharf_rendered() {
+    // The tree was rendered; then a generated directory is replaced by a link to the user's
+    // data. Neither render nor --prune may write or delete through it.
+    let s = Sandbox::new();
+    assert_eq!(s.render(&[]).code, Some(0));
+    fs::rename(
+        s.path("infra/modules/alarms"),
+        s.path("outside/elsewhere/alarms"),
+    )
+    .unwrap();
+    s.link("infra/modules/alarms", "../../outside/elsewhere/alarms");
+    let outside = s.outside();
+    let stderr = s.refused(&["--prune"]);
+    assert!(
+        stderr.contains("infra/modules/alarms is a symbolic link"),
+        "{stderr}"
+    );
+    assert_eq!(s.outside(), outside);
+}
+
+#[test]
+fn temporary_files_never_reuse_a_path_that_exists() {
+    let s = Sandbox::new();
+    assert_eq!(s.render(&[]).code, Some(0));
+    // What the previous version used as its temporary name, as a link and as a user's file.
+    s.link(
+        "infra/environments/dev/main.tf.wharf-tmp",
+        "../../../outside/data.txt",
+    );
+    s.write(
+        "infra/modules/network/main.tf.wharf-tmp",
+        "the user's own\n",
+    );
+    let manifest = fs::read_to_string(s.path("wharf.toml")).unwrap();
+    fs::write(
+        s.path("wharf.toml"),
+        manifest.replace("port         = 8080", "port         = 8081"),
+    )
+    .unwrap();
+    let before = snapshot(s.root());
+    let run = s.render(&[]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("written"), "{}", run.stdout);
+    let after = snapshot(s.root());
+    let outside = |t: &BTreeMap<PathBuf, Node>| {
+        t.iter()
+            .filter(|(k, _)| k.starts_with("outside"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(outside(&after), outside(&before));
+    for user in [
+        "infra/environments/dev/main.tf.wharf-tmp",
+        "infra/modules/network/main.tf.wharf-tmp",
+    ] {
+        assert_eq!(after[Path::new(user)], before[Path::new(user)], "{user}");
+    }
+    // No temporary file is left behind.
+    assert!(
+        !after
+            .keys()
+            .any(|k| k.to_string_lossy().ends_with(".wharf-tmp") && !before.contains_key(k)),
+        "{after:?}"
+    );
+    assert!(fs::read_to_string(s.path("infra/environments/dev/main.tf"))
+        .unwrap()
+        .contains("8081"));
+}
+
+#[test]
+fn the_output_directory_may_itself_be_a_link() {
+    let s = Sandbox::new();
+    fs::create_dir(s.path("real-infra")).unwrap();
+    s.write("real-infra/notes.md", "mine\n");
+    s.link("infra", "real-infra");
+    let first = s.render(&[]);
+    assert_eq!(first.code, Some(0), "{}", first.stderr);
+    assert!(s.path("real-infra/environments/dev/main.tf").is_file());
+    assert!(fs::symlink_metadata(s.path("infra"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        fs::read_to_string(s.path("real-infra/notes.md")).unwrap(),
+        "mine\n"
+    );
+    let again = s.render(&[]);
+    assert!(again.stdout.contains("0 files written"), "{}", again.stdout);
+    // A directory above --out may be a link too.
+    s.link("via", ".");
+    let nested = s.render(&["--out", "via/infra"]);
+    assert!(
+        nested.stdout.contains("0 files written"),
+        "{}",
+        nested.stdout
+    );
+}
+
+#[test]
+fn the_ledger_records_sha256() {
+    let s = Sandbox::new();
+    assert_eq!(s.render(&[]).code, Some(0));
+    let ledger = fs::read_to_string(s.path("infra/.wharf-files")).unwrap();
+    let main = fs::read(s.path("infra/environments/dev/main.tf")).unwrap();
+    assert!(
+        ledger.contains(&format!("{} environments/dev/main.tf\n", sha256_hex(&main))),
+        "{ledger}"
+    );
+}
+
+/// Rewrites the ledger as wharf 0.1 wrote it, adding `extra` entries (path, content hashed).
+fn legacy_ledger(s: &Sandbox, extra: &[(&str, &[u8])]) {
+    let ledger = fs::read_to_string(s.path("infra/.wharf-files")).unwrap();
+    let mut text = String::from("# Files wharf wrote here, with a hash of what it wrote\n");
+    for line in ledger.lines().filter(|l| !l.starts_with('#')) {
+        if line.starts_with("app ") {
+            text.push_str(line);
+        } else {
+            let (_, rel) = line.split_once(' ').unwrap();
+            let bytes = fs::read(s.path("infra").join(rel)).unwrap();
+            text.push_str(&format!("{} {rel}", fnv1a(&bytes)));
+        }
+        text.push('\n');
+    }
+    for (rel, bytes) in extra {
+        text.push_str(&format!("{} {rel}\n", fnv1a(bytes)));
+    }
+    fs::write(s.path("infra/.wharf-files"), text).unwrap();
+}
+
+#[test]
+fn an_old_ledger_proves_nothing_but_what_render_writes_now() {
+    let s = Sandbox::new();
+    assert_eq!(s.render(&[]).code, Some(0));
+    // A user's file, listed in an old ledger with its correct (forgeable) hash.
+    let mine = b"# my own notes\n";
+    s.write("infra/environments/dev/mine.tf", "# my own notes\n");
+    let edited = fs::read_to_string(s.path("infra/environments/dev/main.tf"))
+        .unwrap()
+        .replace("= 7", "= 14");
+    fs::write(s.path("infra/environments/dev/main.tf"), &edited).unwrap();
+    legacy_ledger(&s, &[("environments/dev/mine.tf", mine)]);
+
+    // The edited file carries a valid old hash of its edited content: still not wharf's.
+    let stderr = s.refused(&[]);
+    assert!(
+        stderr.contains("infra/environments/dev/main.tf (listed in a ledger from an earlier wharf"),
+        "{stderr}"
+    );
+
+    // With the edit undone, every file holds what render writes: the tree is migrated, and
+    // the user's file, which render does not write, is kept and listed.
+    let pristine = edited.replace("= 14", "= 7");
+    fs::write(s.path("infra/environments/dev/main.tf"), pristine).unwrap();
+    let run = s.render(&[]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("0 removed"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("kept infra/environments/dev/mine.tf"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        fs::read(s.path("infra/environments/dev/mine.tf")).unwrap(),
+        mine
+    );
+    let ledger = fs::read_to_string(s.path("infra/.wharf-files")).unwrap();
+    assert!(!ledger.contains("mine.tf"), "{ledger}");
+    assert!(
+        ledger
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with("app "))
+            .all(|l| l.split(' ').next().unwrap().len() == 64),
+        "{ledger}"
+    );
+}
