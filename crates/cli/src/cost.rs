@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use wharf_cost::{report, Estimate, Options, PriceTable, Usage};
-use wharf_terraform::{Project, VarOptions};
+use wharf_terraform::{LoadOptions, Project};
 
-use crate::review::var_options;
+use crate::review::load_options;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -43,6 +43,10 @@ pub struct Args {
     /// A variable value for the root modules, as `terraform plan -var` (repeatable).
     #[arg(long = "var", value_name = "NAME=VALUE")]
     vars: Vec<String>,
+    /// Raise or lower an evaluation budget of each root module: instances, steps,
+    /// value_bytes or total_bytes (repeatable; see README).
+    #[arg(long = "budget", value_name = "NAME=N")]
+    budgets: Vec<String>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -75,7 +79,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         }
         None => Usage::default(),
     };
-    let vars = var_options(&args.var_files, &args.vars)?;
+    let vars = load_options(&args.var_files, &args.vars, &args.budgets)?;
     let prices = PriceTable::bundled();
     let options = Options {
         prices: &prices,
@@ -158,7 +162,7 @@ fn render_env(manifest: &Path, env: &str, out: &Path) -> Result<PathBuf, String>
 
 fn price(
     paths: &[PathBuf],
-    vars: &VarOptions,
+    vars: &LoadOptions,
     options: &Options<'_>,
 ) -> Result<Vec<Estimate>, String> {
     let project = Project::load(paths, vars).map_err(|e| {
@@ -169,6 +173,28 @@ fn price(
     if let Some(e) = project.parse_errors.first() {
         return Err(format!(
             "error: {e}\nhelp: fix the file; nothing is priced from a tree that does not parse"
+        ));
+    }
+    // A tree that could not be evaluated whole would be priced short.
+    if let Some(p) = project.all_problems().find(|p| p.is_error()) {
+        let at = match (&p.location, p.position) {
+            (Some(l), _) => {
+                let (line, column) = project.position(l.file, l.span.start);
+                format!("{}:{line}:{column}", project.path(l).display())
+            }
+            (None, Some((line, column))) => format!("{}:{line}:{column}", p.path.display()),
+            (None, None) => p.path.display().to_string(),
+        };
+        let others = project.all_problems().filter(|p| p.is_error()).count() - 1;
+        return Err(format!(
+            "error: {at}: {}{}\nhelp: {}; nothing is priced from a tree that cannot be evaluated whole",
+            p.message,
+            match others {
+                0 => String::new(),
+                1 => " (and 1 more error; `wharf review` lists them)".to_string(),
+                n => format!(" (and {n} more errors; `wharf review` lists them)"),
+            },
+            p.help.as_deref().unwrap_or("fix it")
         ));
     }
     if project.roots.is_empty() {
@@ -200,7 +226,7 @@ pub fn fixed_monthly(prices: &PriceTable, root: &Path) -> Result<Fixed, String> 
         usage: &usage,
         region: None,
     };
-    let project = Project::load(&[root.to_path_buf()], &VarOptions::default())
+    let project = Project::load(&[root.to_path_buf()], &LoadOptions::default())
         .map_err(|e| format!("cannot read {e}"))?;
     // What `wharf render` just wrote parses; a cost error here is about the Region.
     let estimates = wharf_cost::estimate(&project, &options).map_err(|e| match e.help {

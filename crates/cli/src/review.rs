@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use wharf_review::report::{self, Format};
 use wharf_review::{rules, Selection, Severity, RULES};
-use wharf_terraform::{Project, VarOptions};
+use wharf_terraform::{Budget, Budgets, LoadOptions, Project};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -36,6 +36,10 @@ pub struct Args {
     /// A variable value for the root modules, as `terraform plan -var` (repeatable).
     #[arg(long = "var", value_name = "NAME=VALUE")]
     vars: Vec<String>,
+    /// Raise or lower an evaluation budget of each root module: instances, steps,
+    /// value_bytes or total_bytes (repeatable; see README).
+    #[arg(long = "budget", value_name = "NAME=N")]
+    budgets: Vec<String>,
     /// Never colour the text report.
     #[arg(long)]
     no_color: bool,
@@ -67,7 +71,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
             "error: `{p}` matches no rule\nhelp: give a code (WH201), a code prefix (WH2), a rule name or a pillar; `wharf rules` lists them"
         ));
     }
-    let options = var_options(&args.var_files, &args.vars)?;
+    let options = load_options(&args.var_files, &args.vars, &args.budgets)?;
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -103,7 +107,8 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         },
     );
     crate::emit(args.output.as_deref(), &text)?;
-    let code = if !project.parse_errors.is_empty() {
+    // `--fail-on` governs findings; a tree that could not be reviewed whole is exit 2.
+    let code = if project.has_errors() {
         ExitCode::from(2)
     } else {
         match fail_on {
@@ -118,11 +123,15 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     Ok(code)
 }
 
-/// `--var-file` and `--var` as the loader takes them, checked.
-pub(crate) fn var_options(var_files: &[PathBuf], vars: &[String]) -> Result<VarOptions, String> {
-    let mut options = VarOptions {
+/// `--var-file`, `--var` and `--budget` as the loader takes them, checked.
+pub(crate) fn load_options(
+    var_files: &[PathBuf],
+    vars: &[String],
+    budgets: &[String],
+) -> Result<LoadOptions, String> {
+    let mut options = LoadOptions {
         var_files: var_files.to_vec(),
-        vars: Vec::new(),
+        ..LoadOptions::default()
     };
     for v in vars {
         let (name, value) = v.split_once('=').ok_or_else(|| {
@@ -139,6 +148,27 @@ pub(crate) fn var_options(var_files: &[PathBuf], vars: &[String]) -> Result<VarO
                 f.display()
             ));
         }
+    }
+    let names = || {
+        Budget::ALL
+            .iter()
+            .map(|b| format!("{} (default {})", b.name(), Budgets::default().get(*b)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for b in budgets {
+        let parsed = b.split_once('=').and_then(|(name, n)| {
+            let budget = Budget::parse(name.trim())?;
+            let n = n.trim().replace('_', "").parse::<u64>().ok()?;
+            Some((budget, n))
+        });
+        let Some((budget, n)) = parsed else {
+            return Err(format!(
+                "error: `--budget {b}` is not a budget and a whole number\nhelp: write --budget NAME=N with one of: {}",
+                names()
+            ));
+        };
+        options.budgets.set(budget, n);
     }
     Ok(options)
 }

@@ -4,7 +4,7 @@
 use std::fs;
 
 use wharf_cost::{estimate, Estimate, Options, PriceTable, Status, Usage};
-use wharf_terraform::{Project, VarOptions};
+use wharf_terraform::{LoadOptions, Project};
 
 const PROVIDER: &str = "provider \"aws\" {\n  region = \"us-east-1\"\n}\n";
 
@@ -15,7 +15,7 @@ fn run(tf: &str, usage: &str) -> Estimate {
 fn try_run(tf: &str, usage: &str, region: Option<&str>) -> Result<Estimate, String> {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("main.tf"), tf).unwrap();
-    let project = Project::load(&[dir.path().to_path_buf()], &VarOptions::default()).unwrap();
+    let project = Project::load(&[dir.path().to_path_buf()], &LoadOptions::default()).unwrap();
     assert!(
         project.parse_errors.is_empty(),
         "{:?}",

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use wharf_review::{review, Selection, RULES};
-use wharf_terraform::{Project, VarOptions};
+use wharf_terraform::{LoadOptions, Project};
 
 fn fixture_dir(code: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -23,7 +23,7 @@ fn every_rule_flags_exactly_the_failing_cases_of_its_fixture() {
             failures.push(format!("{}: no fixture at {}", rule.code, dir.display()));
             continue;
         }
-        let project = Project::load(std::slice::from_ref(&dir), &VarOptions::default()).unwrap();
+        let project = Project::load(std::slice::from_ref(&dir), &LoadOptions::default()).unwrap();
         if let Some(e) = project.parse_errors.first() {
             failures.push(format!("{}: {e}", rule.code));
             continue;

@@ -188,8 +188,10 @@ pub struct RootModule {
     /// The root's `provider` blocks, evaluated (`kind` is the provider's name; an `alias`
     /// is an argument).
     pub providers: Vec<Block>,
-    /// Problems met while evaluating (an unreadable module, a variable file that is not valid).
+    /// Problems met while evaluating (a module directory without files, a budget run out).
     pub problems: Vec<LoadProblem>,
+    /// How much of each evaluation budget the root used.
+    pub usage: crate::budget::Usage,
 }
 
 impl RootModule {
@@ -215,10 +217,35 @@ impl RootModule {
     }
 }
 
+/// How much a loader problem takes from a review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// The input is wrong or too large to evaluate (a variable file that does not parse, a
+    /// cycle of module calls, a budget run out): the review is incomplete, and `wharf review`
+    /// exits 2 whatever `--fail-on` says.
+    Error,
+    /// Part of the tree could only be partly evaluated (a module directory with no files, a
+    /// `count` that is not a number); what could be is reviewed.
+    Warning,
+}
+
 /// Something the loader could not do, with where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadProblem {
+    pub level: Level,
+    /// Where, in one of the project's files.
     pub location: Option<Location>,
     pub path: PathBuf,
+    /// Line and column (1-based) in `path`, when it is not one of the project's files (a
+    /// `--var-file`).
+    pub position: Option<(usize, usize)>,
     pub message: String,
+    /// What to do about it, when there is something to say.
+    pub help: Option<String>,
+}
+
+impl LoadProblem {
+    pub fn is_error(&self) -> bool {
+        self.level == Level::Error
+    }
 }

@@ -6,7 +6,9 @@ use hcl_edit::expr::{
     BinaryOperator, Expression, ForExpr, ObjectKey, TraversalOperator, UnaryOperator,
 };
 use hcl_edit::template::{Directive, Element, Template};
+use hcl_edit::Span;
 
+use crate::budget::{self, Sum};
 use crate::functions;
 use crate::value::Value;
 
@@ -71,8 +73,12 @@ pub fn eval(expr: &Expression, r: &dyn Resolve, scope: &Scope) -> Value {
     try_eval(expr, r, scope).unwrap_or(Value::Unknown)
 }
 
-/// Evaluates `expr`, keeping failures for `try` and `can`.
+/// Evaluates `expr`, keeping failures for `try` and `can`. Every call is a step of the
+/// evaluation budget; once a budget has run out, every evaluation fails at once.
 pub fn try_eval(expr: &Expression, r: &dyn Resolve, scope: &Scope) -> Eval {
+    if !budget::step(|| expr.span()) {
+        return Err(Fail);
+    }
     match expr {
         Expression::Null(_) => Ok(Value::Null),
         Expression::Bool(b) => Ok(Value::Bool(*b.value())),
@@ -80,13 +86,17 @@ pub fn try_eval(expr: &Expression, r: &dyn Resolve, scope: &Scope) -> Eval {
         Expression::String(s) => Ok(Value::String(s.value().clone())),
         Expression::Array(items) => {
             let mut out = Vec::with_capacity(items.len());
+            let mut sum = Sum::default();
             for item in items.iter() {
-                out.push(try_eval(item, r, scope)?);
+                let v = try_eval(item, r, scope)?;
+                sum.add(&v, || item.span())?;
+                out.push(v);
             }
             Ok(Value::List(out))
         }
         Expression::Object(object) => {
             let mut map = BTreeMap::new();
+            let mut sum = Sum::default();
             for (key, value) in object.iter() {
                 let key = match key {
                     ObjectKey::Ident(ident) => ident.as_str().to_string(),
@@ -95,7 +105,10 @@ pub fn try_eval(expr: &Expression, r: &dyn Resolve, scope: &Scope) -> Eval {
                         v => v.to_template_string().ok_or(Fail)?,
                     },
                 };
-                map.insert(key, try_eval(value.expr(), r, scope)?);
+                let v = try_eval(value.expr(), r, scope)?;
+                sum.add_bytes(key.len() as u64, || value.expr().span())?;
+                sum.add(&v, || value.expr().span())?;
+                map.insert(key, v);
             }
             Ok(Value::Object(map))
         }
@@ -148,8 +161,11 @@ pub fn try_eval(expr: &Expression, r: &dyn Resolve, scope: &Scope) -> Eval {
                 }),
                 _ => {
                     let mut args = Vec::with_capacity(call.args.len());
+                    let mut sum = Sum::default();
                     for arg in call.args.iter() {
-                        args.push(try_eval(arg, r, scope)?);
+                        let v = try_eval(arg, r, scope)?;
+                        sum.add(&v, || arg.span())?;
+                        args.push(v);
                     }
                     if call.args.expand_final() {
                         match args.pop() {
@@ -158,7 +174,17 @@ pub fn try_eval(expr: &Expression, r: &dyn Resolve, scope: &Scope) -> Eval {
                             _ => return Err(Fail),
                         }
                     }
-                    functions::call(name, args)
+                    // A result that would be too large is refused before it is made.
+                    if let Some(bytes) = functions::output_bound(name, &args) {
+                        if !budget::reserve(bytes, || expr.span()) {
+                            return Err(Fail);
+                        }
+                    }
+                    let v = functions::call(name, args)?;
+                    if !budget::weigh(&v, || expr.span()) {
+                        return Err(Fail);
+                    }
+                    Ok(v)
                 }
             }
         }
@@ -280,12 +306,17 @@ pub fn apply_ref(value: &Value, ops: &[Op<'_>], lenient: bool) -> Eval {
 
 fn template(t: &Template, r: &dyn Resolve, scope: &Scope) -> Eval {
     let mut out = String::new();
+    // Counted as it grows: a `%{for}` over a large value repeats it.
+    let mut sum = Sum::default();
     for element in t.iter() {
         match element {
             Element::Literal(s) => out.push_str(s.value()),
             Element::Interpolation(i) => match try_eval(&i.expr, r, scope)? {
                 Value::Unknown => return Ok(Value::Unknown),
-                v => out.push_str(&v.to_template_string().ok_or(Fail)?),
+                v => {
+                    out.push_str(&v.to_template_string().ok_or(Fail)?);
+                    sum.grow_to(out.len(), || i.expr.span())?;
+                }
             },
             Element::Directive(d) => match d.as_ref() {
                 Directive::If(d) => {
@@ -301,7 +332,10 @@ fn template(t: &Template, r: &dyn Resolve, scope: &Scope) -> Eval {
                     };
                     if let Some(chosen) = chosen {
                         match template(chosen, r, scope)? {
-                            Value::String(s) => out.push_str(&s),
+                            Value::String(s) => {
+                                out.push_str(&s);
+                                sum.grow_to(out.len(), || None)?;
+                            }
                             _ => return Ok(Value::Unknown),
                         }
                     }
@@ -318,7 +352,10 @@ fn template(t: &Template, r: &dyn Resolve, scope: &Scope) -> Eval {
                             s = s.with(kv.as_str(), k);
                         }
                         match template(&e.template, r, &s)? {
-                            Value::String(part) => out.push_str(&part),
+                            Value::String(part) => {
+                                out.push_str(&part);
+                                sum.grow_to(out.len(), || e.collection_expr.span())?;
+                            }
                             _ => return Ok(Value::Unknown),
                         }
                     }
@@ -357,6 +394,7 @@ fn for_expr(f: &ForExpr, r: &dyn Resolve, scope: &Scope) -> Eval {
     };
     let mut list = Vec::new();
     let mut map: BTreeMap<String, Value> = BTreeMap::new();
+    let mut sum = Sum::default();
     for (k, v) in items {
         let mut s = scope.with(f.intro.value_var.as_str(), v);
         if let Some(kv) = &f.intro.key_var {
@@ -373,6 +411,7 @@ fn for_expr(f: &ForExpr, r: &dyn Resolve, scope: &Scope) -> Eval {
             }
         }
         let value = try_eval(&f.value_expr, r, &s)?;
+        sum.add(&value, || f.value_expr.span())?;
         match &f.key_expr {
             None => list.push(value),
             Some(key_expr) => {

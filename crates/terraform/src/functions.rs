@@ -8,6 +8,43 @@ use std::collections::BTreeMap;
 use crate::expr::{Eval, Fail};
 use crate::value::Value;
 
+/// An upper bound of the size in bytes of a call's result, for the functions whose result
+/// can be far larger than their arguments (`replace("aaaa", "a", big)`, a long separator in
+/// `join`), so that the evaluation budget refuses it before it is made. None for the rest,
+/// whose results are weighed once made.
+pub fn output_bound(name: &str, args: &[Value]) -> Option<u64> {
+    let len = |v: &Value| v.as_str().map_or(0, str::len) as u64;
+    let items = |vs: &[Value]| -> u64 {
+        vs.iter()
+            .map(|v| v.as_list().map_or(1, <[Value]>::len) as u64)
+            .sum()
+    };
+    match (name, args) {
+        ("replace", [Value::String(s), Value::String(from), to]) => {
+            let n = if from.is_empty() {
+                s.chars().count() + 1
+            } else {
+                s.matches(from.as_str()).count()
+            };
+            Some((s.len() as u64).saturating_add((n as u64).saturating_mul(len(to))))
+        }
+        ("join", [sep, rest @ ..]) => Some(len(sep).saturating_mul(items(rest))),
+        ("format" | "formatlist", [spec, rest @ ..]) => {
+            let row = spec.as_str().map_or(0, format_bound);
+            let rows = match name {
+                "format" => 1,
+                _ => rest
+                    .iter()
+                    .filter_map(|v| v.as_list().map(<[Value]>::len))
+                    .max()
+                    .unwrap_or(1) as u64,
+            };
+            Some(row.saturating_mul(rows))
+        }
+        _ => None,
+    }
+}
+
 /// Calls a function on evaluated arguments.
 pub fn call(name: &str, args: Vec<Value>) -> Eval {
     // Functions that look inside collections handle Unknown members themselves; for the
@@ -536,6 +573,27 @@ fn ipv4(addr: u32) -> String {
     format!("{}.{}.{}.{}", o[0], o[1], o[2], o[3])
 }
 
+/// At most how long `format(spec, ...)` is beyond its string arguments: the spec, each
+/// verb's padding, and a number's digits (a double has at most 309 before the point and
+/// `format` at most 100 after it).
+fn format_bound(spec: &str) -> u64 {
+    let mut total = spec.len() as u64;
+    let mut rest = spec;
+    while let Some(i) = rest.find('%') {
+        rest = &rest[i + 1..];
+        let flags = rest.trim_start_matches(['-', '+', '#', ' ', '0']);
+        let digits: String = flags.chars().take_while(char::is_ascii_digit).collect();
+        let width = digits
+            .parse::<usize>()
+            .map_or(0, |w| w.min(MAX_FORMAT_WIDTH));
+        total = total.saturating_add(width as u64 + 420);
+    }
+    total
+}
+
+/// The widest padding `format` applies.
+const MAX_FORMAT_WIDTH: usize = 4096;
+
 /// Terraform's `format` verbs: `%s %d %f %v %q %t %%`, with an optional width/precision.
 fn format(spec: &str, args: &[Value]) -> Result<String, Fail> {
     let mut out = String::new();
@@ -577,7 +635,7 @@ fn format(spec: &str, args: &[Value]) -> Result<String, Fail> {
             .unwrap_or(0);
         // Terraform would honour any width; a few thousand columns is plenty to review, and
         // a hostile `%999999999d` must not allocate gigabytes.
-        let width = width.min(4096);
+        let width = width.min(MAX_FORMAT_WIDTH);
         let zero_pad = flags.starts_with('0');
         let text = match verb {
             's' | 'v' => match arg {

@@ -7,7 +7,9 @@
 //! loaded. Results are in path order whatever the thread timing, so everything built on the
 //! loader is deterministic.
 
+pub mod budget;
 mod config;
+mod cycles;
 mod data_sources;
 mod discover;
 pub mod expr;
@@ -18,8 +20,9 @@ mod parse;
 mod project;
 mod value;
 
-pub use config::{Attr, Block, LoadProblem, Location, Mode, Resource, RootModule};
+pub use budget::{Budget, Budgets};
+pub use config::{Attr, Block, Level, LoadProblem, Location, Mode, Resource, RootModule};
 pub use discover::{discover, Kind};
 pub use parse::{load, load_files, parse_text, Loaded, ParseError, SourceFile};
-pub use project::{Project, VarOptions};
+pub use project::{LoadOptions, Project};
 pub use value::Value;

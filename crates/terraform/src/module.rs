@@ -11,7 +11,8 @@ use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block as HclBlock, Body, Structure};
 use hcl_edit::Span;
 
-use crate::config::{Attr, Block, LoadProblem, Location, Mode, Resource, RootModule};
+use crate::budget;
+use crate::config::{Attr, Block, Level, LoadProblem, Location, Mode, Resource, RootModule};
 use crate::expr::{apply_ref, eval, pairs, Op, Resolve, Scope};
 use crate::value::Value;
 
@@ -23,10 +24,11 @@ const MAX_DEPTH: usize = 16;
 pub(crate) struct ModuleDecl<'a> {
     pub dir: PathBuf,
     pub(crate) variables: BTreeMap<&'a str, VarDecl<'a>>,
-    pub(crate) locals: FxHashMap<&'a str, &'a Expression>,
+    /// Each local's expression and the file it is in.
+    pub(crate) locals: FxHashMap<&'a str, (&'a Expression, usize)>,
     pub(crate) resources: Vec<ResourceDecl<'a>>,
     pub calls: Vec<CallDecl<'a>>,
-    pub(crate) outputs: BTreeMap<&'a str, &'a Expression>,
+    pub(crate) outputs: BTreeMap<&'a str, (&'a Expression, usize)>,
     /// `provider "aws" { ... }` blocks and their files (read only when this is a root).
     pub(crate) providers: Vec<(&'a HclBlock, usize)>,
     /// Indexes of the `.tfvars` files in the directory (read only when it is a root).
@@ -35,6 +37,8 @@ pub(crate) struct ModuleDecl<'a> {
 
 pub(crate) struct VarDecl<'a> {
     pub default: Option<&'a Expression>,
+    /// The file the `variable` block is in.
+    pub file: usize,
     /// `--var` values are taken literally (no type, or `string`).
     pub is_string: bool,
 }
@@ -48,12 +52,15 @@ pub(crate) struct ResourceDecl<'a> {
 }
 
 pub(crate) struct CallDecl<'a> {
-    name: &'a str,
-    block: &'a HclBlock,
-    file: usize,
+    pub name: &'a str,
+    pub block: &'a HclBlock,
+    pub file: usize,
     /// The directory of a local source (`./x`, `../x`); None for registry and git sources,
     /// whose contents the loader does not fetch.
     pub local_dir: Option<PathBuf>,
+    /// The call closes a cycle of module calls: it is not followed (the project reports it,
+    /// and reviews each directory of the cycle as a root module).
+    pub cut: bool,
 }
 
 impl<'a> ModuleDecl<'a> {
@@ -71,13 +78,14 @@ impl<'a> ModuleDecl<'a> {
                         name,
                         VarDecl {
                             default: block.body.get_attribute("default").map(|a| &a.value),
+                            file,
                             is_string,
                         },
                     );
                 }
                 ("locals", []) => {
                     for attr in block.body.attributes() {
-                        self.locals.insert(attr.key.as_str(), &attr.value);
+                        self.locals.insert(attr.key.as_str(), (&attr.value, file));
                     }
                 }
                 ("resource" | "data", [kind, name]) => self.resources.push(ResourceDecl {
@@ -107,12 +115,13 @@ impl<'a> ModuleDecl<'a> {
                         block,
                         file,
                         local_dir,
+                        cut: false,
                     });
                 }
                 ("provider", [_]) => self.providers.push((block, file)),
                 ("output", [name]) => {
                     if let Some(a) = block.body.get_attribute("value") {
-                        self.outputs.insert(name, &a.value);
+                        self.outputs.insert(name, (&a.value, file));
                     }
                 }
                 _ => {}
@@ -240,7 +249,8 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                 depth: 0,
             };
             self.run(&inst);
-            for (block, _) in &decl.providers {
+            for &(block, file) in &decl.providers {
+                let _in = budget::in_file(file);
                 let name = block.labels.first().map_or("", |l| l.as_str());
                 let provider = self.body(
                     &inst,
@@ -260,6 +270,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
             resources,
             providers,
             problems: self.problems.into_inner(),
+            usage: Default::default(),
         }
     }
 
@@ -282,7 +293,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
     }
 
     fn local(&self, inst: &Instance<'a, 'd>, name: &str) -> Value {
-        let Some((&key, expr)) = inst.decl.locals.get_key_value(name) else {
+        let Some((&key, &(expr, file))) = inst.decl.locals.get_key_value(name) else {
             return Value::Unknown;
         };
         match inst.locals.borrow().get(key) {
@@ -295,6 +306,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
         }
         inst.locals.borrow_mut().insert(key, Slot::InProgress);
         self.depth.set(self.depth.get() + 1);
+        let _in = budget::in_file(file);
         let refs = RefCell::new(Vec::new());
         let cx = Cx {
             ev: self,
@@ -330,6 +342,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
             .borrow_mut()
             .insert(key, Instances::InProgress);
         self.depth.set(self.depth.get() + 1);
+        let _in = budget::in_file(decl.file);
         let instances = self.expand(inst, decl.block, decl.file, |scope, suffix| {
             let mut body = self.body(
                 inst,
@@ -397,7 +410,11 @@ impl<'a, 'd> Evaluator<'a, 'd> {
             return match n.as_f64() {
                 Some(n) if n >= 0.0 && n.fract() == 0.0 => {
                     let mut items = Vec::new();
-                    for i in 0..(n as usize).min(10_000) {
+                    // As many as asked for, until the instance budget runs out.
+                    for i in 0..n as u64 {
+                        if !budget::instance(count.span()) {
+                            break;
+                        }
                         let scope = Scope {
                             count_index: Some(Value::Number(i as f64)),
                             ..Scope::default()
@@ -420,7 +437,9 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                         count_index: Some(Value::Unknown),
                         ..Scope::default()
                     };
-                    each(&scope, "[?]");
+                    if budget::instance(count.span()) {
+                        each(&scope, "[?]");
+                    }
                     Expanded::Unknown
                 }
             };
@@ -441,6 +460,9 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                 Some(pairs) => {
                     let mut map = BTreeMap::new();
                     for (k, v) in pairs {
+                        if !budget::instance(for_each.span()) {
+                            break;
+                        }
                         let scope = Scope {
                             each: Some((Value::String(k.clone()), v)),
                             ..Scope::default()
@@ -455,10 +477,15 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                         each: Some((Value::Unknown, Value::Unknown)),
                         ..Scope::default()
                     };
-                    each(&scope, "[?]");
+                    if budget::instance(for_each.span()) {
+                        each(&scope, "[?]");
+                    }
                     Expanded::Unknown
                 }
             };
+        }
+        if !budget::instance(Some(block_span(block))) {
+            return Expanded::Unknown;
         }
         Expanded::One(each(&Scope::default(), ""))
     }
@@ -479,6 +506,15 @@ impl<'a, 'd> Evaluator<'a, 'd> {
             span,
             ..Block::default()
         };
+        // A block is a step, and what it takes to keep counts towards the total, even when
+        // it is empty: `dynamic` blocks nested over large collections make a great many.
+        // About what one evaluated block holds in memory, its vectors' allocations included.
+        let kept = (4 * std::mem::size_of::<Block>() + kind.len()) as u64;
+        if !budget::step(|| Some(out.span.clone()))
+            || !budget::reserve(kept, || Some(out.span.clone()))
+        {
+            return out;
+        }
         for structure in body.iter() {
             match structure {
                 Structure::Attribute(attr) => {
@@ -517,6 +553,8 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                         }
                         None => (eval(&attr.value, &recording, scope), None),
                     };
+                    // What is kept counts towards the total: a reference copies its value.
+                    budget::weigh(&value, || attr.span());
                     let mut refs = refs.into_inner();
                     refs.sort();
                     refs.dedup();
@@ -582,6 +620,9 @@ impl<'a, 'd> Evaluator<'a, 'd> {
             c => pairs(c).unwrap_or_else(|| vec![(Value::Unknown, Value::Unknown)]),
         };
         for (key, value) in pairs {
+            if budget::exhausted() {
+                break;
+            }
             let mut it = BTreeMap::new();
             it.insert("key".to_string(), key);
             it.insert("value".to_string(), value);
@@ -604,8 +645,11 @@ impl<'a, 'd> Evaluator<'a, 'd> {
         inst.children
             .borrow_mut()
             .insert(call.name, Slot::InProgress);
+        let _in = budget::in_file(call.file);
         let child_decl = call.local_dir.as_ref().and_then(|d| self.decls.get(d));
         let value = match child_decl {
+            // The project reports the cycle; its directories are reviewed as roots.
+            Some(_) if call.cut => Value::Unknown,
             None => {
                 if let Some(dir) = &call.local_dir {
                     self.problem(
@@ -624,7 +668,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                 self.problem(
                     call.file,
                     Some(block_span(call.block)),
-                    format!("module `{}` nests more than {MAX_DEPTH} calls deep; a module probably calls itself", call.name),
+                    format!("module `{}` nests more than {MAX_DEPTH} calls deep; what it creates is not reviewed", call.name),
                 );
                 Value::Unknown
             }
@@ -636,6 +680,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                         let v = match call.block.body.get_attribute(var) {
                             Some(a) => eval(&a.value, &cx, scope),
                             None => decl.default.map_or(Value::Unknown, |d| {
+                                let _in = budget::in_file(decl.file);
                                 eval(d, &crate::expr::NoRefs, &Scope::default())
                             }),
                         };
@@ -668,7 +713,10 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                         child_decl
                             .outputs
                             .iter()
-                            .map(|(k, e)| (k.to_string(), eval(e, &cx, &Scope::default())))
+                            .map(|(k, &(e, file))| {
+                                let _in = budget::in_file(file);
+                                (k.to_string(), eval(e, &cx, &Scope::default()))
+                            })
                             .collect(),
                     )
                 })
@@ -681,9 +729,12 @@ impl<'a, 'd> Evaluator<'a, 'd> {
 
     fn problem(&self, file: usize, span: Option<std::ops::Range<usize>>, message: String) {
         self.problems.borrow_mut().push(LoadProblem {
+            level: Level::Warning,
             location: span.map(|span| Location { file, span }),
             path: self.paths.get(file).cloned().unwrap_or_default(),
+            position: None,
             message,
+            help: None,
         });
     }
 }

@@ -51,7 +51,11 @@ pub struct Loaded {
 
 /// Finds and parses every `.tf` and `.tfvars` file at or below `roots`.
 pub fn load(roots: &[PathBuf]) -> io::Result<Loaded> {
-    Ok(load_files(discover(roots)?))
+    let found = discover(roots)?;
+    let mut loaded = load_files(found.files);
+    loaded.errors.extend(found.errors);
+    loaded.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(loaded)
 }
 
 /// One file's outcome: its text and syntax tree, or where it failed.

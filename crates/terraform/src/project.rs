@@ -10,27 +10,35 @@ use std::sync::OnceLock;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::Body;
 
-use crate::config::{LoadProblem, Location, RootModule};
+use crate::budget::{self, Budgets};
+use crate::config::{Level, LoadProblem, Location, RootModule};
 use crate::discover::{discover, Kind};
 use crate::expr::{eval, NoRefs, Scope};
 use crate::module::{normalize, Evaluator, ModuleDecl};
 use crate::parse::{load_files, parse_text, ParseError, SourceFile};
 use crate::value::Value;
 
-/// Variable values given on the command line, as `terraform plan` takes them.
+/// How to load a tree: variable values given on the command line, as `terraform plan`
+/// takes them, and the evaluation budgets of each root module.
 #[derive(Debug, Clone, Default)]
-pub struct VarOptions {
+pub struct LoadOptions {
     /// `--var-file FILE`, in order; later files win.
     pub var_files: Vec<PathBuf>,
     /// `--var NAME=VALUE`, in order; later ones win, and they win over files.
     pub vars: Vec<(String, String)>,
+    /// What the evaluation of one root module may use (see [`crate::budget`]).
+    pub budgets: Budgets,
 }
 
 /// Every file of a tree and what its root modules create.
 #[derive(Debug)]
 pub struct Project {
     pub files: Vec<SourceFile>,
+    /// Files and directories that could not be read or parsed.
     pub parse_errors: Vec<ParseError>,
+    /// Problems of the tree as a whole: cycles of module calls, variable files that do not
+    /// parse. Those of one root module are in its `problems`.
+    pub problems: Vec<LoadProblem>,
     pub roots: Vec<RootModule>,
     line_starts: Vec<OnceLock<Vec<usize>>>,
     /// Each file's syntax tree, kept until the project is dropped: freeing a large tree's
@@ -38,13 +46,56 @@ pub struct Project {
     _syntax: Vec<Body>,
 }
 
+/// Directories as the loader knows them: by their path as written (normalized), and by
+/// what that path is on disk, so that a module reached again through a link (`./loop`
+/// where `loop -> .`) is the same module, not a new one without end.
+#[derive(Default)]
+struct Directories {
+    /// The real path of each directory seen, and the path the loader named it by first.
+    by_real: FxHashMap<PathBuf, PathBuf>,
+    /// A path that names a directory already known by another path.
+    aliases: FxHashMap<PathBuf, PathBuf>,
+}
+
+impl Directories {
+    /// The path the loader knows `dir` by; `dir` itself the first time. Whether it is new.
+    fn name(&mut self, dir: &Path) -> (PathBuf, bool) {
+        if let Some(known) = self.aliases.get(dir) {
+            return (known.clone(), false);
+        }
+        let Ok(real) = std::fs::canonicalize(if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        }) else {
+            // Not on disk: the path is all there is to know it by.
+            return (dir.to_path_buf(), true);
+        };
+        match self.by_real.get(&real) {
+            Some(first) if first != dir => {
+                let first = first.clone();
+                self.aliases.insert(dir.to_path_buf(), first.clone());
+                (first, false)
+            }
+            Some(_) => (dir.to_path_buf(), false),
+            None => {
+                self.by_real.insert(real, dir.to_path_buf());
+                (dir.to_path_buf(), true)
+            }
+        }
+    }
+}
+
 impl Project {
     /// Loads the `.tf` and `.tfvars` files at or below `paths` (and the local modules they
     /// call, wherever those are), and evaluates each root module: every directory of
-    /// configuration that no other directory calls as a module.
-    pub fn load(paths: &[PathBuf], options: &VarOptions) -> io::Result<Project> {
-        let mut loaded = load_files(discover(paths)?);
-        let mut errors = std::mem::take(&mut loaded.errors);
+    /// configuration that no other directory calls as a module, and every directory of a
+    /// cycle of module calls.
+    pub fn load(paths: &[PathBuf], options: &LoadOptions) -> io::Result<Project> {
+        let found = discover(paths)?;
+        let mut loaded = load_files(found.files);
+        let mut errors = found.errors;
+        errors.append(&mut loaded.errors);
         let mut files: Vec<SourceFile> = Vec::with_capacity(loaded.files.len());
         let mut bodies: Vec<Body> = Vec::with_capacity(loaded.files.len());
         for (file, body) in loaded.files {
@@ -65,6 +116,9 @@ impl Project {
         // thousands of directories, and any fixed order will do.
         given_dirs.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
         given_dirs.dedup();
+        let mut dirs = Directories::default();
+        // Two paths given for one directory (through a link) make one root.
+        given_dirs.retain(|d| dirs.name(d).1);
 
         // Local modules called from outside the given paths are loaded too, until no call
         // leads anywhere new.
@@ -92,12 +146,16 @@ impl Project {
             }
             for dir in wanted {
                 known_dirs.insert(dir.clone());
-                let Ok(paths) = discover(std::slice::from_ref(&dir)) else {
+                if !dirs.name(&dir).1 {
+                    continue; // the same directory as one already loaded
+                }
+                let Ok(found) = discover(std::slice::from_ref(&dir)) else {
                     continue;
                 };
                 // Only the module's own directory: a subdirectory is another module.
                 let more = load_files(
-                    paths
+                    found
+                        .files
                         .into_iter()
                         .filter(|p| Kind::of(p) == Some(Kind::Config) && dir_of(p) == dir)
                         .collect(),
@@ -129,6 +187,16 @@ impl Project {
                 })
                 .add_file(i, body);
         }
+        // A call through a link names its directory as the loader first knew it.
+        for decl in decls.values_mut() {
+            for call in &mut decl.calls {
+                if let Some(dir) = &mut call.local_dir {
+                    if let Some(first) = dirs.aliases.get(dir) {
+                        *dir = first.clone();
+                    }
+                }
+            }
+        }
         // Variable files belong to the root module of their directory.
         for (i, file) in files.iter().enumerate() {
             if file.kind == Kind::Vars {
@@ -137,44 +205,67 @@ impl Project {
                 }
             }
         }
+        let paths_by_index: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+        let (mut problems, cyclic) = crate::cycles::cut(&mut decls, &paths_by_index);
         let called: FxHashSet<&PathBuf> = decls
             .values()
-            .flat_map(|d| d.calls.iter().filter_map(|c| c.local_dir.as_ref()))
+            .flat_map(|d| {
+                d.calls
+                    .iter()
+                    .filter(|c| !c.cut)
+                    .filter_map(|c| c.local_dir.as_ref())
+            })
             .filter(|d| **d != PathBuf::new())
             .collect();
-        let roots: Vec<&PathBuf> = given_dirs.iter().filter(|d| !called.contains(d)).collect();
+        let mut roots: Vec<&PathBuf> = given_dirs
+            .iter()
+            .chain(cyclic.iter().filter(|d| !given_dirs.contains(d)))
+            .filter(|d| !called.contains(d))
+            .collect();
+        roots.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+        roots.dedup();
 
-        let paths_by_index: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+        let var_files = read_var_files(&options.var_files, &mut problems);
         let roots: Vec<RootModule> = crate::parallel::map(&roots, |dir| {
-            let (vars, problems) = root_variables(&decls[*dir], &files, &bodies, options);
-            // A defect of the evaluator on one root must not stop the review of the others.
-            let evaluated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                Evaluator::new(&decls, &paths_by_index).root(dir, vars)
-            }));
-            let mut root = evaluated.unwrap_or_else(|_| RootModule {
-                dir: (*dir).clone(),
-                resources: Vec::new(),
-                providers: Vec::new(),
-                problems: vec![LoadProblem {
-                    location: None,
-                    path: (*dir).clone(),
-                    message: "wharf could not evaluate this root module (a defect of wharf: \
-                              please report it); it was not reviewed"
-                        .to_string(),
-                }],
-            });
-            root.problems.splice(0..0, problems);
-            root
+            evaluate_root(
+                dir,
+                &decls,
+                &files,
+                &bodies,
+                &var_files,
+                &paths_by_index,
+                options,
+            )
         });
         let line_starts = files.iter().map(|_| OnceLock::new()).collect();
         drop(decls);
+        errors.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(Project {
             files,
             parse_errors: errors,
+            problems,
             roots,
             line_starts,
             _syntax: bodies,
         })
+    }
+
+    /// Whether the tree could not be loaded in full: a file or directory that could not be
+    /// read or parsed, or an error of the tree or of a root module.
+    pub fn has_errors(&self) -> bool {
+        !self.parse_errors.is_empty()
+            || self.problems.iter().any(LoadProblem::is_error)
+            || self
+                .roots
+                .iter()
+                .any(|r| r.problems.iter().any(LoadProblem::is_error))
+    }
+
+    /// Every problem, the tree's first, then each root's.
+    pub fn all_problems(&self) -> impl Iterator<Item = &LoadProblem> {
+        self.problems
+            .iter()
+            .chain(self.roots.iter().flat_map(|r| &r.problems))
     }
 
     /// 1-based line and column (in characters) of a byte offset in a file.
@@ -232,6 +323,113 @@ fn sort_together(files: Vec<SourceFile>, bodies: Vec<Body>) -> (Vec<SourceFile>,
     pairs.into_iter().unzip()
 }
 
+/// The `--var-file`s, read and parsed once for every root; one that cannot be is an error
+/// of the tree, at its line and column.
+fn read_var_files(paths: &[PathBuf], problems: &mut Vec<LoadProblem>) -> Vec<Body> {
+    let mut bodies = Vec::new();
+    for path in paths {
+        let failed = |position: Option<(usize, usize)>, message: String| {
+            LoadProblem {
+            level: Level::Error,
+            location: None,
+            path: path.clone(),
+            position,
+            message,
+            help: Some("fix the file given to --var-file; the review without it would not be the review of what you asked for".to_string()),
+        }
+        };
+        match std::fs::read_to_string(path) {
+            Ok(text) => match parse_text(path, &text) {
+                Ok(body) => bodies.push(body),
+                Err(e) => problems.push(failed(Some((e.line, e.column)), e.message)),
+            },
+            Err(e) => problems.push(failed(
+                None,
+                format!("this variable file cannot be read: {e}"),
+            )),
+        }
+    }
+    bodies
+}
+
+/// Evaluates one root module within its budgets. A budget that runs out, or a defect of
+/// the evaluator, is an error of this root alone: its resources are dropped (what was
+/// evaluated of them is not the configuration), and the other roots are evaluated as usual.
+fn evaluate_root(
+    dir: &Path,
+    decls: &FxHashMap<PathBuf, ModuleDecl<'_>>,
+    files: &[SourceFile],
+    bodies: &[Body],
+    var_files: &[Body],
+    paths: &[PathBuf],
+    options: &LoadOptions,
+) -> RootModule {
+    let (evaluated, usage, exhausted) = budget::metered(options.budgets, || {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let vars = root_variables(&decls[dir], files, bodies, var_files, options);
+            Evaluator::new(decls, paths).root(dir, vars)
+        }))
+    });
+    let not_reviewed = |location: Option<Location>, message: String, help: &str| RootModule {
+        dir: dir.to_path_buf(),
+        resources: Vec::new(),
+        providers: Vec::new(),
+        problems: vec![LoadProblem {
+            level: Level::Error,
+            path: location
+                .as_ref()
+                .and_then(|l| files.get(l.file))
+                .map_or_else(|| dir.to_path_buf(), |f| f.path.clone()),
+            location,
+            position: None,
+            message,
+            help: Some(help.to_string()),
+        }],
+        usage,
+    };
+    match (evaluated, exhausted) {
+        (_, Some(out)) => {
+            let location = match (out.file, out.span) {
+                (Some(file), Some(span)) => Some(Location { file, span }),
+                _ => None,
+            };
+            not_reviewed(
+                location,
+                format!(
+                    "evaluating root module `{}` ran out of its `{}` budget ({} {}) here; the root module was not reviewed",
+                    shown(dir),
+                    out.budget.name(),
+                    out.limit,
+                    out.budget.unit()
+                ),
+                &format!(
+                    "a configuration this large is most likely a mistake (a count or for_each over a huge collection, a value that doubles itself); if it is real, raise the budget with `--budget {}=N`",
+                    out.budget.name()
+                ),
+            )
+        }
+        (Ok(mut root), None) => {
+            root.usage = usage;
+            root
+        }
+        (Err(_), None) => not_reviewed(
+            None,
+            "wharf could not evaluate this root module (a defect of wharf); it was not reviewed"
+                .to_string(),
+            "please report it, with the files of this directory",
+        ),
+    }
+}
+
+/// A directory as messages show it: `.` for the current one.
+pub(crate) fn shown(dir: &Path) -> String {
+    if dir.as_os_str().is_empty() {
+        ".".to_string()
+    } else {
+        dir.display().to_string()
+    }
+}
+
 /// A root module's variables: defaults, then `terraform.tfvars`, `*.auto.tfvars` in name
 /// order, `--var-file`s, and `--var`s, later ones winning, as Terraform orders them.
 /// <https://developer.hashicorp.com/terraform/language/values/variables#variable-definition-precedence>
@@ -239,13 +437,14 @@ fn root_variables<'a>(
     decl: &ModuleDecl<'a>,
     files: &[SourceFile],
     bodies: &[Body],
-    options: &VarOptions,
-) -> (FxHashMap<&'a str, Value>, Vec<LoadProblem>) {
-    let mut problems = Vec::new();
+    var_files: &[Body],
+    options: &LoadOptions,
+) -> FxHashMap<&'a str, Value> {
     let mut vars: FxHashMap<&'a str, Value> = decl
         .variables()
         .iter()
         .map(|(&name, v)| {
+            let _in = budget::in_file(v.file);
             let value = v
                 .default
                 .map_or(Value::Unknown, |d| eval(d, &NoRefs, &Scope::default()));
@@ -259,36 +458,24 @@ fn root_variables<'a>(
             }
         }
     };
-    let mut auto: Vec<(usize, &SourceFile)> = decl
-        .vars_files
-        .iter()
-        .map(|&i| (i, &files[i]))
-        .filter(|(_, f)| {
-            let name = f.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            name == "terraform.tfvars" || name.ends_with(".auto.tfvars")
-        })
-        .collect();
-    // terraform.tfvars first, then the .auto.tfvars files in lexical order.
-    auto.sort_by_key(|(_, f)| (!f.path.ends_with("terraform.tfvars"), f.path.clone()));
-    for (i, _) in auto {
+    let name = |i: usize| {
+        files[i]
+            .path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+    };
+    let mut auto: Vec<usize> = decl.vars_files.clone();
+    // terraform.tfvars first, then the .auto.tfvars files in lexical order; other .tfvars
+    // files are read only when given with --var-file.
+    auto.retain(|&i| name(i) == "terraform.tfvars" || name(i).ends_with(".auto.tfvars"));
+    auto.sort_by_key(|&i| (name(i) != "terraform.tfvars", name(i)));
+    for i in auto {
+        let _in = budget::in_file(i);
         assign(&bodies[i], &mut vars);
     }
-    for path in &options.var_files {
-        match std::fs::read_to_string(path) {
-            Ok(text) => match parse_text(path, &text) {
-                Ok(body) => assign(&body, &mut vars),
-                Err(e) => problems.push(LoadProblem {
-                    location: None,
-                    path: path.clone(),
-                    message: format!("{}:{}: {}", e.line, e.column, e.message),
-                }),
-            },
-            Err(e) => problems.push(LoadProblem {
-                location: None,
-                path: path.clone(),
-                message: format!("cannot be read: {e}"),
-            }),
-        }
+    for body in var_files {
+        assign(body, &mut vars);
     }
     for (name, raw) in &options.vars {
         let Some((&key, decl)) = decl.variables().get_key_value(name.as_str()) else {
@@ -307,5 +494,5 @@ fn root_variables<'a>(
         };
         vars.insert(key, value);
     }
-    (vars, problems)
+    vars
 }

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use wharf_terraform::{Project, Value, VarOptions};
+use wharf_terraform::{LoadOptions, Project, Value};
 
 fn write(root: &Path, files: &[(&str, &str)]) {
     for (name, text) in files {
@@ -14,7 +14,7 @@ fn write(root: &Path, files: &[(&str, &str)]) {
     }
 }
 
-fn load(root: &Path, options: &VarOptions) -> Project {
+fn load(root: &Path, options: &LoadOptions) -> Project {
     Project::load(&[root.to_path_buf()], options).unwrap()
 }
 
@@ -79,9 +79,10 @@ resource "null_resource" "this" {
             ("extra.tfvars", "c = \"file\"\nd = \"file\"\n"),
         ],
     );
-    let options = VarOptions {
+    let options = LoadOptions {
         var_files: vec![dir.path().join("extra.tfvars")],
         vars: vec![("d".into(), "flag".into()), ("e".into(), "41".into())],
+        ..LoadOptions::default()
     };
     let p = load(dir.path(), &options);
     assert_eq!(value(&p, "null_resource.this", "a"), s("tfvars"));
@@ -126,7 +127,7 @@ resource "aws_s3_bucket_versioning" "logs" {
 "#,
         )],
     );
-    let p = load(dir.path(), &VarOptions::default());
+    let p = load(dir.path(), &LoadOptions::default());
     let v = |a| value(&p, "aws_s3_bucket_versioning.logs", a);
     assert_eq!(v("bucket"), s("app-prod-logs"));
     assert_eq!(v("arn"), Value::Unknown, "a computed attribute is Unknown");
@@ -190,7 +191,7 @@ resource "aws_instance" "unknown_count" {
 "#,
         )],
     );
-    let p = load(dir.path(), &VarOptions::default());
+    let p = load(dir.path(), &LoadOptions::default());
     assert_eq!(
         addresses(&p),
         [
@@ -299,7 +300,7 @@ output "name" { value = aws_lb.this.name }
         ],
     );
     // Only live/ is given: the modules it calls are found and loaded.
-    let p = Project::load(&[dir.path().join("live")], &VarOptions::default()).unwrap();
+    let p = Project::load(&[dir.path().join("live")], &LoadOptions::default()).unwrap();
     assert_eq!(
         addresses(&p),
         [
@@ -349,7 +350,7 @@ fn a_directory_called_as_a_module_is_not_a_root() {
             ),
         ],
     );
-    let p = load(dir.path(), &VarOptions::default());
+    let p = load(dir.path(), &LoadOptions::default());
     assert_eq!(dirs(&p), [dir.path().join("examples/complete")]);
     assert_eq!(value(&p, "module.this.aws_sqs_queue.q", "name"), s("jobs"));
 }
@@ -369,7 +370,7 @@ resource "aws_ecs_task_definition" "this" {
 "#,
         )],
     );
-    let p = load(dir.path(), &VarOptions::default());
+    let p = load(dir.path(), &LoadOptions::default());
     let td = &p.roots[0].resources[0].body;
     assert_eq!(td.get("container_definitions"), &Value::Unknown);
     let defs = td.json("container_definitions");
@@ -383,7 +384,7 @@ fn positions_are_one_based_lines_and_character_columns() {
         dir.path(),
         &[("main.tf", "# é\nresource \"a\" \"b\" {\n  x = 1\n}\n")],
     );
-    let p = load(dir.path(), &VarOptions::default());
+    let p = load(dir.path(), &LoadOptions::default());
     let r = &p.roots[0].resources[0];
     let span = r.body.span_of("x");
     assert_eq!(p.position(r.location.file, span.start), (3, 3));
@@ -416,7 +417,7 @@ resource "aws_flow_log" "this" {
 "#,
         )],
     );
-    let p = load(dir.path(), &VarOptions::default());
+    let p = load(dir.path(), &LoadOptions::default());
     let flow = p.roots[0]
         .resources
         .iter()
@@ -474,7 +475,7 @@ resource "null_resource" "reader" {
 "#,
         )],
     );
-    let p = load(dir.path(), &VarOptions::default());
+    let p = load(dir.path(), &LoadOptions::default());
     let v = |attr| value(&p, "null_resource.reader", attr);
     assert_eq!(v("one_argument"), s("10.0.1.0/24"));
     assert_eq!(v("nested_key"), s("private-0"));
@@ -531,7 +532,7 @@ resource "aws_ecs_service" "app" {
 "#,
         )],
     );
-    let p = load(dir.path(), &VarOptions::default());
+    let p = load(dir.path(), &LoadOptions::default());
     let root = &p.roots[0];
     assert_eq!(root.provider("aws").unwrap().get("region"), &s("eu-west-1"));
     assert_eq!(root.providers.len(), 2);

@@ -28,6 +28,8 @@ struct Summary {
     resources: usize,
     rules_run: usize,
     parse_errors: usize,
+    /// Errors of the loader, parse errors included: the review is incomplete when not 0.
+    errors: usize,
 }
 
 #[derive(Serialize)]
@@ -71,10 +73,14 @@ struct ParseError<'a> {
 
 #[derive(Serialize)]
 struct Problem<'a> {
+    /// `error`: the review is incomplete (exit 2); `warning`: part of it was evaluated only
+    /// in part.
+    level: &'static str,
     path: String,
     line: Option<usize>,
     column: Option<usize>,
     message: &'a str,
+    help: Option<&'a str>,
 }
 
 /// Findings written per task: enough to make a task worth spawning, few enough to share
@@ -139,18 +145,17 @@ pub fn json(input: &Input<'_>) -> String {
             message: &e.message,
         })
         .collect();
-    let problems: Vec<Problem> = project
-        .roots
-        .iter()
-        .flat_map(|r| &r.problems)
-        .map(|p| {
-            let at = p.location.as_ref().map(|l| place(project, l));
-            Problem {
-                path: slash_path(&p.path),
-                line: at.as_ref().map(|a| a.line),
-                column: at.as_ref().map(|a| a.column),
-                message: &p.message,
-            }
+    // The loader's problems; files that could not be parsed are in `parse_errors`.
+    let problems: Vec<Problem> = super::notices(project)
+        .into_iter()
+        .skip(project.parse_errors.len())
+        .map(|n| Problem {
+            level: if n.error { "error" } else { "warning" },
+            path: slash_path(n.path),
+            line: n.line,
+            column: n.column,
+            message: n.message,
+            help: n.help,
         })
         .collect();
     let active = review.active().count();
@@ -162,6 +167,7 @@ pub fn json(input: &Input<'_>) -> String {
         resources: review.resources,
         rules_run: review.rules_run,
         parse_errors: project.parse_errors.len(),
+        errors: super::notices(project).iter().filter(|n| n.error).count(),
     };
     let tool = Tool {
         name: "wharf",

@@ -21,6 +21,22 @@ pub fn markdown(input: &Input<'_>) -> String {
         review.resources,
         review.rules_run
     );
+    let errors: Vec<_> = super::notices(project)
+        .into_iter()
+        .filter(|n| n.error)
+        .collect();
+    if !errors.is_empty() {
+        let _ = writeln!(
+            out,
+            "**Incomplete review:** {} error{} kept part of the tree from being reviewed.\n",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" }
+        );
+        for n in &errors {
+            let _ = writeln!(out, "- `{}`: {}", n.at(), n.message.replace('|', "\\|"));
+        }
+        let _ = writeln!(out);
+    }
     let _ = writeln!(out, "| Pillar | Checks passed | Applicable | Score |");
     let _ = writeln!(out, "|---|---:|---:|---:|");
     let (mut passed, mut applicable) = (0, 0);

@@ -8,7 +8,7 @@ mod text;
 
 use std::path::Path;
 
-use wharf_terraform::{Location, Project};
+use wharf_terraform::{Level, Location, Project};
 
 use crate::{Finding, Review};
 
@@ -120,5 +120,59 @@ pub(crate) fn root_name(f: &Finding) -> String {
         ".".to_string()
     } else {
         s
+    }
+}
+
+/// Something the loader could not do, as reports show it: every file that could not be read
+/// or parsed, then the tree's problems, then each root's.
+pub(crate) struct Notice<'a> {
+    pub error: bool,
+    pub path: &'a Path,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: &'a str,
+    pub help: Option<&'a str>,
+}
+
+pub(crate) fn notices(project: &Project) -> Vec<Notice<'_>> {
+    let parse = project.parse_errors.iter().map(|e| Notice {
+        error: true,
+        path: &e.path,
+        line: Some(e.line),
+        column: Some(e.column),
+        message: &e.message,
+        help: Some("fix the file; the rest of the tree was reviewed without it"),
+    });
+    let problems = project.all_problems().map(|p| {
+        let (line, column) = match (&p.location, p.position) {
+            (Some(l), _) => {
+                let (line, column) = project.position(l.file, l.span.start);
+                (Some(line), Some(column))
+            }
+            (None, Some((line, column))) => (Some(line), Some(column)),
+            (None, None) => (None, None),
+        };
+        Notice {
+            error: p.level == Level::Error,
+            path: p
+                .location
+                .as_ref()
+                .map_or(p.path.as_path(), |l| project.path(l)),
+            line,
+            column,
+            message: &p.message,
+            help: p.help.as_deref(),
+        }
+    });
+    parse.chain(problems).collect()
+}
+
+impl Notice<'_> {
+    /// `path:line:column`, or as much of it as is known.
+    pub fn at(&self) -> String {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => format!("{}:{l}:{c}", self.path.display()),
+            _ => self.path.display().to_string(),
+        }
     }
 }

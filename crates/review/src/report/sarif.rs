@@ -74,6 +74,23 @@ pub fn sarif(input: &Input<'_>) -> String {
             result
         })
         .collect();
+    // What kept the review from being complete, as notifications of the run.
+    let notices = super::notices(project);
+    let notifications: Vec<Value> = notices
+        .iter()
+        .map(|n| {
+            let mut notification = json!({
+                "level": if n.error { "error" } else { "warning" },
+                "message": { "text": n.message },
+            });
+            let mut physical = json!({ "artifactLocation": { "uri": uri(n.path) } });
+            if let (Some(line), Some(column)) = (n.line, n.column) {
+                physical["region"] = json!({ "startLine": line, "startColumn": column });
+            }
+            notification["locations"] = json!([{ "physicalLocation": physical }]);
+            notification
+        })
+        .collect();
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -86,6 +103,10 @@ pub fn sarif(input: &Input<'_>) -> String {
                     "rules": rules,
                 },
             },
+            "invocations": [{
+                "executionSuccessful": !notices.iter().any(|n| n.error),
+                "toolExecutionNotifications": notifications,
+            }],
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],

@@ -17,24 +17,17 @@ pub fn text(input: &Input<'_>) -> String {
         }
     };
     let mut out = String::new();
-    for e in &project.parse_errors {
-        let _ = writeln!(out, "{}: {e}", paint("1;31", "error"));
-        let _ = writeln!(
-            out,
-            "  = help: fix the syntax; the rest of the tree was reviewed without this file\n"
-        );
-    }
-    for root in &project.roots {
-        for p in &root.problems {
-            let at = match &p.location {
-                Some(l) => {
-                    let pl = place(project, l);
-                    format!("{}:{}:{}", pl.path.display(), pl.line, pl.column)
-                }
-                None => p.path.display().to_string(),
-            };
-            let _ = writeln!(out, "{}: {at}: {}\n", paint("1;33", "warning"), p.message);
+    for n in super::notices(project) {
+        let (label, colour) = if n.error {
+            ("error", "1;31")
+        } else {
+            ("warning", "1;33")
+        };
+        let _ = writeln!(out, "{}: {}: {}", paint(colour, label), n.at(), n.message);
+        if let Some(help) = n.help {
+            let _ = writeln!(out, "  = help: {help}");
         }
+        let _ = writeln!(out);
     }
     let mut current_file = None;
     for f in review.active() {
@@ -98,13 +91,19 @@ pub fn text(input: &Input<'_>) -> String {
         project.files.len(),
         project.roots.len(),
         if project.roots.len() == 1 { "" } else { "s" },
-        if project.parse_errors.is_empty() {
-            String::new()
-        } else {
-            format!("; {} file(s) could not be parsed", project.parse_errors.len())
-        }
+        incomplete(project)
     );
     out
+}
+
+/// What the summary line adds when the review is not of the whole tree.
+fn incomplete(project: &wharf_terraform::Project) -> String {
+    let errors = super::notices(project).iter().filter(|n| n.error).count();
+    match errors {
+        0 => String::new(),
+        1 => "; incomplete: 1 error above".to_string(),
+        n => format!("; incomplete: {n} errors above"),
+    }
 }
 
 fn severity_color(s: crate::Severity) -> &'static str {
