@@ -204,3 +204,166 @@ fn rendered_examples_review_clean() {
         }
     }
 }
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../review/tests/fixtures")
+}
+
+#[test]
+fn code_frames_never_print_a_secret() {
+    // The very findings about literal passwords and environment secrets.
+    for rule in ["WH118", "WH102"] {
+        let run = wharf(&fixtures().join(rule), &["review", "--select", rule]);
+        assert_eq!(run.code, 1, "{}", snapshot(&run));
+        assert!(run.stdout.contains(&format!("{rule} ")), "{}", run.stdout);
+        for secret in [
+            "literal-password-123",
+            "write-only-password-123",
+            "AKIAIOSFODNN7EXAMPLE",
+            "sk_live_",
+            "hunter2",
+        ] {
+            assert!(
+                !run.stdout.contains(secret),
+                "{rule} prints `{secret}`:\n{}",
+                run.stdout
+            );
+        }
+    }
+}
+
+/// A directory that calls itself, with two findings of its own.
+fn self_calling(dir: &Path) -> PathBuf {
+    let root = dir.join("again");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(
+        root.join("main.tf"),
+        r#"resource "aws_cloudwatch_log_group" "short" {
+  name = "x"
+}
+
+module "again" {
+  source = "./"
+}
+"#,
+    )
+    .unwrap();
+    root
+}
+
+#[test]
+fn a_self_calling_tree_is_reviewed_once_and_exits_2_from_anywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = self_calling(dir.path());
+    let from_above = wharf(dir.path(), &["review", "again", "--format", "json"]);
+    let from_inside = wharf(&root, &["review", ".", "--format", "json"]);
+    for run in [&from_above, &from_inside] {
+        assert_eq!(run.code, 2, "{}", snapshot(run));
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(report["summary"]["root_modules"], 1);
+        assert_eq!(report["summary"]["resources"], 1);
+        let problem = &report["problems"][0];
+        assert_eq!(problem["level"], "error");
+        assert_eq!(problem["line"], 5);
+        assert_eq!(problem["column"], 1);
+        assert!(problem["message"]
+            .as_str()
+            .unwrap()
+            .contains("leads back to the directory that calls it"));
+    }
+    let a: serde_json::Value = serde_json::from_str(&from_above.stdout).unwrap();
+    let b: serde_json::Value = serde_json::from_str(&from_inside.stdout).unwrap();
+    assert_eq!(a["summary"]["findings"], b["summary"]["findings"]);
+    // Reports said so in text too, and `--fail-on never` does not hide it.
+    let text = wharf(dir.path(), &["review", "again", "--fail-on", "never"]);
+    assert_eq!(text.code, 2);
+    assert!(
+        text.stdout
+            .contains("error: again/main.tf:5:1: module `again`"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("incomplete: 1 error above"),
+        "{}",
+        text.stdout
+    );
+    // `wharf cost` says what is wrong instead of finding no files.
+    let cost = wharf(dir.path(), &["cost", "again"]);
+    assert_eq!(cost.code, 2, "{}", snapshot(&cost));
+    assert!(
+        cost.stderr.contains("again/main.tf:5:1: module `again`"),
+        "{}",
+        cost.stderr
+    );
+}
+
+#[test]
+fn a_var_file_that_does_not_parse_exits_2_whatever_fail_on_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = self_calling(dir.path());
+    std::fs::write(root.join("main.tf"), "variable \"x\" {\n  default = 1\n}\n").unwrap();
+    std::fs::write(dir.path().join("bad.tfvars"), "x = 1\ny = = 2\n").unwrap();
+    for fail_on in ["never", "low", "critical"] {
+        let run = wharf(
+            dir.path(),
+            &[
+                "review",
+                "again",
+                "--var-file",
+                "bad.tfvars",
+                "--fail-on",
+                fail_on,
+                "--format",
+                "json",
+            ],
+        );
+        assert_eq!(run.code, 2, "--fail-on {fail_on}: {}", snapshot(&run));
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let problem = &report["problems"][0];
+        assert_eq!(problem["path"], "bad.tfvars");
+        assert_eq!(
+            (problem["line"].as_u64(), problem["column"].as_u64()),
+            (Some(2), Some(5))
+        );
+    }
+}
+
+#[test]
+fn a_budget_can_be_raised_and_a_bad_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("many");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(
+        root.join("main.tf"),
+        "resource \"aws_sqs_queue\" \"q\" {\n  count = 300\n}\n",
+    )
+    .unwrap();
+    let low = wharf(dir.path(), &["review", "many", "--budget", "instances=100"]);
+    assert_eq!(low.code, 2, "{}", snapshot(&low));
+    assert!(low.stdout.contains("error: many/main.tf:2:3: evaluating root module `many` ran out of its `instances` budget (100 resource and module instances)"), "{}", low.stdout);
+    assert!(
+        low.stdout.contains("--budget instances=N"),
+        "{}",
+        low.stdout
+    );
+    let raised = wharf(
+        dir.path(),
+        &[
+            "review",
+            "many",
+            "--budget",
+            "instances=1_000",
+            "--fail-on",
+            "never",
+        ],
+    );
+    assert_eq!(raised.code, 0, "{}", snapshot(&raised));
+    let bad = wharf(dir.path(), &["review", "many", "--budget", "stpes=5"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("steps (default 5000000)"),
+        "{}",
+        bad.stderr
+    );
+}

@@ -54,3 +54,13 @@ pub fn rolling_deployments(service: &Resource) -> Option<bool> {
         _ => None,
     }
 }
+
+/// Whether a container `user` (`user`, `uid`, `user:group`, `uid:gid`) is root: the user
+/// part empty, `root`, or uid 0 however it is spelled (`0`, `00`, `+0`, `000:1000`), as the
+/// container runtime parses it. A named user is not: its uid is not known before the image
+/// runs. wharf's manifest (`is_root_user`) and its service module's validation agree.
+pub fn runs_as_root(user: &str) -> bool {
+    let who = user.split(':').next().unwrap_or_default().trim();
+    let digits = who.strip_prefix(['+', '-']).unwrap_or(who);
+    who.is_empty() || who == "root" || (!digits.is_empty() && digits.bytes().all(|b| b == b'0'))
+}

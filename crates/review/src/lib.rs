@@ -12,6 +12,7 @@ pub mod iam;
 pub mod report;
 pub mod rule;
 pub mod rules;
+pub mod secrets;
 pub mod suppress;
 
 use std::collections::BTreeMap;

@@ -128,8 +128,10 @@ fn frame(
         return;
     };
     let width = line.to_string().len();
-    let shown = source.trim_end();
+    // The frame of a finding about a literal password must not print the password.
+    let shown = crate::secrets::mask_line(source.trim_end());
     let len = shown.chars().count();
+    let shown = shown.as_str();
     let end = if end_line == line {
         end_column.min(len + 1)
     } else {

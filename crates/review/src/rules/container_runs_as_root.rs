@@ -13,8 +13,10 @@ pub static RULE: Rule = Rule {
     checkov: &[],
     fix: "Set `user` to a non-root user ID in the container definition",
     doc: r#"## What it does
-Reports a container in an `aws_ecs_task_definition` whose `user` is not set, or is `root`
-or UID `0` (with or without a group).
+Reports a container in an `aws_ecs_task_definition` whose `user` is not set, is empty, or
+is `root` or UID `0` however it is written (`0`, `00`, `+0`, `000:1000`: the container
+runtime reads them all as 0), with or without a group. A user named otherwise passes: its
+UID is not known before the image runs.
 
 ## Why is this bad?
 Without `user`, the container runs as whatever the image says, which for most base images
@@ -57,10 +59,9 @@ fn check(cx: &mut Check<'_>) {
             let ok = match c.get("user") {
                 Value::Unknown => None,
                 Value::Null => Some(false),
-                user => user.to_template_string().map(|u| {
-                    let who = u.split(':').next().unwrap_or("").trim();
-                    !(who.is_empty() || who == "root" || who == "0")
-                }),
+                user => user
+                    .to_template_string()
+                    .map(|u| !crate::ecs::runs_as_root(&u)),
             };
             cx.expect(ok, task, span.clone(), || {
                 format!("container `{}` of {} runs as root", c.name(), named(task))

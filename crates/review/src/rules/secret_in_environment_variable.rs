@@ -4,6 +4,7 @@ use wharf_terraform::Value;
 
 use crate::ecs::each_container;
 use crate::rule::{named, Check, Pillar, Rule, Severity};
+use crate::secrets::{is_setting, looks_like_credential, sounds_secret};
 
 pub static RULE: Rule = Rule {
     code: "WH102",
@@ -148,112 +149,4 @@ fn holds_secret(name: &Value, value: &Value) -> Option<bool> {
         Value::Unknown => None,
         _ => Some(false),
     }
-}
-
-/// The nouns that, at the end of a variable's name, say it holds a secret. Names that only
-/// mention one (`TOKEN_URL`, `PASSWORD_MIN_LENGTH`, `API_KEY_HEADER`) do not end in one.
-const SECRET_NOUNS: &[&str] = &[
-    "PASSWORD",
-    "PASSWD",
-    "PASSPHRASE",
-    "SECRET",
-    "SECRET_KEY",
-    "TOKEN",
-    "API_KEY",
-    "APIKEY",
-    "PRIVATE_KEY",
-    "ACCESS_KEY",
-    "CREDENTIAL",
-    "CREDENTIALS",
-];
-
-/// Nouns that only count as a whole word: `BASIC_AUTH`, but not `OAUTH`.
-const SECRET_WORDS: &[&str] = &["AUTH", "AUTHORIZATION"];
-
-/// Whether a variable's name says it holds a secret, in any case and with `_`, `-` or `.`
-/// between words (`DB_PASSWORD`, `PGPASSWORD`, `stripe-api-key`, `BASIC_AUTH`).
-fn sounds_secret(name: &str) -> bool {
-    let upper: String = name
-        .chars()
-        .map(|c| match c {
-            '-' | '.' => '_',
-            c => c.to_ascii_uppercase(),
-        })
-        .collect();
-    let upper = upper.trim_end_matches('_');
-    SECRET_NOUNS.iter().any(|noun| upper.ends_with(noun))
-        || upper
-            .rsplit('_')
-            .next()
-            .is_some_and(|last| SECRET_WORDS.contains(&last))
-}
-
-/// Values that are not secrets whatever the name says: empty, a number, a boolean, an ARN
-/// (a reference to a secret), or a URL without a password (`TOKEN_URL`, `AUTH_ISSUER`).
-fn is_setting(value: &str) -> bool {
-    let v = value.trim();
-    v.is_empty()
-        || (v.parse::<f64>().is_ok() && v.bytes().any(|b| b.is_ascii_digit()))
-        || ["true", "false", "yes", "no", "on", "off"]
-            .iter()
-            .any(|b| v.eq_ignore_ascii_case(b))
-        || v.starts_with("arn:")
-        || (v.contains("://") && url_password(v).is_none())
-}
-
-/// Whether a value has the shape of a known kind of credential, anywhere in it.
-fn looks_like_credential(value: &str) -> bool {
-    aws_access_key_id(value)
-        || (value.contains("-----BEGIN") && value.contains("PRIVATE KEY-----"))
-        || url_password(value).is_some()
-        || token_after(value, "ghp_", 36, |c| c.is_ascii_alphanumeric())
-        || token_after(value, "gho_", 36, |c| c.is_ascii_alphanumeric())
-        || token_after(value, "github_pat_", 22, |c| {
-            c.is_ascii_alphanumeric() || c == '_'
-        })
-        || token_after(value, "xoxb-", 10, |c| {
-            c.is_ascii_alphanumeric() || c == '-'
-        })
-        || token_after(value, "xoxp-", 10, |c| {
-            c.is_ascii_alphanumeric() || c == '-'
-        })
-        || token_after(value, "sk_live_", 16, |c| c.is_ascii_alphanumeric())
-}
-
-/// `AKIA` or `ASIA` and 16 upper-case letters or digits, not inside a longer such run.
-/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids>
-fn aws_access_key_id(value: &str) -> bool {
-    let bytes = value.as_bytes();
-    let key_char = |b: u8| b.is_ascii_uppercase() || b.is_ascii_digit();
-    (0..bytes.len()).any(|i| {
-        let rest = &bytes[i..];
-        (rest.starts_with(b"AKIA") || rest.starts_with(b"ASIA"))
-            && rest.len() >= 20
-            && rest[4..20].iter().all(|&b| key_char(b))
-            && rest.get(20).is_none_or(|&b| !key_char(b))
-            && (i == 0 || !key_char(bytes[i - 1]))
-    })
-}
-
-/// Whether `prefix` occurs followed by at least `min` characters of the token's alphabet.
-fn token_after(value: &str, prefix: &str, min: usize, alphabet: impl Fn(char) -> bool) -> bool {
-    value.match_indices(prefix).any(|(i, _)| {
-        value[i + prefix.len()..]
-            .chars()
-            .take_while(|&c| alphabet(c))
-            .count()
-            >= min
-    })
-}
-
-/// The password of a `scheme://user:password@host` URL in the value, if there is one.
-fn url_password(value: &str) -> Option<&str> {
-    let (scheme, rest) = value.split_once("://")?;
-    if scheme.is_empty() {
-        return None;
-    }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let (userinfo, _) = authority.rsplit_once('@')?;
-    let (_, password) = userinfo.split_once(':')?;
-    (!password.is_empty()).then_some(password)
 }
