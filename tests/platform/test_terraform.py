@@ -48,6 +48,22 @@ def test_validate(tree_env: tuple[str, str], terraform: Terraform, tmp_path: Pat
     )
 
 
+def test_service_module_refuses_root_however_written(terraform: Terraform, tmp_path: Path) -> None:
+    """The service module's own validation agrees with the manifest and with review rule
+    WH101 on every spelling of uid 0, so a hand-edited root cannot slip root through."""
+    root = copy_tree("minimal", tmp_path) / "environments" / "dev"
+    main = root / "main.tf"
+    text = main.read_text()
+    assert 'user                     = "1000:1000"' in text
+    terraform.run(["init", "-backend=false", "-input=false", "-no-color"], cwd=root)
+    for user, refused in [("00", True), ("+0", True), ("000:1000", True), ("", True), ("root:0", True),
+                          ("10:0", False), ("node", False)]:
+        main.write_text(text.replace('"1000:1000"', json.dumps(user), 1))
+        result = terraform.run(["validate", "-no-color"], cwd=root, check=False)
+        said = "user must not be root" in result.stdout + result.stderr
+        assert (result.returncode != 0, said) == (refused, refused), f"user = {user!r}:\n{result.stdout}{result.stderr}"
+
+
 # --------------------------------------------------------------------------------------
 # moto
 # --------------------------------------------------------------------------------------

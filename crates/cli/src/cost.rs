@@ -82,7 +82,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     let vars = load_options(&args.var_files, &args.vars, &args.budgets)?;
     let prices = PriceTable::bundled();
     let options = Options {
-        prices: &prices,
+        prices,
         usage: &usage,
         region: args.region.as_deref(),
     };

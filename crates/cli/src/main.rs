@@ -222,7 +222,7 @@ fn environment<'p>(
 /// Reads, validates and resolves the manifest, reporting every problem at once.
 fn load(path: &Path) -> Result<Platform, Failure> {
     let file = path.display().to_string();
-    let source = fs::read_to_string(path).map_err(|e| {
+    let bytes = fs::read(path).map_err(|e| {
         let help = if e.kind() == std::io::ErrorKind::NotFound {
             "run `wharf init` to write one, or pass --manifest PATH"
         } else {
@@ -230,6 +230,7 @@ fn load(path: &Path) -> Result<Platform, Failure> {
         };
         Failure(format!("error: cannot read {file}: {e}\nhelp: {help}"))
     })?;
+    let source = wharf_manifest::decode(&file, bytes)?;
     Ok(wharf_model::load(&file, &source)?)
 }
 
@@ -329,7 +330,7 @@ fn summary(
     let mut notes = Vec::new();
     let prices = wharf_cost::PriceTable::bundled();
     for e in &tree.environments {
-        let fixed = match cost::fixed_monthly(&prices, &out.join("environments").join(&e.name)) {
+        let fixed = match cost::fixed_monthly(prices, &out.join("environments").join(&e.name)) {
             Ok(fixed) => {
                 if fixed.not_priced > 0 {
                     notes.push(format!(
@@ -382,6 +383,20 @@ fn summary(
         s,
         "Fixed monthly cost at list prices, before traffic-driven items; `wharf cost --env NAME` itemises it."
     );
+    let endpoints: Vec<String> = platform
+        .environments
+        .iter()
+        .filter(|e| tree.environments.iter().any(|t| t.name == e.name))
+        .map(|e| {
+            let list = &e.network.interface_endpoints;
+            if list.is_empty() {
+                format!("{} none (through the NAT gateway)", e.name)
+            } else {
+                format!("{} {}", e.name, list.join(", "))
+            }
+        })
+        .collect();
+    let _ = writeln!(s, "Interface endpoints: {}.", endpoints.join("; "));
     for note in notes {
         let _ = writeln!(s, "{note}");
     }

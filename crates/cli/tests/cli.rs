@@ -36,6 +36,14 @@ fn bad_manifests_exit_2_with_located_messages() {
         "broken-toml",
         "literal-secret",
         "many-problems",
+        "root-users",
+        "same-paths",
+        "credentials",
+        "min-count-zero",
+        "health-checks",
+        "kinds-of-key",
+        "not-utf8",
+        "deep-keys",
     ] {
         let file = format!("{name}.toml");
         let out = wharf(
@@ -52,6 +60,61 @@ fn bad_manifests_exit_2_with_located_messages() {
         insta::assert_snapshot!(name, out);
     }
     assert!(!manifests().join("never-written").exists());
+}
+
+#[test]
+fn credentials_in_any_field_never_reach_the_terminal() {
+    let out = wharf(
+        &manifests(),
+        &[
+            "render",
+            "--manifest",
+            "credentials.toml",
+            "--out",
+            "never-written",
+        ],
+    );
+    for secret in [
+        "abc123def",
+        "hunter22",
+        "wJalrXUtnFEMI",
+        "AKIAIOSFODNN7EXAMPLE",
+        "s3cretpw",
+        "hunter2",
+        "\"abc\"",
+        "\"k1\"",
+    ] {
+        assert!(!out.contains(secret), "`{secret}` shown:\n{out}");
+    }
+    // A plain setting whose name only sounds secret is accepted when listed in `not_secret`.
+    assert!(!out.contains("TOKEN_TTL_SECONDS` holds"), "{out}");
+}
+
+#[test]
+fn hints_offer_only_a_key_of_the_same_kind() {
+    let out = wharf(
+        &manifests(),
+        &[
+            "render",
+            "--manifest",
+            "kinds-of-key.toml",
+            "--out",
+            "never-written",
+        ],
+    );
+    for line in out.lines().filter(|l| l.contains("did you mean")) {
+        assert!(
+            [
+                "`health_check`",
+                "`readonly_root_filesystem`",
+                "`log_retention_days`"
+            ]
+            .iter()
+            .any(|k| line.contains(k)),
+            "{line}"
+        );
+    }
+    assert_eq!(out.matches("did you mean").count(), 3, "{out}");
 }
 
 #[test]

@@ -158,7 +158,9 @@ fn rules_json_lists_every_rule_with_its_metadata() {
 #[test]
 fn rendered_examples_review_clean() {
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-    let tradeoffs = ["WH109", "WH114", "WH203", "WH204", "WH210"];
+    let tradeoffs = [
+        "WH109", "WH114", "WH203", "WH204", "WH206", "WH210", "WH502",
+    ];
     for example in ["minimal", "messaging", "publishing"] {
         let out = tempfile::tempdir().unwrap();
         let manifest = examples.join(example).join("wharf.toml");
@@ -366,4 +368,35 @@ fn a_budget_can_be_raised_and_a_bad_one_is_refused() {
         "{}",
         bad.stderr
     );
+}
+
+#[test]
+fn the_manifest_and_the_review_agree_on_what_is_root() {
+    for (user, root) in [
+        ("0", true),
+        ("00", true),
+        ("+0", true),
+        ("-0", true),
+        ("000:1000", true),
+        ("0:0", true),
+        ("root", true),
+        ("root:root", true),
+        ("", true),
+        (":1000", true),
+        ("1000:1000", false),
+        ("10:0", false),
+        ("node", false),
+        ("100", false),
+    ] {
+        assert_eq!(
+            wharf_manifest::is_root_user(user),
+            root,
+            "manifest: {user:?}"
+        );
+        assert_eq!(
+            wharf_review::ecs::runs_as_root(user),
+            root,
+            "WH101: {user:?}"
+        );
+    }
 }

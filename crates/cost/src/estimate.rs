@@ -12,8 +12,7 @@ use crate::prices::PriceTable;
 use crate::resources;
 use crate::usage::Usage;
 
-/// Hours in a month, as AWS's pricing examples count them.
-pub const HOURS_PER_MONTH: f64 = 730.0;
+pub use wharf_prices::HOURS_PER_MONTH;
 
 /// One charge of one resource: a quantity, a unit price and their product a month.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -178,7 +177,7 @@ fn region_of(root: &RootModule, options: &Options<'_>) -> Result<String, CostErr
         ))
         .in_place(place)
         .with_help(format!(
-            "wharf prices {}; prices are added to crates/cost/prices.toml with their sources",
+            "wharf prices {}; prices are added to crates/prices/prices.toml with their sources",
             known.join(", ")
         )));
     }

@@ -8,12 +8,11 @@
 
 mod error;
 mod estimate;
-pub mod prices;
 pub mod report;
 mod resources;
 pub mod usage;
 
 pub use error::CostError;
 pub use estimate::{estimate, Estimate, LineItem, Options, PriceRef, Status, HOURS_PER_MONTH};
-pub use prices::{Price, PriceTable};
 pub use usage::Usage;
+pub use wharf_prices::{self as prices, Price, PriceTable};

@@ -26,7 +26,7 @@ fn try_run(tf: &str, usage: &str, region: Option<&str>) -> Result<Estimate, Stri
     let mut estimates = estimate(
         &project,
         &Options {
-            prices: &prices,
+            prices,
             usage: &usage,
             region,
         },

@@ -77,9 +77,23 @@ impl Diagnostics {
     pub fn render(&self) -> String {
         let mut items: Vec<&Diagnostic> = self.items.iter().collect();
         items.sort_by_key(|d| (d.span.start, d.span.end));
+        // What one diagnostic found secret is secret in every other: its place on a shown
+        // line is masked in every frame, and its text in every message.
+        let redacted: Vec<Range<usize>> = items
+            .iter()
+            .filter(|d| d.redact)
+            .map(|d| d.span.clone())
+            .collect();
+        let secrets: Vec<&str> = redacted
+            .iter()
+            .filter_map(|r| self.source.get(r.clone()))
+            .map(|s| s.trim_matches(['"', '\'']))
+            // Masking a word as short as a few letters would mask it everywhere it occurs.
+            .filter(|s| s.chars().count() >= 4)
+            .collect();
         let mut out = String::new();
         for d in &items {
-            out.push_str(&self.render_one(d));
+            out.push_str(&mask_known(&self.render_one(d, &redacted), &secrets));
             out.push('\n');
         }
         let n = items.len();
@@ -93,7 +107,7 @@ impl Diagnostics {
         out
     }
 
-    fn render_one(&self, d: &Diagnostic) -> String {
+    fn render_one(&self, d: &Diagnostic, redacted: &[Range<usize>]) -> String {
         let src = self.source.as_str();
         let start = floor_char_boundary(src, d.span.start.min(src.len()));
         let (line, col) = line_col(src, start);
@@ -101,11 +115,13 @@ impl Diagnostics {
         let line_end = src[start..].find('\n').map_or(src.len(), |i| start + i);
         let end = floor_char_boundary(src, d.span.end.clamp(start, line_end));
         // Whatever the diagnostic is about, no credential on the shown line is printed.
-        let mut text = mask_credentials(src[line_start..line_end].trim_end_matches('\r'));
+        let mut text = mask_credentials(
+            mask_spans(src, line_start..line_end, redacted).trim_end_matches('\r'),
+        );
         let mut width = src[start..end].chars().count().max(1);
         if d.redact {
             // Mask the whole rest of the line: a credential must not reach a terminal or a CI log.
-            let keep = mask_credentials(&src[line_start..start]);
+            let keep = mask_credentials(&mask_spans(src, line_start..start, redacted));
             let masked = "*".repeat(8);
             text = format!("{keep}{masked}");
             width = masked.len();
@@ -132,6 +148,33 @@ impl Diagnostics {
         }
         out
     }
+}
+
+/// The text of `line` (a byte range of `src`) with the characters inside any of `spans`
+/// replaced by `*`.
+fn mask_spans(src: &str, line: Range<usize>, spans: &[Range<usize>]) -> String {
+    src[line.clone()]
+        .char_indices()
+        .map(|(i, c)| {
+            let at = line.start + i;
+            if spans.iter().any(|s| s.contains(&at)) {
+                '*'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// `text` with every occurrence of each of `secrets` replaced by as many `*`.
+fn mask_known(text: &str, secrets: &[&str]) -> String {
+    let mut out = text.to_string();
+    for secret in secrets {
+        if out.contains(secret) {
+            out = out.replace(secret, &"*".repeat(secret.chars().count()));
+        }
+    }
+    out
 }
 
 /// Replaces every word or quoted string of `line` that looks like a credential with as many
@@ -196,6 +239,27 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("\"BAD-NAME\""), "{text}");
+    }
+
+    #[test]
+    fn a_value_one_diagnostic_redacts_is_masked_in_every_other() {
+        // The name says secret, so the first diagnostic redacts the short value; the second,
+        // about the key on the same line, must not show it either.
+        let source =
+            "[x]\nenv = { \"BAD-NAME\" = \"hunter2\", DB_PASSWORD = \"hunter2\" }\n".to_string();
+        let value = source.rfind("\"hunter2\"").unwrap();
+        let key = source.find("\"BAD-NAME\"").unwrap();
+        let diags = Diagnostics {
+            file: "wharf.toml".into(),
+            source: source.clone(),
+            items: vec![
+                Diagnostic::new("literal secret", value..value + 9).redacted(),
+                Diagnostic::new("bad name `BAD-NAME`", key..key + 10),
+            ],
+        };
+        let text = diags.render();
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(text.contains("BAD-NAME"), "{text}");
     }
 
     #[test]

@@ -4,6 +4,39 @@ use crate::types::Cidr;
 
 /// Regions wharf knows the availability-zone naming of. A region outside this list is
 /// refused rather than rendered into Terraform that fails at plan time.
+/// The AWS services an environment may reach through interface VPC endpoints, with what a
+/// task uses each for. The name is the part after `com.amazonaws.<region>.`.
+/// <https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html>
+pub const INTERFACE_ENDPOINTS: [(&str, &str); 9] = [
+    (
+        "ecr.api",
+        "ECR's API: image manifests and the pull authorization",
+    ),
+    (
+        "ecr.dkr",
+        "ECR's registry: image layers (served from S3 through the gateway endpoint)",
+    ),
+    (
+        "logs",
+        "CloudWatch Logs: the container logs the awslogs driver sends",
+    ),
+    (
+        "secretsmanager",
+        "Secrets Manager: secrets injected when a task starts",
+    ),
+    (
+        "ssm",
+        "SSM Parameter Store: parameters injected when a task starts",
+    ),
+    ("ssmmessages", "ECS Exec sessions"),
+    (
+        "kms",
+        "KMS: what the application encrypts or decrypts itself",
+    ),
+    ("sts", "STS: roles the application assumes"),
+    ("monitoring", "CloudWatch metrics the application publishes"),
+];
+
 pub const REGIONS: [&str; 29] = [
     "af-south-1",
     "ap-east-1",

@@ -12,6 +12,9 @@ use toml_edit::{Item, TableLike, Value};
 use crate::diagnostic::Diagnostic;
 use crate::Spanned;
 
+/// What to do about a credential written in the manifest.
+pub const CREDENTIAL_HELP: &str = "a credential never belongs in wharf.toml, which is committed and shown in CI logs: store it in Secrets Manager and give it to the container through `secrets`; then rotate it, since it has been in a file";
+
 /// Collects diagnostics while the manifest is read.
 #[derive(Default)]
 pub struct Sink {
@@ -34,7 +37,39 @@ pub struct TableReader<'a> {
     pub path: String,
     /// Where to point when a required key is missing (the table header or its key).
     pub span: Range<usize>,
-    known: Vec<&'static str>,
+    /// The keys asked for, with the kind of value each takes.
+    known: Vec<(&'static str, Want)>,
+}
+
+/// The kind of value a key takes, so that "did you mean" offers only a key that takes what
+/// was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Want {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Array,
+    Table,
+}
+
+impl Want {
+    /// Whether a value written as `item` could be meant for a key of this kind.
+    fn takes(self, item: &Item) -> bool {
+        match (self, item) {
+            (Want::Table, Item::Table(_) | Item::ArrayOfTables(_)) => true,
+            (_, Item::Value(v)) => matches!(
+                (self, v),
+                (Want::String, Value::String(_))
+                    | (Want::Integer | Want::Number, Value::Integer(_))
+                    | (Want::Number, Value::Float(_))
+                    | (Want::Boolean, Value::Boolean(_))
+                    | (Want::Array, Value::Array(_))
+                    | (Want::Table, Value::InlineTable(_))
+            ),
+            _ => false,
+        }
+    }
 }
 
 fn kind(item: &Item) -> &'static str {
@@ -58,10 +93,16 @@ fn value_kind(v: &Value) -> &'static str {
     kind(&Item::Value(v.clone()))
 }
 
-/// The closest of `candidates` to `word`, when it is close enough to be a likely typo.
+/// The closest of `candidates` to `word`, when it is close enough to be a likely typo: a
+/// few letters changed, not words added (`health_check_grace_period` is no typo of
+/// `health_check`).
 pub fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
     candidates
         .iter()
+        .filter(|c| {
+            let edits = strsim::levenshtein(word, c);
+            edits <= 2 || edits * 4 <= word.chars().count().max(c.chars().count())
+        })
         .map(|c| (strsim::jaro_winkler(word, c), *c))
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
@@ -94,8 +135,8 @@ impl<'a> TableReader<'a> {
             .unwrap_or_else(|| self.span.clone())
     }
 
-    fn item(&mut self, key: &'static str) -> Option<(&'a Item, Range<usize>)> {
-        self.known.push(key);
+    fn item(&mut self, key: &'static str, want: Want) -> Option<(&'a Item, Range<usize>)> {
+        self.known.push((key, want));
         let item = self.table.get(key)?;
         let span = item.span().unwrap_or_else(|| self.key_span(key));
         Some((item, span))
@@ -116,9 +157,13 @@ impl<'a> TableReader<'a> {
     }
 
     pub fn string(&mut self, sink: &mut Sink, key: &'static str) -> Option<Spanned<String>> {
-        let (item, span) = self.item(key)?;
+        let (item, span) = self.item(key, Want::String)?;
         match item.as_str() {
-            Some(s) => Some(Spanned::new(s.to_string(), span)),
+            Some(s) => {
+                let s = Spanned::new(s.to_string(), span);
+                self.refuse_credential(sink, key, &s);
+                Some(s)
+            }
             None => {
                 self.type_error(sink, key, item, span, "a string");
                 None
@@ -127,7 +172,7 @@ impl<'a> TableReader<'a> {
     }
 
     pub fn integer(&mut self, sink: &mut Sink, key: &'static str) -> Option<Spanned<i64>> {
-        let (item, span) = self.item(key)?;
+        let (item, span) = self.item(key, Want::Integer)?;
         match item.as_integer() {
             Some(i) => Some(Spanned::new(i, span)),
             None => {
@@ -169,7 +214,7 @@ impl<'a> TableReader<'a> {
 
     /// A number; integers are accepted where a float is expected.
     pub fn number(&mut self, sink: &mut Sink, key: &'static str) -> Option<Spanned<f64>> {
-        let (item, span) = self.item(key)?;
+        let (item, span) = self.item(key, Want::Number)?;
         match (item.as_float(), item.as_integer()) {
             (Some(f), _) => Some(Spanned::new(f, span)),
             (None, Some(i)) => Some(Spanned::new(i as f64, span)),
@@ -181,7 +226,7 @@ impl<'a> TableReader<'a> {
     }
 
     pub fn boolean(&mut self, sink: &mut Sink, key: &'static str) -> Option<Spanned<bool>> {
-        let (item, span) = self.item(key)?;
+        let (item, span) = self.item(key, Want::Boolean)?;
         match item.as_bool() {
             Some(b) => Some(Spanned::new(b, span)),
             None => {
@@ -197,7 +242,7 @@ impl<'a> TableReader<'a> {
         sink: &mut Sink,
         key: &'static str,
     ) -> Option<Spanned<Vec<Spanned<String>>>> {
-        let (item, span) = self.item(key)?;
+        let (item, span) = self.item(key, Want::Array)?;
         let Some(array) = item.as_array() else {
             self.type_error(sink, key, item, span, "an array of strings");
             return None;
@@ -206,7 +251,11 @@ impl<'a> TableReader<'a> {
         for v in array.iter() {
             let vspan = v.span().unwrap_or_else(|| span.clone());
             match v.as_str() {
-                Some(s) => out.push(Spanned::new(s.to_string(), vspan)),
+                Some(s) => {
+                    let s = Spanned::new(s.to_string(), vspan);
+                    self.refuse_credential(sink, key, &s);
+                    out.push(s);
+                }
                 None => sink.push(Diagnostic::new(
                     format!(
                         "`{}` must hold only strings, found {}",
@@ -221,8 +270,10 @@ impl<'a> TableReader<'a> {
     }
 
     /// A table of string values (inline `{ A = "b" }` or a `[x.key]` table), keyed by name.
+    /// Its values are not checked for credentials here: `env` and `secrets` each say what
+    /// to do with one in their own words.
     pub fn string_map(&mut self, sink: &mut Sink, key: &'static str) -> Option<StringMap> {
-        let (item, span) = self.item(key)?;
+        let (item, span) = self.item(key, Want::Table)?;
         let Some(table) = item.as_table_like() else {
             self.type_error(sink, key, item, span, "a table of strings");
             return None;
@@ -259,7 +310,7 @@ impl<'a> TableReader<'a> {
 
     /// A sub-table (`[a.b]` or an inline table).
     pub fn table(&mut self, sink: &mut Sink, key: &'static str) -> Option<TableReader<'a>> {
-        let (item, span) = self.item(key)?;
+        let (item, span) = self.item(key, Want::Table)?;
         let path = self.qualified(key);
         match item.as_table_like() {
             Some(t) => Some(TableReader::new(t, path, span)),
@@ -276,7 +327,7 @@ impl<'a> TableReader<'a> {
         sink: &mut Sink,
         key: &'static str,
     ) -> Option<Vec<(Spanned<String>, TableReader<'a>)>> {
-        let (item, span) = self.item(key)?;
+        let (item, span) = self.item(key, Want::Table)?;
         let path = self.qualified(key);
         let Some(outer) = item.as_table_like() else {
             self.type_error(sink, key, item, span, "a table");
@@ -321,10 +372,25 @@ impl<'a> TableReader<'a> {
         }
     }
 
-    /// Reports every key that the schema did not ask for, suggesting the closest known one.
+    /// Reports a string that looks like a credential: no field of the manifest may hold one.
+    fn refuse_credential(&self, sink: &mut Sink, key: &str, s: &Spanned<String>) {
+        if let Some(what) = crate::secret::looks_like_credential(s) {
+            sink.push(
+                Diagnostic::new(
+                    format!("`{}` holds what looks like {what}", self.qualified(key)),
+                    s.span.clone(),
+                )
+                .redacted()
+                .with_help(CREDENTIAL_HELP),
+            );
+        }
+    }
+
+    /// Reports every key that the schema did not ask for, suggesting the closest known one
+    /// that takes the kind of value written.
     pub fn finish(&self, sink: &mut Sink) {
-        for (key, _) in self.table.iter() {
-            if self.known.contains(&key) {
+        for (key, item) in self.table.iter() {
+            if self.known.iter().any(|(k, _)| *k == key) {
                 continue;
             }
             let span = self.key_span(key);
@@ -332,7 +398,13 @@ impl<'a> TableReader<'a> {
                 format!("unknown key `{}`", self.qualified(key)),
                 span.clone(),
             );
-            d = match closest(key, &self.known) {
+            let same_kind: Vec<&str> = self
+                .known
+                .iter()
+                .filter(|(_, want)| want.takes(item))
+                .map(|(k, _)| *k)
+                .collect();
+            d = match closest(key, &same_kind) {
                 Some(c) => d
                     .with_label(format!("did you mean `{c}`?"))
                     .with_help(format!("rename it to `{c}`")),
@@ -340,7 +412,7 @@ impl<'a> TableReader<'a> {
                     "valid keys here are: {}",
                     self.known
                         .iter()
-                        .map(|k| format!("`{k}`"))
+                        .map(|(k, _)| format!("`{k}`"))
                         .collect::<Vec<_>>()
                         .join(", ")
                 )),

@@ -314,7 +314,7 @@ fn read_counts(t: &mut TableReader, sink: &mut Sink) -> Counts {
     let help = "task counts are 0 to 1000";
     Counts {
         desired: t.integer_in(sink, "desired_count", 0..=1000, help),
-        min: t.integer_in(sink, "min_count", 0..=1000, help),
+        min: read_min_count(t, sink),
         max: t.integer_in(
             sink,
             "max_count",
@@ -324,29 +324,50 @@ fn read_counts(t: &mut TableReader, sink: &mut Sink) -> Counts {
     }
 }
 
+/// `min_count`: at least 1, since services scale on CPU and memory, whose target tracking
+/// cannot scale out from zero tasks (there is no utilization without a task), and whose
+/// running-tasks alarm could never fire.
+/// <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-autoscaling-targettracking.html>
+fn read_min_count(t: &mut TableReader, sink: &mut Sink) -> Option<Spanned<u32>> {
+    let min = t.integer_in(sink, "min_count", 0..=1000, "task counts are 0 to 1000")?;
+    if min.value == 0 {
+        sink.push(
+            Diagnostic::new(
+                format!("`{}.min_count = 0` would let the service scale to no tasks, and scaling on CPU and memory cannot bring it back", t.path),
+                min.span.clone(),
+            )
+            .with_help("use 1 or more: target tracking needs a running task to measure, and the running-tasks alarm could never fire; scaling to zero needs a signal that exists without tasks, such as a queue's depth"),
+        );
+        return None;
+    }
+    Some(min)
+}
+
 fn is_env_name(s: &str) -> bool {
     s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// Environment-variable names that, given a literal value, almost always hold a secret:
-/// those that end in a secret's noun (`DB_PASSWORD`, `STRIPE_SECRET`), not those that only
-/// mention one (`AUTH_TOKEN_URL`, `SECRET_NAME`).
+/// Environment-variable names that say their value is a secret: those with a secret's noun
+/// anywhere in them (`DB_PASSWORD`, `STRIPE_SECRET_KEY`, `TOKEN_TTL_SECONDS`). A literal
+/// value under one is refused, whatever its length, unless the service lists the name in
+/// `not_secret`.
 fn sounds_secret(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    [
-        "PASSWORD",
-        "PASSWD",
-        "SECRET",
-        "TOKEN",
-        "API_KEY",
-        "APIKEY",
-        "PRIVATE_KEY",
-        "ACCESS_KEY",
-    ]
-    .iter()
-    .any(|w| upper.ends_with(w))
+    SECRET_NOUNS.iter().any(|w| upper.contains(w))
 }
+
+/// The nouns of [`sounds_secret`].
+const SECRET_NOUNS: [&str; 8] = [
+    "PASSWORD",
+    "PASSWD",
+    "SECRET",
+    "TOKEN",
+    "API_KEY",
+    "APIKEY",
+    "PRIVATE_KEY",
+    "ACCESS_KEY",
+];
 
 fn one_or_many(
     t: &mut TableReader,
@@ -407,7 +428,11 @@ fn read_service(key: Spanned<String>, mut t: TableReader, sink: &mut Sink) -> Op
     let grants_raw = t.string_list(sink, "grants");
     let readonly_root_filesystem = t.boolean(sink, "readonly_root_filesystem");
     let user = t.string(sink, "user");
+    let health_check_command = t.string_list(sink, "health_check_command");
+    let container_health_check = t.boolean(sink, "container_health_check");
+    let not_secret = t.string_list(sink, "not_secret");
     t.finish(sink);
+    check_health_check_command(&health_check_command, &container_health_check, sink);
 
     for p in &paths {
         if !net::is_path_pattern(p) {
@@ -457,15 +482,6 @@ fn read_service(key: Spanned<String>, mut t: TableReader, sink: &mut Sink) -> Op
             );
         }
     }
-    for arg in command.iter().flatten() {
-        if let Some(what) = looks_like_credential(arg) {
-            sink.push(
-                Diagnostic::new(format!("`command` holds what looks like {what}"), arg.span.clone())
-                    .redacted()
-                    .with_help("pass it through `secrets` as an environment variable and read it from there; then rotate it, since it has been in a file"),
-            );
-        }
-    }
     if let Some(c) = &command {
         if c.is_empty() {
             sink.push(
@@ -475,6 +491,7 @@ fn read_service(key: Spanned<String>, mut t: TableReader, sink: &mut Sink) -> Op
         }
     }
 
+    let env_names: Vec<String> = env_raw.keys().cloned().collect();
     let mut env = BTreeMap::new();
     for (name, (k, v)) in env_raw {
         if !is_env_name(&name) {
@@ -501,8 +518,12 @@ fn read_service(key: Spanned<String>, mut t: TableReader, sink: &mut Sink) -> Op
             );
             continue;
         }
-        let reference = v.starts_with("arn:") || (v.contains("://") && !v.contains('@'));
-        if sounds_secret(&name) && v.len() >= 8 && !reference {
+        // An ARN or a URL without credentials names something; it holds no secret.
+        let reference = v.starts_with("arn:") || v.contains("://");
+        let declared_plain = not_secret
+            .as_ref()
+            .is_some_and(|l| l.value.iter().any(|n| n.value == name));
+        if sounds_secret(&name) && !v.is_empty() && !reference && !declared_plain {
             sink.push(
                 Diagnostic::new(
                     format!(
@@ -512,13 +533,25 @@ fn read_service(key: Spanned<String>, mut t: TableReader, sink: &mut Sink) -> Op
                 )
                 .redacted()
                 .with_help(format!(
-                    "move it to `secrets`, e.g. `{name} = \"my-app/secrets:{}\"`",
+                    "move it to `secrets`, e.g. `{name} = \"my-app/secrets:{}\"`; if it is a plain setting that only sounds secret (a name, a duration), list it in the service's `not_secret = [\"{name}\"]`",
                     name.to_ascii_lowercase()
                 )),
             );
             continue;
         }
         env.insert(name, v);
+    }
+
+    for n in not_secret.iter().flat_map(|l| &l.value) {
+        if !env_names.contains(&n.value) {
+            sink.push(
+                Diagnostic::new(
+                    format!("`not_secret` names `{}`, which `env` does not set", n.value),
+                    n.span.clone(),
+                )
+                .with_help("list only names of `env` whose values are plain settings"),
+            );
+        }
     }
 
     let mut secrets = BTreeMap::new();
@@ -601,7 +634,12 @@ fn read_service(key: Spanned<String>, mut t: TableReader, sink: &mut Sink) -> Op
     }
 
     if let Some(u) = &user {
-        if is_root_user(u) {
+        if u.trim().is_empty() || u.contains(char::is_whitespace) {
+            sink.push(
+                Diagnostic::new(format!("`user = \"{}\"` is not a user", u.value), u.span.clone())
+                    .with_help("name the image's non-root user or its uid, e.g. \"node\" or \"1000:1000\"; an empty user runs the container as root"),
+            );
+        } else if is_root_user(u) {
             sink.push(
                 Diagnostic::new(format!("`user = \"{}\"` runs the container as root", u.value), u.span.clone())
                     .with_help("remove `user` to run as 1000:1000, or name the image's non-root user (e.g. \"node\" or \"1000:1000\")"),
@@ -640,13 +678,56 @@ fn read_service(key: Spanned<String>, mut t: TableReader, sink: &mut Sink) -> Op
         grants,
         readonly_root_filesystem,
         user,
+        health_check_command,
+        container_health_check,
     })
 }
 
-/// `0`, `root`, `0:0` and the like.
+/// Whether a container `user` (`user`, `uid`, `user:group`, `uid:gid`) runs as root: the
+/// user part empty (the image's default, root), `root`, or uid 0 however it is spelled
+/// (`0`, `00`, `+0`, `000:1000`), as the container runtime parses it. A named user stays
+/// allowed: its uid is not known before the image runs. The service module's validation and
+/// review rule WH101 decide the same way.
 pub fn is_root_user(user: &str) -> bool {
-    let who = user.split(':').next().unwrap_or_default();
-    who == "0" || who == "root"
+    let who = user.split(':').next().unwrap_or_default().trim();
+    let digits = who.strip_prefix(['+', '-']).unwrap_or(who);
+    who.is_empty() || who == "root" || (!digits.is_empty() && digits.bytes().all(|b| b == b'0'))
+}
+
+/// `health_check_command` is ECS's form of a health check command: `CMD` then the program
+/// and its arguments, or `CMD-SHELL` then one shell command line.
+/// <https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html>
+fn check_health_check_command(
+    command: &Option<Spanned<Vec<Spanned<String>>>>,
+    enabled: &Option<Spanned<bool>>,
+    sink: &mut Sink,
+) {
+    let Some(command) = command else { return };
+    if enabled.as_ref().is_some_and(|e| !e.value) {
+        sink.push(
+            Diagnostic::new(
+                "`health_check_command` is set, but `container_health_check = false` turns the check off",
+                command.span.clone(),
+            )
+            .with_help("remove one of them"),
+        );
+        return;
+    }
+    let first = command.value.first().map(|c| c.value.as_str());
+    let ok = match first {
+        Some("CMD") => command.value.len() >= 2,
+        Some("CMD-SHELL") => command.value.len() == 2,
+        _ => false,
+    };
+    if !ok {
+        sink.push(
+            Diagnostic::new(
+                "`health_check_command` is not in ECS's form",
+                command.span.clone(),
+            )
+            .with_help("write `[\"CMD\", \"program\", \"arg\", …]` to run a program, or `[\"CMD-SHELL\", \"one shell command\"]`; exit code 0 means healthy, e.g. [\"CMD\", \"curl\", \"-f\", \"http://localhost:8080/health\"]"),
+        );
+    }
 }
 
 fn parse_grant(raw: &str) -> Result<Grant, String> {
@@ -711,7 +792,7 @@ fn read_overrides(t: &mut TableReader, sink: &mut Sink) -> Overrides {
             0..=1000,
             "capacity provider weights are 0 to 1000",
         ),
-        min_count: t.integer_in(sink, "min_count", 0..=1000, "task counts are 0 to 1000"),
+        min_count: read_min_count(t, sink),
         max_count: t.integer_in(
             sink,
             "max_count",
@@ -775,7 +856,45 @@ fn read_overrides(t: &mut TableReader, sink: &mut Sink) -> Overrides {
             10..=2_000_000_000,
             "a WAF rate limit is 10 to 2000000000 requests per 5 minutes",
         ),
+        interface_endpoints: read_interface_endpoints(t, sink),
     }
+}
+
+/// `interface_endpoints`: AWS services the environment reaches through interface VPC
+/// endpoints instead of the NAT gateway, each at most once.
+fn read_interface_endpoints(
+    t: &mut TableReader,
+    sink: &mut Sink,
+) -> Option<Spanned<Vec<Spanned<String>>>> {
+    let list = t.string_list(sink, "interface_endpoints")?;
+    let mut seen: Vec<&str> = Vec::new();
+    let mut ok = true;
+    for e in &list.value {
+        if !net::INTERFACE_ENDPOINTS
+            .iter()
+            .any(|(name, _)| *name == e.value)
+        {
+            let names: Vec<&str> = net::INTERFACE_ENDPOINTS.iter().map(|(n, _)| *n).collect();
+            let mut d = Diagnostic::new(
+                format!("`{}` is not an interface endpoint wharf knows", e.value),
+                e.span.clone(),
+            );
+            if let Some(c) = closest(&e.value, &names) {
+                d = d.with_label(format!("did you mean `{c}`?"));
+            }
+            sink.push(d.with_help(format!("use any of: {}", names.join(", "))));
+            ok = false;
+        } else if seen.contains(&e.value.as_str()) {
+            sink.push(
+                Diagnostic::new(format!("`{}` is listed twice", e.value), e.span.clone())
+                    .with_help("list each endpoint once"),
+            );
+            ok = false;
+        } else {
+            seen.push(&e.value);
+        }
+    }
+    ok.then_some(list)
 }
 
 fn read_environment(

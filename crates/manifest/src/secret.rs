@@ -131,32 +131,157 @@ const CREDENTIAL_PREFIXES: [(&str, &str); 14] = [
     ("-----BEGIN", "a PEM private key or certificate"),
 ];
 
-/// Says what credential `value` looks like, if it looks like one.
+/// Says what credential `value` looks like, if it looks like one, anywhere in it.
 ///
 /// Errs towards refusing: a reference is always a short name, a path or an ARN, so a value
 /// that has the shape of a token is never what the user meant to write.
 pub fn looks_like_credential(value: &str) -> Option<&'static str> {
     for (prefix, what) in CREDENTIAL_PREFIXES {
-        if value.starts_with(prefix) && value.len() >= prefix.len() + 8 {
+        let found = value.match_indices(prefix).any(|(i, _)| {
+            // A prefix counts at the start of the value or of a word, followed by at least
+            // eight more characters of a token (`id:AKIA…`, `Bearer ghp_…`).
+            let starts_word = value[..i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_ascii_alphanumeric());
+            let rest = &value[i + prefix.len()..];
+            starts_word
+                && rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || "_-".contains(*c))
+                    .count()
+                    >= 8
+        });
+        if found {
             return Some(what);
         }
     }
     if value.starts_with("eyJ") && value.matches('.').count() == 2 {
         return Some("a JSON Web Token");
     }
-    if let Some((scheme, rest)) = value.split_once("://") {
-        if !scheme.is_empty() {
-            if let Some((userinfo, _)) = rest.split_once('@') {
-                if userinfo.contains(':') {
-                    return Some("a URL with a password in it");
-                }
-            }
-        }
+    if url_password(value).is_some() {
+        return Some("a URL with a password in it");
     }
-    if is_random_token(value) {
+    if userinfo_password(value) {
+        return Some("a user name and password (`user:password@host`)");
+    }
+    if let Some(name) = secret_query_parameter(value) {
+        return Some(name);
+    }
+    if aws_secret_access_key(value) {
+        return Some("an AWS secret access key");
+    }
+    if value
+        .split([' ', ':', '/', '=', ',', ';'])
+        .any(is_random_token)
+        || is_random_token(value)
+    {
         return Some("a random token");
     }
     None
+}
+
+/// The password of a `scheme://user:password@host` URL in the value, if there is one.
+fn url_password(value: &str) -> Option<&str> {
+    value.match_indices("://").find_map(|(i, _)| {
+        if i == 0 {
+            return None;
+        }
+        let rest = &value[i + 3..];
+        let authority = rest.split(['/', '?', '#', ' ']).next().unwrap_or("");
+        let (userinfo, _) = authority.rsplit_once('@')?;
+        let (_, password) = userinfo.split_once(':')?;
+        (!password.is_empty()).then_some(password)
+    })
+}
+
+/// `user:password@host` without a scheme, at the start of the value or of a word: the user
+/// and password are plain words, the password at least four characters and not only
+/// digits (`node:20@sha256:…`, an image digest, is not one), and the host a host name.
+fn userinfo_password(value: &str) -> bool {
+    value
+        .split([' ', '=', ';', ','])
+        .filter_map(|word| {
+            let (userinfo, host) = word.split_once('@')?;
+            let (user, password) = userinfo.split_once(':')?;
+            Some((user, password, host))
+        })
+        .any(|(user, password, host)| {
+            let plain = |s: &str| !s.is_empty() && !s.contains(['/', ':', '@']);
+            plain(user)
+                && plain(password)
+                && password.chars().count() >= 4
+                && !password.chars().all(|c| c.is_ascii_digit())
+                && !host.starts_with("sha256:")
+                && host
+                    .split([':', '/'])
+                    .next()
+                    .is_some_and(|h| h.contains('.') || h == "localhost")
+        })
+}
+
+/// A query parameter that carries a credential (`?password=…`, `&token=…`), by its name.
+fn secret_query_parameter(value: &str) -> Option<&'static str> {
+    let (_, query) = value.split_once('?')?;
+    for pair in query.split(['&', ';']) {
+        let Some((name, v)) = pair.split_once('=') else {
+            continue;
+        };
+        if v.is_empty() {
+            continue;
+        }
+        let name = name.to_ascii_lowercase().replace('-', "_");
+        if [
+            "password",
+            "passwd",
+            "pwd",
+            "secret",
+            "token",
+            "access_token",
+            "api_key",
+            "apikey",
+            "key",
+            "client_secret",
+            "x_amz_signature",
+            "x_amz_credential",
+            "sig",
+            "signature",
+        ]
+        .contains(&name.as_str())
+        {
+            return Some("a URL with a credential in its query string");
+        }
+    }
+    None
+}
+
+/// Forty characters of base64 (`A-Z a-z 0-9 / +`) with upper case, lower case and digits,
+/// not inside a longer such run: the shape of an AWS secret access key.
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/security-creds.html>
+fn aws_secret_access_key(value: &str) -> bool {
+    let key_char = |c: char| c.is_ascii_alphanumeric() || c == '/' || c == '+';
+    let chars: Vec<char> = value.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !key_char(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && key_char(chars[i]) {
+            i += 1;
+        }
+        let run = &chars[start..i];
+        if run.len() == 40
+            && run.iter().any(char::is_ascii_uppercase)
+            && run.iter().any(char::is_ascii_lowercase)
+            && run.iter().any(char::is_ascii_digit)
+            && shannon_entropy(&run.iter().collect::<String>()) >= 4.0
+        {
+            return true;
+        }
+    }
+    false
 }
 
 /// A long string with upper case, lower case and digits, without the separators that names
@@ -242,6 +367,11 @@ mod tests {
             "postgres://admin:hunter2@db:5432/app",
             "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc",
             "Zq8vR3kT9xLm2Pw7Yb4Nc6Hd",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "id:AKIAIOSFODNN7EXAMPLE",
+            "admin:hunter2x@db.example.com:5432",
+            "https://api.example.com/v1?password=hunter2",
+            "/health?token=abc123",
         ] {
             assert!(
                 matches!(
@@ -261,6 +391,12 @@ mod tests {
             "DatabaseCredentials2024",
             "MyServiceApiKeyForProduction",
             "https://example.com",
+            "git@github.com:org/repo.git",
+            "ops@example.com",
+            "node:20@sha256:0b1c2d3e4f",
+            "arn:aws:acm:us-east-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+            "/api/v1/users?page=2",
         ] {
             assert_eq!(looks_like_credential(v), None, "{v}");
         }

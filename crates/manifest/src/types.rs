@@ -86,6 +86,12 @@ pub struct Service {
     pub grants: Vec<Spanned<Grant>>,
     pub readonly_root_filesystem: Option<Spanned<bool>>,
     pub user: Option<Spanned<String>>,
+    /// `health_check_command`: the container health check in ECS's form (`CMD` or
+    /// `CMD-SHELL` first), instead of wget on `health_check`.
+    pub health_check_command: Option<Spanned<Vec<Spanned<String>>>>,
+    /// `container_health_check = false`: no container health check; the load balancer's
+    /// check on `health_check` alone decides a task's health.
+    pub container_health_check: Option<Spanned<bool>>,
 }
 
 /// Task counts; any may be left to the profile.
@@ -169,6 +175,9 @@ pub struct Overrides {
     pub require_https: Option<Spanned<bool>>,
     pub waf: Option<Spanned<bool>>,
     pub waf_rate_limit: Option<Spanned<u32>>,
+    /// The AWS services reached through interface VPC endpoints (`ecr.api`, `logs`, …);
+    /// empty for none.
+    pub interface_endpoints: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,7 +12,7 @@ mod resolve;
 
 use std::collections::BTreeMap;
 
-pub use profile::{profile, Profile};
+pub use profile::{profile, Endpoints, Profile};
 pub use resolve::resolve;
 pub use wharf_manifest::{EcrEncryption, ProfileName};
 
@@ -50,9 +50,15 @@ pub struct Network {
     /// The AZ IDs the VPC spans, at least two.
     pub zone_ids: Vec<String>,
     pub single_nat_gateway: bool,
-    /// Interface endpoints Fargate tasks need to start without the NAT gateway: image pulls
-    /// (ECR API and Docker registry), logs, and secrets.
+    /// AWS services reached through interface endpoints instead of the NAT gateway (the
+    /// part after `com.amazonaws.<region>.`), in the order of `net::INTERFACE_ENDPOINTS`.
     pub interface_endpoints: Vec<&'static str>,
+    /// Whether the list leaves image pulls to the NAT gateway (no `ecr.api` or `ecr.dkr`):
+    /// a trade-off wharf's own review reports (WH502).
+    pub pulls_through_nat: bool,
+    /// The endpoints for what the tasks use (image pulls, logs, the secret stores they
+    /// read): what `interface_endpoints` would list to keep all of it off the NAT gateway.
+    pub used_endpoints: Vec<&'static str>,
     pub flow_log_retention_days: u32,
 }
 
@@ -126,12 +132,24 @@ pub struct Service {
     pub readonly_root_filesystem: bool,
     pub user: String,
     pub health_check_path: String,
+    pub container_health_check: ContainerHealthCheck,
     pub log_retention_days: u32,
     pub desired_count: u32,
     pub min_count: u32,
     pub max_count: u32,
     pub capacity: Capacity,
     pub task_role_statements: Vec<Statement>,
+}
+
+/// How ECS tells that a container is healthy, besides the load balancer's check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContainerHealthCheck {
+    /// `wget` on the health check path, from inside the container (the default).
+    Wget,
+    /// A command in ECS's form (`CMD` or `CMD-SHELL` first).
+    Command(Vec<String>),
+    /// None: the load balancer's check alone decides.
+    Off,
 }
 
 /// Where a secret environment variable is read from when the task starts.

@@ -43,6 +43,20 @@ pub struct Profile {
     pub waf: bool,
     /// Requests one IP address may send in 5 minutes before WAF blocks it.
     pub waf_rate_limit: u32,
+    /// Interface VPC endpoints for what the environment's tasks use (image pulls, logs, the
+    /// secret stores they read), or none, leaving that traffic to the NAT gateway.
+    pub interface_endpoints: Endpoints,
+}
+
+/// Which interface endpoints a profile gives an environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoints {
+    /// None: every endpoint costs about $7.30 a month in each zone, more than the NAT data
+    /// processing it saves while few tasks start.
+    None,
+    /// `ecr.api`, `ecr.dkr` and `logs`, and `secretsmanager` or `ssm` when a service reads
+    /// secrets from them.
+    Used,
 }
 
 pub fn profile(name: ProfileName) -> Profile {
@@ -70,6 +84,7 @@ pub fn profile(name: ProfileName) -> Profile {
             require_https: false,
             waf: false,
             waf_rate_limit: 2000,
+            interface_endpoints: Endpoints::None,
         },
         ProfileName::Staging => Profile {
             az_count: 2,
@@ -94,6 +109,7 @@ pub fn profile(name: ProfileName) -> Profile {
             require_https: false,
             waf: true,
             waf_rate_limit: 2000,
+            interface_endpoints: Endpoints::Used,
         },
         ProfileName::Prod => Profile {
             az_count: 2,
@@ -118,6 +134,7 @@ pub fn profile(name: ProfileName) -> Profile {
             require_https: true,
             waf: true,
             waf_rate_limit: 2000,
+            interface_endpoints: Endpoints::Used,
         },
     }
 }

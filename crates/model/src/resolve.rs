@@ -154,13 +154,45 @@ fn network(
         .or(m.network.cidr.as_ref())
         .map(|c| c.value.to_string())
         .unwrap_or_else(|| "10.0.0.0/16".to_string());
+    let used_endpoints = used_endpoints(m);
+    let interface_endpoints = match (&o.interface_endpoints, p.interface_endpoints) {
+        (Some(list), _) => known_order(list.value.iter().map(|e| e.value.as_str())),
+        (None, Endpoints::None) => Vec::new(),
+        (None, Endpoints::Used) => used_endpoints.clone(),
+    };
     Network {
         cidr,
         zone_ids,
         single_nat_gateway: pick(&[o.single_nat_gateway.as_ref()], p.single_nat_gateway).value,
-        interface_endpoints: vec!["ecr.api", "ecr.dkr", "logs", "secretsmanager"],
+        pulls_through_nat: !(interface_endpoints.contains(&"ecr.api")
+            && interface_endpoints.contains(&"ecr.dkr")),
+        interface_endpoints,
+        used_endpoints,
         flow_log_retention_days: pick(&[o.log_retention_days.as_ref()], p.log_retention_days).value,
     }
+}
+
+/// The interface endpoints for what every task does (pull its image, send its logs) and for
+/// the secret stores the services read from.
+fn used_endpoints(m: &Manifest) -> Vec<&'static str> {
+    let mut used = vec!["ecr.api", "ecr.dkr", "logs"];
+    for s in m.services.values().flat_map(|s| s.secrets.values()) {
+        used.push(match s.value {
+            SecretRef::SecretsManager { .. } => "secretsmanager",
+            SecretRef::SsmParameter { .. } => "ssm",
+        });
+    }
+    known_order(used.into_iter())
+}
+
+/// `names` in the order of the known list, each once, as `&'static` names.
+fn known_order<'n>(names: impl Iterator<Item = &'n str>) -> Vec<&'static str> {
+    let names: Vec<&str> = names.collect();
+    manifest::net::INTERFACE_ENDPOINTS
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| names.contains(name))
+        .collect()
 }
 
 fn registry(m: &Manifest, env: &manifest::Environment, p: &Profile) -> Registry {
@@ -416,6 +448,13 @@ fn service(
             .map(|u| u.value.clone())
             .unwrap_or_else(|| "1000:1000".to_string()),
         health_check_path: health_check_path(svc),
+        container_health_check: match (&svc.health_check_command, &svc.container_health_check) {
+            (_, Some(on)) if !on.value => ContainerHealthCheck::Off,
+            (Some(command), _) => ContainerHealthCheck::Command(
+                command.value.iter().map(|c| c.value.clone()).collect(),
+            ),
+            _ => ContainerHealthCheck::Wget,
+        },
         log_retention_days: pick(&[eo.log_retention_days.as_ref()], p.log_retention_days).value,
         desired_count: desired.value,
         min_count: min.value,
@@ -543,6 +582,64 @@ fn is_catch_all(svc: &manifest::Service) -> bool {
         && (svc.paths.is_empty() || (svc.paths.len() == 1 && svc.paths[0].value == "/*"))
 }
 
+/// Two services whose rules match the same requests (the same host, or any host, with the
+/// same path pattern): the rule evaluated first takes them all, and the other never sees
+/// one. ALB path patterns are case-sensitive, host names are not.
+/// <https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html>
+fn same_patterns(ruled: &[&manifest::Service], diags: &mut Vec<Diagnostic>) {
+    // Each (host or any, path or any) a service's rule matches, with where it is written.
+    let patterns = |s: &manifest::Service| -> Vec<(Option<String>, Option<String>, Range<usize>)> {
+        let hosts: Vec<Option<&Spanned<String>>> = if s.hosts.is_empty() {
+            vec![None]
+        } else {
+            s.hosts.iter().map(Some).collect()
+        };
+        let paths: Vec<Option<&Spanned<String>>> = if s.paths.is_empty() {
+            vec![None]
+        } else {
+            s.paths.iter().map(Some).collect()
+        };
+        let mut out = Vec::new();
+        for h in &hosts {
+            for p in &paths {
+                let span = p.or(*h).map_or(s.key.span.clone(), |x| x.span.clone());
+                out.push((
+                    h.map(|h| h.value.to_ascii_lowercase()),
+                    p.map(|p| p.value.clone()),
+                    span,
+                ));
+            }
+        }
+        out
+    };
+    for (i, a) in ruled.iter().enumerate() {
+        for b in &ruled[i + 1..] {
+            let theirs = patterns(a);
+            let shared = patterns(b)
+                .into_iter()
+                .find(|(h, p, _)| theirs.iter().any(|(h2, p2, _)| h == h2 && p == p2));
+            if let Some((host, path, span)) = shared {
+                let what = match (host, path) {
+                    (Some(h), Some(p)) => format!("`{p}` on `{h}`"),
+                    (Some(h), None) => format!("every path on `{h}`"),
+                    (None, Some(p)) => format!("`{p}`"),
+                    (None, None) => "every request".to_string(),
+                };
+                diags.push(
+                    Diagnostic::new(
+                        format!(
+                            "services `{}` and `{}` both route {what}",
+                            a.key.value, b.key.value
+                        ),
+                        span,
+                    )
+                    .with_help("the rule evaluated first would take every such request and the other service none; give each service its own path or host"),
+                );
+            }
+        }
+    }
+}
+
 /// Listener rules: the one catch-all service is the listener's default; the others get rules,
 /// most specific first (host rules, then longer paths), at priorities 10, 20, … unless the
 /// manifest sets `priority`.
@@ -586,6 +683,7 @@ fn routes(m: &Manifest, diags: &mut Vec<Diagnostic>) -> Vec<Route> {
             .then(narrowest(b).cmp(&narrowest(a)))
             .then(a.key.value.cmp(&b.key.value))
     });
+    same_patterns(&ruled, diags);
     let mut taken: BTreeMap<u32, &str> = BTreeMap::new();
     for svc in &ruled {
         if let Some(p) = &svc.priority {

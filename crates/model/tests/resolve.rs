@@ -225,3 +225,91 @@ fn a_named_repository_needs_env_when_there_are_several_environments() {
         "shop/prod/api"
     );
 }
+
+#[test]
+fn interface_endpoints_follow_what_the_environment_uses() {
+    let p = platform("");
+    let (dev, prod) = (&p.environments[0], &p.environments[1]);
+    // dev: none, through the NAT gateway; prod: image pulls and logs, no secret store unused.
+    assert!(dev.network.interface_endpoints.is_empty() && dev.network.pulls_through_nat);
+    assert_eq!(
+        prod.network.interface_endpoints,
+        ["ecr.api", "ecr.dkr", "logs"]
+    );
+    assert!(!prod.network.pulls_through_nat);
+
+    let with_secrets = platform(
+        r#"
+[services.worker]
+port    = 9000
+path    = "/w/*"
+secrets = { A = "shop/app:a", B = "ssm:/shop/b" }
+"#,
+    );
+    assert_eq!(
+        with_secrets.environments[1].network.interface_endpoints,
+        ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm"]
+    );
+    assert_eq!(
+        with_secrets.environments[0].network.used_endpoints,
+        ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm"]
+    );
+
+    // An environment's own list wins, in the known order.
+    let chosen = load(
+        "wharf.toml",
+        &BASE.replace(
+            "[environments.dev]\n",
+            "[environments.dev]\ninterface_endpoints = [\"logs\", \"ecr.api\"]\n",
+        ),
+    )
+    .unwrap_or_else(|d| panic!("{}", d.render()));
+    let dev = &chosen.environments[0].network;
+    assert_eq!(dev.interface_endpoints, ["ecr.api", "logs"]);
+    assert!(
+        dev.pulls_through_nat,
+        "without ecr.dkr, layers come through the NAT"
+    );
+}
+
+#[test]
+fn container_health_checks_are_chosen_per_service() {
+    use wharf_model::ContainerHealthCheck;
+    let p = platform(
+        r#"
+[services.py]
+port                 = 8000
+path                 = "/py/*"
+health_check_command = ["CMD-SHELL", "python -c 'print(1)'"]
+
+[services.distroless]
+port                   = 8001
+path                   = "/d/*"
+container_health_check = false
+"#,
+    );
+    let check = |key: &str| {
+        p.environments[0]
+            .services
+            .iter()
+            .find(|s| s.key == key)
+            .map(|s| s.container_health_check.clone())
+            .unwrap()
+    };
+    assert_eq!(check("web"), ContainerHealthCheck::Wget);
+    assert_eq!(
+        check("py"),
+        ContainerHealthCheck::Command(vec!["CMD-SHELL".into(), "python -c 'print(1)'".into()])
+    );
+    assert_eq!(check("distroless"), ContainerHealthCheck::Off);
+}
+
+#[test]
+fn two_services_on_one_pattern_are_refused_naming_both() {
+    let text = format!("{BASE}\n[services.admin]\nport = 8081\npath = \"/api/*\"\n");
+    let e = errors(&text);
+    assert!(
+        e.contains("services `admin` and `api` both route `/api/*`"),
+        "{e}"
+    );
+}

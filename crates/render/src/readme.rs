@@ -3,7 +3,8 @@
 
 use std::fmt::Write as _;
 
-use wharf_model::{Environment, Platform, Secret};
+use wharf_model::{ContainerHealthCheck, Environment, Platform, Secret};
+use wharf_prices::{PriceTable, HOURS_PER_MONTH};
 
 use crate::root::image_tag_variable;
 
@@ -58,10 +59,22 @@ pub fn readme(p: &Platform, env: &Environment, header: &str) -> String {
     let _ = writeln!(o, "\n## Choices this environment makes\n");
     let n = &env.network;
     if n.single_nat_gateway {
-        let _ = writeln!(o, "- **One NAT gateway** for the {} Availability Zones ({}). Cheaper, but if its AZ fails, tasks in the other AZs lose outbound internet access (AWS APIs they reach through VPC endpoints keep working).", n.zone_ids.len(), n.zone_ids.join(", "));
+        let _ = writeln!(
+            o,
+            "- **One NAT gateway** for the {} Availability Zones ({}). Cheaper, but if its AZ fails, tasks in the other AZs lose outbound internet access{}.",
+            n.zone_ids.len(),
+            n.zone_ids.join(", "),
+            if n.interface_endpoints.is_empty() {
+                ", and with it their image pulls and logs"
+            } else {
+                " (AWS APIs they reach through VPC endpoints keep working)"
+            }
+        );
     } else {
         let _ = writeln!(o, "- **A NAT gateway in each of the {} Availability Zones** ({}), so an AZ failure does not cut the others off.", n.zone_ids.len(), n.zone_ids.join(", "));
     }
+    endpoints(&mut o, p, env);
+    health_checks(&mut o, env);
     let c = env.cluster.capacity;
     let base = match c.fargate_base {
         0 => "no task is guaranteed on-demand capacity: each service's tasks".to_string(),
@@ -246,4 +259,114 @@ pub fn readme(p: &Platform, env: &Environment, header: &str) -> String {
         "It registers a revision that differs from the newest one only in the image, points the service at it and follows the rollout. The services ignore changes to `task_definition`, so a later `terraform apply` never puts an old revision back. When you change the task definition's shape in the manifest, `terraform apply` registers a new revision without deploying it; the next `wharf deploy` takes it as its base and rolls it out with the new image."
     );
     o
+}
+
+/// Dollars as the READMEs show them: cents, or the price's own precision when it is a
+/// fraction of a cent more (`$0.045`).
+fn usd(x: f64) -> String {
+    let cents = format!("{x:.2}");
+    if (cents.parse::<f64>().unwrap_or(x) - x).abs() < 1e-9 {
+        return format!("${cents}");
+    }
+    let fine = format!("{x:.4}");
+    format!("${}", fine.trim_end_matches('0'))
+}
+
+/// Which interface endpoints the environment has, what each costs a month in its zones,
+/// and how much traffic to its service makes it cheaper than the NAT gateway. Prices come
+/// from the bundled table; in a Region it does not price, the README says so.
+fn endpoints(o: &mut String, p: &Platform, env: &Environment) {
+    let n = &env.network;
+    let zones = n.zone_ids.len();
+    let prices = PriceTable::bundled();
+    let rate = |key: &str| prices.get(&p.region, key).map(|x| x.usd);
+    let (hour, gb, nat_gb) = (
+        rate("vpc_endpoint.interface.az_hour"),
+        rate("vpc_endpoint.interface.gb_processed"),
+        rate("nat_gateway.gb_processed"),
+    );
+    let month = hour.map(|h| h * HOURS_PER_MONTH * zones as f64);
+    let economics = match (month, gb, nat_gb) {
+        (Some(m), Some(gb), Some(nat)) if nat > gb => format!(
+            "Each endpoint costs {} a month in the {zones} zones ({} per zone-hour) plus {} per GB; the NAT gateway charges {} per GB it processes, so an endpoint is cheaper once its service's traffic passes about {:.0} GB a month (list prices in {}).",
+            usd(m),
+            usd(m / HOURS_PER_MONTH / zones as f64),
+            usd(gb),
+            usd(nat),
+            m / (nat - gb),
+            p.region
+        ),
+        _ => format!(
+            "wharf's price table has no endpoint or NAT prices for {}; `wharf cost --env {}` lists what it prices.",
+            p.region, env.name
+        ),
+    };
+    if n.interface_endpoints.is_empty() {
+        let _ = writeln!(
+            o,
+            "- **No interface VPC endpoints**: image pulls, logs and secrets reach AWS through the NAT gateway (S3, and so ECR's image layers, through the free gateway endpoint). {economics} Add them with `interface_endpoints = [{}]` on this environment.",
+            n.used_endpoints
+                .iter()
+                .map(|e| format!("\"{e}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return;
+    }
+    let names: Vec<String> = n
+        .interface_endpoints
+        .iter()
+        .map(|e| format!("`{e}`"))
+        .collect();
+    let _ = writeln!(
+        o,
+        "- **Interface VPC endpoints** for {} keep that traffic off the NAT gateway and on the AWS network. {economics}{}",
+        names.join(", "),
+        match month {
+            Some(m) => format!(
+                " These {} cost {} a month together.",
+                n.interface_endpoints.len(),
+                usd(m * n.interface_endpoints.len() as f64)
+            ),
+            None => String::new(),
+        }
+    );
+    if n.pulls_through_nat {
+        let _ = writeln!(
+            o,
+            "  Image pulls still go through the NAT gateway: `ecr.api` and `ecr.dkr` are not both listed."
+        );
+    }
+}
+
+/// How each service's health is checked inside the container, and what the image must have.
+fn health_checks(o: &mut String, env: &Environment) {
+    let wget: Vec<String> = env
+        .services
+        .iter()
+        .filter(|s| s.container_health_check == ContainerHealthCheck::Wget)
+        .map(|s| format!("`{}`", s.key))
+        .collect();
+    if !wget.is_empty() {
+        let _ = writeln!(
+            o,
+            "- **Container health checks** of {} run `wget` on the health check path inside the container, so the image must have `wget`: Alpine and other busybox images do; Debian slim (`python:*-slim`, `node:*-slim`) and distroless images do not. For those, set `health_check_command` (ECS's form, e.g. `[\"CMD\", \"python\", \"-c\", \"…\"]`) or `container_health_check = false` on the service.",
+            wget.join(", ")
+        );
+    }
+    for s in &env.services {
+        match &s.container_health_check {
+            ContainerHealthCheck::Wget => {}
+            ContainerHealthCheck::Command(c) => {
+                let _ = writeln!(o, "- **`{}` checks itself** with `{}`.", s.key, c.join(" "));
+            }
+            ContainerHealthCheck::Off => {
+                let _ = writeln!(
+                    o,
+                    "- **`{}` has no container health check**: only the load balancer's check on `{}` decides that a task is unhealthy and replaces it; a task that is up but not serving still counts as running for ECS until then.",
+                    s.key, s.health_check_path
+                );
+            }
+        }
+    }
 }

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use wharf_model::{Environment, Platform, Secret, Service, Statement, ACCOUNT};
+use wharf_model::{
+    ContainerHealthCheck, Environment, Platform, Secret, Service, Statement, ACCOUNT,
+};
 
 use crate::hcl::{file, Block, Body, Expr, Part};
 
@@ -253,6 +255,8 @@ fn main(p: &Platform, env: &Environment) -> Vec<Block> {
         zone_ids: _, // rendered in data.aws_availability_zones.this
         single_nat_gateway,
         interface_endpoints,
+        pulls_through_nat: _, // a trade-off said on each service module (WH502)
+        used_endpoints: _,    // said in the README
         flow_log_retention_days,
     } = &env.network;
     let network = module(
@@ -412,7 +416,7 @@ fn main(p: &Platform, env: &Environment) -> Vec<Block> {
     blocks.push(load_balancer);
 
     for s in &env.services {
-        blocks.push(service_module(p, s));
+        blocks.push(service_module(p, env, s));
     }
 
     let a = &env.alarms;
@@ -445,6 +449,7 @@ fn main(p: &Platform, env: &Environment) -> Vec<Block> {
         "alarms",
         Body::new()
             .attr("name", Expr::str(&env.prefix))
+            .attr("region", Expr::str(&p.region))
             .attr(
                 "alerts_email",
                 a.alerts_email.as_ref().map(Expr::str).unwrap_or(Expr::Null),
@@ -467,7 +472,7 @@ fn main(p: &Platform, env: &Environment) -> Vec<Block> {
     blocks
 }
 
-fn service_module(p: &Platform, s: &Service) -> Block {
+fn service_module(p: &Platform, env: &Environment, s: &Service) -> Block {
     let key = &s.key;
     let mut environment: Vec<(String, Expr)> = s
         .environment
@@ -551,6 +556,17 @@ fn service_module(p: &Platform, s: &Service) -> Block {
         )
         .attr("user", Expr::str(&s.user))
         .attr("health_check_path", Expr::str(&s.health_check_path))
+        .attr_opt(
+            "health_check_command",
+            match &s.container_health_check {
+                ContainerHealthCheck::Command(c) => Some(Expr::strs(c)),
+                _ => None,
+            },
+        )
+        .attr_opt(
+            "container_health_check",
+            (s.container_health_check == ContainerHealthCheck::Off).then_some(Expr::Bool(false)),
+        )
         .attr("log_retention_days", Expr::int(s.log_retention_days))
         .attr("kms_key_arn", Expr::raw("module.cluster.kms_key_arn"))
         .attr(
@@ -566,16 +582,29 @@ fn service_module(p: &Platform, s: &Service) -> Block {
             "task_role_statements",
             Expr::List(s.task_role_statements.iter().map(statement).collect()),
         );
-    let block = module(&format!("service_{}", ident(key)), "service", body);
+    // Trade-offs the manifest chose, said where `wharf review` will see them.
+    let mut block = module(&format!("service_{}", ident(key)), "service", body);
     if c.fargate_base == 0 && c.fargate_spot_weight > 0 {
-        // A trade-off the manifest chose, said where `wharf review` will see it.
-        block.comment(
+        block = block.comment(
             "wharf:ignore[WH204] chosen in wharf.toml: no task is guaranteed on on-demand Fargate \
              (FARGATE base 0), for Spot's lower price; a Spot reclaim can stop every task at once",
-        )
-    } else {
-        block
+        );
     }
+    if s.container_health_check == ContainerHealthCheck::Off {
+        block = block.comment(
+            "wharf:ignore[WH206] chosen in wharf.toml: no container health check (the image has no \
+             wget, or no way to check itself); the load balancer's check on the health path alone \
+             replaces a task that stops answering",
+        );
+    }
+    if env.network.pulls_through_nat {
+        block = block.comment(
+            "wharf:ignore[WH502] chosen in wharf.toml: no ECR interface endpoints, so image pulls \
+             go through the NAT gateway, which charges per GB processed; while few tasks start, \
+             that costs less than endpoints charged by the hour in every zone",
+        );
+    }
+    block
 }
 
 fn variables(env: &Environment) -> Vec<Block> {

@@ -29,6 +29,21 @@ fn environments_of_every_example() {
     }
 }
 
+/// Choices a manifest can make beyond its profile (its own health check command, no
+/// container health check, its own interface endpoints), each rendered with the trade-off
+/// suppression wharf's review expects.
+#[test]
+fn manifest_choices() {
+    let text = include_str!("../../../tests/platform/manifests/choices.toml");
+    let tree = render(text);
+    let roots = concat(
+        tree.files
+            .iter()
+            .filter(|(p, _)| p.starts_with("environments/")),
+    );
+    insta::assert_snapshot!("choices", roots);
+}
+
 #[test]
 fn modules_are_the_same_for_every_example() {
     let trees: Vec<_> = EXAMPLES.iter().map(|(_, _, t)| render(t)).collect();

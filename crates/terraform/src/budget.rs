@@ -139,12 +139,15 @@ pub struct Exhausted {
     pub span: Option<Range<usize>>,
 }
 
+/// Where evaluation was when a budget ran out: a project file, and a byte range in it.
+type Place = (Option<usize>, Option<(usize, usize)>);
+
 struct Meter {
     limits: Cell<Budgets>,
     used: Cell<Usage>,
     exhausted: Cell<Option<Budget>>,
     file: Cell<Option<usize>>,
-    at: Cell<Option<(Option<usize>, Option<(usize, usize)>)>>,
+    at: Cell<Option<Place>>,
 }
 
 thread_local! {

@@ -30,6 +30,10 @@ resource "aws_kms_key" "this" {
         Resource  = "*"
       },
       {
+        # Only for this environment's alarms, in this account and Region: the service
+        # principal acts for every CloudWatch customer, and the conditions stop it acting
+        # for anyone else's alarm (the confused deputy).
+        # https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
         Sid       = "CloudWatchPublishesToTopic"
         Effect    = "Allow"
         Principal = { Service = "cloudwatch.amazonaws.com" }
@@ -38,6 +42,10 @@ resource "aws_kms_key" "this" {
           "kms:GenerateDataKey*",
         ]
         Resource = "*"
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id }
+          ArnLike      = { "aws:SourceArn" = "arn:${data.aws_partition.current.partition}:cloudwatch:${var.region}:${data.aws_caller_identity.current.account_id}:alarm:${var.name}-*" }
+        }
       },
     ]
   })

@@ -3,6 +3,11 @@ variable "name" {
   type        = string
 }
 
+variable "region" {
+  description = "AWS Region the alarms are in; the key policy lets only their ARNs use the topic's key."
+  type        = string
+}
+
 variable "alerts_email" {
   description = "Email address subscribed to the alarm topic. Null subscribes nobody."
   type        = string

@@ -184,7 +184,10 @@ resource "aws_security_group" "this" {
   tags = merge(var.tags, { Name = "${var.name}-alb" })
 }
 
+# Port 443 is open only when a listener serves HTTPS on it.
 resource "aws_vpc_security_group_ingress_rule" "https" {
+  count = var.certificate_arn != null ? 1 : 0
+
   security_group_id = aws_security_group.this.id
   description       = "HTTPS from the internet"
   ip_protocol       = "tcp"
@@ -193,6 +196,13 @@ resource "aws_vpc_security_group_ingress_rule" "https" {
   cidr_ipv4         = "0.0.0.0/0"
 
   tags = var.tags
+}
+
+# Trees rendered before the rule took `count` hold it without an index: it moves to its
+# first instance rather than being destroyed and created again.
+moved {
+  from = aws_vpc_security_group_ingress_rule.https
+  to   = aws_vpc_security_group_ingress_rule.https[0]
 }
 
 # With a certificate, port 80 only answers with a redirect to HTTPS.

@@ -46,15 +46,17 @@ locals {
       initProcessEnabled = true
     }
 
-    # The image must have wget: busybox (Alpine) images do, Debian "slim" ones need it
-    # installed. The exec form runs wget without a shell, so the path cannot be misread.
-    healthCheck = {
-      command     = ["CMD", "wget", "--no-verbose", "--tries=1", "--spider", "http://localhost:${var.port}${var.health_check_path}"]
+    # By default the image must have wget: busybox (Alpine) images do; Debian "slim",
+    # python:*-slim and distroless images do not, and need `health_check_command` or
+    # `container_health_check = false` in wharf.toml. The exec form runs wget without a
+    # shell, so the path cannot be misread.
+    healthCheck = var.container_health_check ? {
+      command     = coalescelist(var.health_check_command, ["CMD", "wget", "--no-verbose", "--tries=1", "--spider", "http://localhost:${var.port}${var.health_check_path}"])
       interval    = 30
       timeout     = 5
       retries     = 3
       startPeriod = min(var.health_check_grace_period_seconds, 300)
-    }
+    } : null
 
     logConfiguration = {
       logDriver = "awslogs"

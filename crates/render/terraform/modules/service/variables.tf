@@ -125,8 +125,10 @@ variable "user" {
   default     = "1000:1000"
 
   validation {
-    condition     = !contains(["root", "0"], split(":", var.user)[0])
-    error_message = "user must not be root."
+    # Root however it is written: no user part, `root`, or uid 0 with any number of zeros
+    # or a sign (`0`, `00`, `+0:1000`), as the container runtime reads it.
+    condition     = !(trimspace(split(":", var.user)[0]) == "" || trimspace(split(":", var.user)[0]) == "root" || can(regex("^[+-]?0+$", trimspace(split(":", var.user)[0]))))
+    error_message = "user must not be root: not empty, not \"root\", and not uid 0 however written (0, 00, +0)."
   }
 }
 
@@ -138,6 +140,23 @@ variable "health_check_path" {
     condition     = startswith(var.health_check_path, "/")
     error_message = "health_check_path must start with \"/\"."
   }
+}
+
+variable "health_check_command" {
+  description = "Container health check command in ECS's form (\"CMD\" then a program and its arguments, or \"CMD-SHELL\" then one shell command); empty runs wget on health_check_path."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(var.health_check_command) == 0 || contains(["CMD", "CMD-SHELL"], try(var.health_check_command[0], ""))
+    error_message = "health_check_command must start with \"CMD\" or \"CMD-SHELL\"."
+  }
+}
+
+variable "container_health_check" {
+  description = "Whether ECS runs a health check inside the container; without one, only the load balancer's check on health_check_path decides a task's health."
+  type        = bool
+  default     = true
 }
 
 variable "health_check_grace_period_seconds" {

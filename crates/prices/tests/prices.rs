@@ -1,8 +1,7 @@
 //! The bundled price table: every entry parses with its source and date, and the Regions
 //! wharf promises are there.
 
-use wharf_cost::prices::BUNDLED;
-use wharf_cost::PriceTable;
+use wharf_prices::{PriceTable, BUNDLED};
 
 #[test]
 fn every_bundled_price_has_a_source_a_date_and_a_unit() {

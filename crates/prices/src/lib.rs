@@ -1,14 +1,64 @@
 //! The price table: `prices.toml`, bundled into the binary, one entry per price and Region,
 //! each with its unit, source URL and date.
+//!
+//! A fact with one home: `wharf cost` prices a tree with it, and `wharf render` quotes it in
+//! the environment READMEs (what an interface endpoint costs a month), so the two never
+//! disagree. The invariant it keeps: an entry without a source, a date or a unit is refused,
+//! and a price the table does not have is absent, never guessed.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::OnceLock;
 
 use toml_edit::{Document, Item};
 
-use crate::error::CostError;
+/// Hours in a month, as AWS's pricing examples count them.
+pub const HOURS_PER_MONTH: f64 = 730.0;
 
 /// The table as shipped.
 pub const BUNDLED: &str = include_str!("../prices.toml");
+
+/// A price table that is not valid, at a file, line and column, with what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriceError {
+    /// `prices.toml:3:5`.
+    pub place: String,
+    pub message: String,
+    pub help: String,
+}
+
+impl PriceError {
+    fn at(file: &str, text: &str, offset: usize, message: impl Into<String>, help: &str) -> Self {
+        let (line, column) = line_col(text, offset);
+        PriceError {
+            place: format!("{file}:{line}:{column}"),
+            message: message.into(),
+            help: help.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for PriceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}\nhelp: {}", self.place, self.message, self.help)
+    }
+}
+
+impl std::error::Error for PriceError {}
+
+/// The 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
+}
 
 /// One price.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,31 +85,40 @@ pub struct PriceTable {
 }
 
 impl PriceTable {
-    /// The table bundled with wharf.
-    pub fn bundled() -> PriceTable {
+    /// The table bundled with wharf, parsed once.
+    pub fn bundled() -> &'static PriceTable {
+        static TABLE: OnceLock<PriceTable> = OnceLock::new();
         // The bundled table is checked by the crate's tests; it always parses.
-        PriceTable::parse("prices.toml", BUNDLED).unwrap_or_default()
+        TABLE.get_or_init(|| PriceTable::parse("prices.toml", BUNDLED).unwrap_or_default())
     }
 
     /// Parses a table, refusing an entry without a source, date or unit, an unknown field,
     /// or the same key twice in one Region.
-    pub fn parse(file: &str, text: &str) -> Result<PriceTable, CostError> {
+    pub fn parse(file: &str, text: &str) -> Result<PriceTable, PriceError> {
         let doc = Document::parse(text).map_err(|e| {
             let at = e.span().map_or(0, |s| s.start);
-            CostError::at(file, text, at, format!("not valid TOML: {}", e.message()))
-                .with_help("the table is TOML: one [[price]] table per price")
+            PriceError::at(
+                file,
+                text,
+                at,
+                format!("not valid TOML: {}", e.message()),
+                "the table is TOML: one [[price]] table per price",
+            )
         })?;
         let Some(entries) = doc.get("price").and_then(Item::as_array_of_tables) else {
-            return Err(
-                CostError::at(file, text, 0, "the table has no [[price]] entries")
-                    .with_help("add one [[price]] table per price"),
-            );
+            return Err(PriceError::at(
+                file,
+                text,
+                0,
+                "the table has no [[price]] entries",
+                "add one [[price]] table per price",
+            ));
         };
         let mut prices = BTreeMap::new();
         for entry in entries.iter() {
             let at = entry.span().map_or(0, |s| s.start);
             let fail = |offset: usize, message: String, help: &str| {
-                CostError::at(file, text, offset, message).with_help(help)
+                PriceError::at(file, text, offset, message, help)
             };
             for (name, item) in entry.iter() {
                 if !FIELDS.contains(&name) {
@@ -71,7 +130,7 @@ impl PriceTable {
                     ));
                 }
             }
-            let text_field = |name: &str| -> Result<String, CostError> {
+            let text_field = |name: &str| -> Result<String, PriceError> {
                 match entry.get(name).and_then(Item::as_str) {
                     Some(v) if !v.trim().is_empty() => Ok(v.to_string()),
                     _ => Err(fail(
