@@ -1,6 +1,7 @@
 //! `wharf render` never touches a byte outside its output directory, never writes through a
 //! link inside it, and never loses a user's file inside it: each test builds a hostile tree,
 //! runs the real binary, and compares every path of the sandbox before and after.
+#![cfg(unix)]
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -124,6 +124,7 @@ fn two_directories_calling_each_other_are_each_reviewed_once() {
     assert!(errs[3].starts_with("b/main.tf:4:1: "), "{}", errs[3]);
 }
 
+#[cfg(unix)]
 #[test]
 fn a_module_called_through_a_link_back_up_the_tree_is_the_same_directory() {
     let dir = tempfile::tempdir().unwrap();
@@ -340,6 +341,7 @@ fn a_var_file_that_does_not_parse_is_an_error_at_its_line_and_column() {
     assert_eq!(p.roots[0].resources.len(), 1, "the root is still reviewed");
 }
 
+#[cfg(unix)]
 #[test]
 fn an_unreadable_directory_or_file_is_reported_and_the_rest_reviewed() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,0 +1,288 @@
+//! Property tests of the loader: generated expressions and generated module graphs, bounded
+//! in cases and, through small evaluation budgets, in time. Whatever is generated, loading
+//! never panics, never uses more than its budgets, gives the same result twice, and reviews
+//! every directory of a module graph at least once, cycles included.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use wharf_terraform::{Budgets, Level, LoadOptions, Project};
+
+/// Budgets small enough that the worst generated case ends in milliseconds.
+fn small() -> Budgets {
+    Budgets {
+        instances: 2_000,
+        steps: 200_000,
+        value_bytes: 1 << 20,
+        total_bytes: 8 << 20,
+    }
+}
+
+fn load(dir: &Path) -> Project {
+    let options = LoadOptions {
+        budgets: small(),
+        ..LoadOptions::default()
+    };
+    Project::load(&[dir.to_path_buf()], &options).expect("the directory exists")
+}
+
+/// Whether the evaluator panicked on a root (it reports that as its own defect).
+fn defect(p: &Project) -> bool {
+    p.all_problems()
+        .any(|x| x.message.contains("a defect of wharf"))
+}
+
+/// What a load gave, comparable across runs.
+fn outcome(p: &Project) -> Vec<String> {
+    let mut out: Vec<String> = p
+        .roots
+        .iter()
+        .flat_map(|r| {
+            r.resources
+                .iter()
+                .map(move |x| format!("{} {}: {:?}", r.dir.display(), x.address, x.body))
+        })
+        .collect();
+    out.extend(
+        p.all_problems()
+            .map(|x| format!("{:?} {}", x.level, x.message)),
+    );
+    out
+}
+
+// -------------------------------------------------------------------------------------
+// Expressions
+// -------------------------------------------------------------------------------------
+
+/// An HCL expression over the locals `l0`…`l{n-1}` (references to any of them, the one
+/// being defined included, so that cycles and chains are generated too).
+fn expr(locals: usize) -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        (-3i64..2000).prop_map(|n| n.to_string()),
+        // No `{`: `${` and `%{` would start a template, and the tree would not parse.
+        "[a-z%$\"\\\\ ]{0,6}".prop_map(|s| serde_json::to_string(&s).unwrap()),
+        Just("true".to_string()),
+        Just("null".to_string()),
+        (0..locals).prop_map(|i| format!("local.l{i}")),
+        Just("var.unknown".to_string()),
+        Just("count.index".to_string()),
+    ];
+    leaf.prop_recursive(5, 48, 4, move |inner| {
+        let two = (inner.clone(), inner.clone());
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(|v| format!("[{}]", v.join(", "))),
+            prop::collection::vec(inner.clone(), 0..3).prop_map(|v| {
+                let entries: Vec<String> = v
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| format!("k{i} = {e}"))
+                    .collect();
+                format!("{{ {} }}", entries.join(", "))
+            }),
+            two.clone()
+                .prop_map(|(a, b)| format!("concat([{a}], [{b}], [{a}])")),
+            two.clone()
+                .prop_map(|(a, b)| format!("jsonencode([{a}, {b}, {a}])")),
+            two.clone()
+                .prop_map(|(a, b)| format!("replace(tostring({a}), \"a\", tostring({b}))")),
+            two.clone()
+                .prop_map(|(a, b)| format!("join(tostring({a}), [{b}, {b}])")),
+            two.clone()
+                .prop_map(|(a, b)| format!("\"${{{a}}}${{{b}}}${{{a}}}\"")),
+            two.clone()
+                .prop_map(|(a, b)| format!("{a} == {b} ? {a} : {b}")),
+            two.clone()
+                .prop_map(|(a, b)| format!("merge({{ x = {a} }}, {{ y = {b} }})")),
+            two.clone().prop_map(|(a, b)| format!("try({a}, {b})")),
+            two.clone().prop_map(|(a, b)| format!("({a}) + ({b})")),
+            inner
+                .clone()
+                .prop_map(|a| format!("[for i in range(40) : {a}]")),
+            inner
+                .clone()
+                .prop_map(|a| format!("{{ for k, v in {{ a = 1, b = 2 }} : k => {a} }}")),
+            inner.clone().prop_map(|a| format!(
+                "\"%{{ for x in range(30) }}${{tostring({a})}}%{{ endfor }}\""
+            )),
+            inner
+                .clone()
+                .prop_map(|a| format!("format(\"%4096s%v\", \"x\", {a})")),
+            inner.clone().prop_map(|a| format!("length({a})")),
+            inner.clone().prop_map(|a| format!("flatten([{a}, [{a}]])")),
+            inner.clone().prop_map(|a| format!("upper(tostring({a}))")),
+            inner.prop_map(|a| format!("can({a})")),
+        ]
+    })
+}
+
+/// A module of generated locals, a resource counted by one of them and reading another, and
+/// nested dynamic blocks over a generated collection.
+fn module_text() -> impl Strategy<Value = String> {
+    const N: usize = 6;
+    (
+        prop::collection::vec(expr(N), N),
+        expr(N),
+        expr(N),
+        0..N,
+    )
+        .prop_map(|(locals, count, each, read)| {
+            let mut s = String::from("locals {\n");
+            for (i, e) in locals.iter().enumerate() {
+                s.push_str(&format!("  l{i} = {e}\n"));
+            }
+            s.push_str("}\n\n");
+            s.push_str(&format!(
+                "resource \"aws_ssm_parameter\" \"p\" {{\n  count = {count}\n  name  = \"p\"\n  value = local.l{read}\n}}\n\n"
+            ));
+            s.push_str(&format!(
+                "resource \"aws_security_group\" \"d\" {{\n  dynamic \"ingress\" {{\n    for_each = {each}\n    content {{\n      dynamic \"inner\" {{\n        for_each = range(50)\n        content {{\n          v = ingress.value\n        }}\n      }}\n    }}\n  }}\n}}\n"
+            ));
+            s
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 128,
+        max_shrink_iters: 64,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn generated_expressions_stay_within_their_budgets(text in module_text()) {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("main.tf"), &text).unwrap();
+        let p = load(dir.path());
+        prop_assert!(p.parse_errors.is_empty(), "{:?}\n{}", p.parse_errors, text);
+        prop_assert!(!defect(&p), "{}", text);
+        prop_assert_eq!(p.roots.len(), 1);
+        let root = &p.roots[0];
+        let b = small();
+        // A budget stops its count one past the limit, where it runs out.
+        prop_assert!(root.usage.steps <= b.steps + 1, "steps {}", root.usage.steps);
+        prop_assert!(root.usage.instances <= b.instances + 1);
+        prop_assert!(root.usage.value_bytes <= b.value_bytes);
+        let ran_out = root.problems.iter().any(|x| x.level == Level::Error);
+        if ran_out {
+            // The root is then not reviewed at all, and says where it stopped.
+            prop_assert!(root.resources.is_empty());
+            prop_assert!(root.problems.iter().any(|x| x.message.contains("budget")));
+        }
+        // The same tree gives the same result.
+        prop_assert_eq!(outcome(&p), outcome(&load(dir.path())));
+    }
+}
+
+// -------------------------------------------------------------------------------------
+// Module graphs
+// -------------------------------------------------------------------------------------
+
+/// For each of `n` directories, the directories it calls (itself included), each call with
+/// a small `count`.
+fn graph() -> impl Strategy<Value = Vec<Vec<(usize, u8)>>> {
+    (1usize..7)
+        .prop_flat_map(|n| prop::collection::vec(prop::collection::vec((0..n, 0u8..3), 0..4), n))
+}
+
+/// Whether `from` reaches `to` through calls.
+fn reaches(calls: &[Vec<(usize, u8)>], from: usize, to: usize) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![from];
+    while let Some(d) = stack.pop() {
+        for &(next, _) in &calls[d] {
+            if next == to {
+                return true;
+            }
+            if seen.insert(next) {
+                stack.push(next);
+            }
+        }
+    }
+    false
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 128,
+        max_shrink_iters: 64,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn every_directory_of_a_module_graph_is_reviewed_and_every_cycle_reported(calls in graph()) {
+        let dir = tempfile::tempdir().unwrap();
+        let n = calls.len();
+        for (d, out) in calls.iter().enumerate() {
+            let mut text = format!("resource \"aws_sqs_queue\" \"q\" {{\n  name = \"m{d}\"\n}}\n");
+            for (i, (to, count)) in out.iter().enumerate() {
+                text.push_str(&format!(
+                    "\nmodule \"c{i}\" {{\n  count  = {count}\n  source = \"../m{to}\"\n}}\n"
+                ));
+            }
+            let path = dir.path().join(format!("m{d}"));
+            fs::create_dir_all(&path).unwrap();
+            fs::write(path.join("main.tf"), text).unwrap();
+        }
+        let p = load(dir.path());
+        prop_assert!(!defect(&p));
+
+        // Every directory's queue is reviewed, in a root of its own or in a caller's, unless
+        // every way to it passes a call with `count = 0` (a module that is not created).
+        let reviewed: BTreeSet<String> = p
+            .roots
+            .iter()
+            .flat_map(|r| r.resources.iter())
+            .filter_map(|r| r.body.get("name").as_str().map(str::to_string))
+            .collect();
+        let expected_roots: Vec<usize> = (0..n)
+            .filter(|d| {
+                !calls.iter().enumerate().any(|(from, out)| {
+                    out.iter().any(|(to, _)| to == d && !reaches(&calls, *to, from))
+                })
+            })
+            .collect();
+        let mut created: BTreeSet<usize> = expected_roots.iter().copied().collect();
+        let mut stack: Vec<usize> = expected_roots.clone();
+        while let Some(d) = stack.pop() {
+            for &(to, count) in &calls[d] {
+                if count > 0 && !reaches(&calls, to, d) && created.insert(to) {
+                    stack.push(to);
+                }
+            }
+        }
+        let names: BTreeSet<String> = created.iter().map(|d| format!("m{d}")).collect();
+        let budget_ran_out = p.all_problems().any(|x| x.message.contains("budget"));
+        if !budget_ran_out {
+            prop_assert_eq!(&reviewed, &names);
+        }
+
+        // A call is reported as a cycle exactly when its target leads back to its caller.
+        let expected: usize = calls
+            .iter()
+            .enumerate()
+            .map(|(d, out)| out.iter().filter(|(to, _)| reaches(&calls, *to, d)).count())
+            .sum();
+        let cycles = p
+            .all_problems()
+            .filter(|x| x.message.contains("leads back to the directory that calls it"))
+            .count();
+        prop_assert_eq!(cycles, expected);
+
+        // Roots: the directories no call outside a cycle leads to.
+        let roots: BTreeSet<PathBuf> = p
+            .roots
+            .iter()
+            .map(|r| PathBuf::from(r.dir.file_name().unwrap()))
+            .collect();
+        let expected_roots: BTreeSet<PathBuf> = expected_roots
+            .iter()
+            .map(|d| PathBuf::from(format!("m{d}")))
+            .collect();
+        prop_assert_eq!(roots, expected_roots);
+        prop_assert_eq!(outcome(&p), outcome(&load(dir.path())));
+    }
+}
