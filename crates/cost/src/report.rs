@@ -338,21 +338,32 @@ pub fn compare_text(
     after: &[Estimate],
 ) -> String {
     let (deltas, b, a) = compare(before, after);
+    let shown: Vec<&Delta> = deltas
+        .iter()
+        .filter(|d| (d.delta_usd * 100.0).round() != 0.0)
+        .collect();
+    let labels: Vec<String> = shown
+        .iter()
+        .map(|d| format!("{} {}", d.address, d.component))
+        .collect();
+    // As wide as the longest line item, so that the figures stay in their columns.
+    let w = labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(70);
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<70} {:>12} {:>12} {:>12}",
+        "{:<w$} {:>12} {:>12} {:>12}",
         "monthly", before_name, after_name, "change"
     );
     let cell = |v: Option<f64>| v.map_or("-".to_string(), money);
-    for d in deltas
-        .iter()
-        .filter(|d| (d.delta_usd * 100.0).round() != 0.0)
-    {
+    for (d, label) in shown.iter().zip(&labels) {
         let _ = writeln!(
             out,
-            "{:<70} {:>12} {:>12} {:>12}",
-            format!("{} {}", d.address, d.component),
+            "{label:<w$} {:>12} {:>12} {:>12}",
             cell(d.before_usd),
             cell(d.after_usd),
             signed_money(d.delta_usd)
@@ -360,7 +371,7 @@ pub fn compare_text(
     }
     let _ = writeln!(
         out,
-        "{:<70} {:>12} {:>12} {:>12}",
+        "{:<w$} {:>12} {:>12} {:>12}",
         "total",
         money(b),
         money(a),
