@@ -91,6 +91,23 @@ fn credentials_in_any_field_never_reach_the_terminal() {
 }
 
 #[test]
+fn plain_settings_are_not_mistaken_for_credentials() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = manifests().join("plain-settings.toml");
+    let out = wharf(
+        dir.path(),
+        &[
+            "render",
+            "--manifest",
+            manifest.to_str().unwrap(),
+            "--out",
+            "infra",
+        ],
+    );
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+}
+
+#[test]
 fn hints_offer_only_a_key_of_the_same_kind() {
     let out = wharf(
         &manifests(),

@@ -115,9 +115,9 @@ impl Diagnostics {
         let line_end = src[start..].find('\n').map_or(src.len(), |i| start + i);
         let end = floor_char_boundary(src, d.span.end.clamp(start, line_end));
         // Whatever the diagnostic is about, no credential on the shown line is printed.
-        let mut text = mask_credentials(
+        let mut text = mask_credentials(&wharf_secrets::mask_line(
             mask_spans(src, line_start..line_end, redacted).trim_end_matches('\r'),
-        );
+        ));
         let mut width = src[start..end].chars().count().max(1);
         if d.redact {
             // Mask the whole rest of the line: a credential must not reach a terminal or a CI log.
@@ -183,7 +183,7 @@ pub fn mask_credentials(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut String| {
-        if crate::secret::looks_like_credential(word).is_some() {
+        if wharf_secrets::credential(word).is_some() {
             out.extend(std::iter::repeat_n('*', word.chars().count()));
         } else {
             out.push_str(word);
@@ -260,6 +260,28 @@ mod tests {
         let text = diags.render();
         assert!(!text.contains("hunter2"), "{text}");
         assert!(text.contains("BAD-NAME"), "{text}");
+    }
+
+    #[test]
+    fn a_secret_named_value_is_masked_whatever_the_diagnostic_is_about() {
+        // A misspelled table: no `env` check ran, but the frame must not show the value.
+        let source =
+            "[services.web]\nenvironment = { DB_PASSWORD = \"hunter2hunter2\" }\n".to_string();
+        let key = source.find("environment").unwrap();
+        let diags = Diagnostics {
+            file: "wharf.toml".into(),
+            source: source.clone(),
+            items: vec![Diagnostic::new(
+                "unknown key `services.web.environment`",
+                key..key + 11,
+            )],
+        };
+        let text = diags.render();
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(
+            text.contains("environment = { DB_PASSWORD = \"**************\" }"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -374,14 +374,18 @@ impl<'a> TableReader<'a> {
 
     /// Reports a string that looks like a credential: no field of the manifest may hold one.
     fn refuse_credential(&self, sink: &mut Sink, key: &str, s: &Spanned<String>) {
-        if let Some(what) = crate::secret::looks_like_credential(s) {
+        if let Some(c) = wharf_secrets::credential(s) {
+            let help = match c.certainty {
+                wharf_secrets::Certainty::Certain => CREDENTIAL_HELP.to_string(),
+                wharf_secrets::Certainty::Likely => format!("{CREDENTIAL_HELP}. If it is no secret but only looks random, pass it to the container through `env` and list its name in `not_secret`"),
+            };
             sink.push(
                 Diagnostic::new(
-                    format!("`{}` holds what looks like {what}", self.qualified(key)),
+                    format!("`{}` holds what looks like {}", self.qualified(key), c.what),
                     s.span.clone(),
                 )
                 .redacted()
-                .with_help(CREDENTIAL_HELP),
+                .with_help(help),
             );
         }
     }

@@ -10,8 +10,9 @@ use crate::fargate;
 use crate::naming::{self, is_key};
 use crate::net;
 use crate::read::{closest, Sink, TableReader};
-use crate::secret::{self, looks_like_credential, SecretError};
+use crate::secret::{self, SecretError};
 use crate::types::*;
+use wharf_secrets::Certainty;
 
 /// CloudWatch Logs accepts only these retention periods.
 /// <https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html>
@@ -348,27 +349,6 @@ fn is_env_name(s: &str) -> bool {
         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// Environment-variable names that say their value is a secret: those with a secret's noun
-/// anywhere in them (`DB_PASSWORD`, `STRIPE_SECRET_KEY`, `TOKEN_TTL_SECONDS`). A literal
-/// value under one is refused, whatever its length, unless the service lists the name in
-/// `not_secret`.
-fn sounds_secret(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    SECRET_NOUNS.iter().any(|w| upper.contains(w))
-}
-
-/// The nouns of [`sounds_secret`].
-const SECRET_NOUNS: [&str; 8] = [
-    "PASSWORD",
-    "PASSWD",
-    "SECRET",
-    "TOKEN",
-    "API_KEY",
-    "APIKEY",
-    "PRIVATE_KEY",
-    "ACCESS_KEY",
-];
-
 fn one_or_many(
     t: &mut TableReader,
     sink: &mut Sink,
@@ -510,20 +490,29 @@ fn read_service(key: Spanned<String>, mut t: TableReader, sink: &mut Sink) -> Op
             );
             continue;
         }
-        if let Some(what) = looks_like_credential(&v) {
-            sink.push(
-                Diagnostic::new(format!("`env.{name}` looks like {what}"), v.span.clone())
-                    .redacted()
-                    .with_help(format!("store it in Secrets Manager and reference it from `secrets`, e.g. `{name} = \"my-app/secrets:{}\"`; then rotate it, since it has been in a file", name.to_ascii_lowercase())),
-            );
-            continue;
-        }
-        // An ARN or a URL without credentials names something; it holds no secret.
-        let reference = v.starts_with("arn:") || v.contains("://");
         let declared_plain = not_secret
             .as_ref()
             .is_some_and(|l| l.value.iter().any(|n| n.value == name));
-        if sounds_secret(&name) && !v.is_empty() && !reference && !declared_plain {
+        // A known kind of credential is refused whatever `not_secret` says; a value that only
+        // looks random (base64 settings, ids) may be declared plain.
+        match wharf_secrets::credential(&v) {
+            Some(c) if c.certainty == Certainty::Certain || !declared_plain => {
+                let way_out = match c.certainty {
+                    Certainty::Certain => String::new(),
+                    Certainty::Likely => format!("; if it is a plain setting that only looks random, list it in the service's `not_secret = [\"{name}\"]`"),
+                };
+                sink.push(
+                    Diagnostic::new(format!("`env.{name}` looks like {}", c.what), v.span.clone())
+                        .redacted()
+                        .with_help(format!("store it in Secrets Manager and reference it from `secrets`, e.g. `{name} = \"my-app/secrets:{}\"`; then rotate it, since it has been in a file{way_out}", name.to_ascii_lowercase())),
+                );
+                continue;
+            }
+            _ => {}
+        }
+        // An ARN or a URL without credentials names something; it holds no secret.
+        let reference = v.starts_with("arn:") || v.contains("://");
+        if wharf_secrets::mentions_secret(&name) && !v.is_empty() && !reference && !declared_plain {
             sink.push(
                 Diagnostic::new(
                     format!(

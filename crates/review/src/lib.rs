@@ -12,7 +12,6 @@ pub mod iam;
 pub mod report;
 pub mod rule;
 pub mod rules;
-pub mod secrets;
 pub mod suppress;
 
 use std::collections::BTreeMap;

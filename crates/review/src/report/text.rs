@@ -129,7 +129,7 @@ fn frame(
     };
     let width = line.to_string().len();
     // The frame of a finding about a literal password must not print the password.
-    let shown = crate::secrets::mask_line(source.trim_end());
+    let shown = wharf_secrets::mask_line(source.trim_end());
     let len = shown.chars().count();
     let shown = shown.as_str();
     let end = if end_line == line {

@@ -4,7 +4,7 @@ use wharf_terraform::Value;
 
 use crate::ecs::each_container;
 use crate::rule::{named, Check, Pillar, Rule, Severity};
-use crate::secrets::{is_setting, looks_like_credential, sounds_secret};
+use wharf_secrets::{ends_in_secret_noun, is_setting, Certainty};
 
 pub static RULE: Rule = Rule {
     code: "WH102",
@@ -23,10 +23,14 @@ secret, either:
   string that is not a number, a boolean, an ARN or a URL without a password; names that
   only mention a secret (`TOKEN_URL`, `PASSWORD_MIN_LENGTH`, `SECRET_NAME`) are not
   reported; or
-- any variable whose value has the shape of a credential: an AWS access key ID
-  (`AKIA…`/`ASIA…`), a PEM private key, a URL with `user:password@`, a GitHub token
-  (`ghp_`, `gho_`, `github_pat_`), a Slack token (`xoxb-`, `xoxp-`) or a Stripe live
-  secret key (`sk_live_`).
+- any variable whose value has, anywhere in it, the shape of a known kind of credential:
+  an AWS access key ID (`AKIA…`/`ASIA…` and 16 more), a PEM private key, a JSON Web Token,
+  a password in a URL (`scheme://user:password@host`) or before a host
+  (`user:password@db.example.com`), a URL whose query carries `password=`, `token=` or the
+  like, or a vendor's token prefix (GitHub `ghp_`, `gho_`, `ghs_`, `github_pat_`; GitLab
+  `glpat-`; Slack `xoxb-`, `xoxp-`; Stripe `sk_live_`, `sk_test_`, `rk_live_`, `whsec_`;
+  Google `AIza`; npm `npm_`). Values that only look random are not reported: in Terraform
+  they are as often IDs.
 
 The finding names the variable, never its value.
 
@@ -141,11 +145,12 @@ fn holds_secret(name: &Value, value: &Value) -> Option<bool> {
         // Numbers and booleans are settings, not secrets; null sets nothing.
         _ => return Some(false),
     };
-    if looks_like_credential(value) {
+    // Only a known kind of credential: a random-looking value in Terraform is as often an id.
+    if wharf_secrets::credential(value).is_some_and(|c| c.certainty == Certainty::Certain) {
         return Some(true);
     }
     match name {
-        Value::String(n) => Some(sounds_secret(n) && !is_setting(value)),
+        Value::String(n) => Some(ends_in_secret_noun(n) && !is_setting(value)),
         Value::Unknown => None,
         _ => Some(false),
     }
