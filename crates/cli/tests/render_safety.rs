@@ -37,6 +37,8 @@ enum Node {
     Dir,
     File(Vec<u8>),
     Link(PathBuf),
+    /// A named pipe, a socket or a device: never read.
+    Special,
 }
 
 fn snapshot(root: &Path) -> BTreeMap<PathBuf, Node> {
@@ -52,8 +54,10 @@ fn snapshot(root: &Path) -> BTreeMap<PathBuf, Node> {
             } else if meta.is_dir() {
                 stack.push(path.clone());
                 Node::Dir
-            } else {
+            } else if meta.is_file() {
                 Node::File(fs::read(&path).unwrap())
+            } else {
+                Node::Special
             };
             out.insert(rel, node);
         }
@@ -397,5 +401,19 @@ fn an_old_ledger_proves_nothing_but_what_render_writes_now() {
             .filter(|l| !l.starts_with('#') && !l.starts_with("app "))
             .all(|l| l.split(' ').next().unwrap().len() == 64),
         "{ledger}"
+    );
+}
+
+#[test]
+fn a_named_pipe_where_a_file_goes_is_refused_not_waited_on() {
+    let s = Sandbox::new();
+    std::fs::create_dir_all(s.path("infra/environments/dev")).unwrap();
+    let fifo = s.path("infra/environments/dev/main.tf");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let stderr = s.refused(&[]);
+    assert!(
+        stderr.contains("infra/environments/dev/main.tf is not a regular file"),
+        "{stderr}"
     );
 }

@@ -22,6 +22,9 @@ pub enum Refusal {
     NotADirectory(String),
     /// The file itself is a directory.
     IsADirectory(String),
+    /// The path is neither a file nor a directory (a named pipe, a socket, a device):
+    /// reading it could block forever.
+    NotAFile(String),
 }
 
 /// A failure inside the output directory.
@@ -123,7 +126,8 @@ impl OutDir {
                 (false, true) => {}
                 (false, false) => return Err(OutError::Refused(Refusal::NotADirectory(shown))),
                 (true, true) => return Ok(Entry::Directory),
-                (true, false) => return Ok(Entry::File),
+                (true, false) if meta.is_file() => return Ok(Entry::File),
+                (true, false) => return Err(OutError::Refused(Refusal::NotAFile(shown))),
             }
         }
         Ok(Entry::Missing)

@@ -134,6 +134,7 @@ impl std::fmt::Display for TreeError {
                         Refusal::Link(p) => writeln!(f, "  {} is a symbolic link", dir.join(p).display())?,
                         Refusal::NotADirectory(p) => writeln!(f, "  {} is not a directory", dir.join(p).display())?,
                         Refusal::IsADirectory(p) => writeln!(f, "  {} is a directory", dir.join(p).display())?,
+                        Refusal::NotAFile(p) => writeln!(f, "  {} is not a regular file", dir.join(p).display())?,
                     }
                 }
                 write!(f, "help: wharf never writes, renames or deletes through a link inside its output directory; replace each link with the directory or file itself, or render elsewhere with --out (which may itself be a link)")
@@ -335,7 +336,8 @@ fn same_refusal(a: &Refusal, b: &Refusal) -> bool {
     match (a, b) {
         (Refusal::Link(x), Refusal::Link(y))
         | (Refusal::NotADirectory(x), Refusal::NotADirectory(y))
-        | (Refusal::IsADirectory(x), Refusal::IsADirectory(y)) => x == y,
+        | (Refusal::IsADirectory(x), Refusal::IsADirectory(y))
+        | (Refusal::NotAFile(x), Refusal::NotAFile(y)) => x == y,
         _ => false,
     }
 }

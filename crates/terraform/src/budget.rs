@@ -257,7 +257,7 @@ pub fn instance(span: Option<Range<usize>>) -> bool {
 
 /// Fixed weight of a value's node (an element of a list, an entry of an object, a number),
 /// about what the loader allocates for it.
-const NODE_BYTES: u64 = 32;
+pub(crate) const NODE_BYTES: u64 = 32;
 
 /// The weight of `v`, walking no further than `limit`: the result is above `limit` when the
 /// value is, and the walk stops there.

@@ -8,6 +8,9 @@ use std::collections::BTreeMap;
 use crate::expr::{Eval, Fail};
 use crate::value::Value;
 
+/// The weight of a value's node, as the evaluation budget counts it.
+const NODE_BYTES: u64 = crate::budget::NODE_BYTES;
+
 /// An upper bound of the size in bytes of a call's result, for the functions whose result
 /// can be far larger than their arguments (`replace("aaaa", "a", big)`, a long separator in
 /// `join`), so that the evaluation budget refuses it before it is made. None for the rest,
@@ -29,6 +32,17 @@ pub fn output_bound(name: &str, args: &[Value]) -> Option<u64> {
             Some((s.len() as u64).saturating_add((n as u64).saturating_mul(len(to))))
         }
         ("join", [sep, rest @ ..]) => Some(len(sep).saturating_mul(items(rest))),
+        // Each part is a new string value: its bytes and a node.
+        ("split", [sep, s]) => {
+            let parts = match (sep.as_str(), s.as_str()) {
+                (Some(""), Some(s)) => s.chars().count(),
+                (Some(sep), Some(s)) => s.matches(sep).count() + 1,
+                _ => 0,
+            };
+            Some(len(s).saturating_add((parts as u64).saturating_mul(NODE_BYTES)))
+        }
+        // A JSON text decodes to at most a node for every two of its bytes (`0,`).
+        ("jsondecode", [s]) => Some(len(s).saturating_mul(NODE_BYTES / 2)),
         ("format" | "formatlist", [spec, rest @ ..]) => {
             let row = spec.as_str().map_or(0, format_bound);
             let rows = match name {
@@ -188,9 +202,13 @@ pub fn call(name: &str, args: Vec<Value>) -> Eval {
         },
         "toset" | "distinct" => match next()? {
             Value::List(items) => {
+                // Seen values by their JSON text: comparing each with all before it would
+                // take time quadratic in the list, for one evaluation step.
+                let mut seen: rustc_hash::FxHashSet<String> = Default::default();
                 let mut out: Vec<Value> = Vec::with_capacity(items.len());
                 for item in items {
-                    if !out.contains(&item) {
+                    let key = item.to_json().unwrap_or_else(|| format!("{item:?}"));
+                    if seen.insert(key) {
                         out.push(item);
                     }
                 }

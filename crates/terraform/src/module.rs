@@ -314,6 +314,8 @@ impl<'a, 'd> Evaluator<'a, 'd> {
             refs: Some(&refs),
         };
         let v = eval(expr, &cx, &Scope::default());
+        // What is kept counts, even when it is only a copy (`b = local.a`).
+        budget::weigh(&v, || expr.span());
         inst.locals.borrow_mut().insert(key, Slot::Done(v.clone()));
         inst.local_refs.borrow_mut().insert(key, refs.into_inner());
         self.depth.set(self.depth.get() - 1);
@@ -684,6 +686,8 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                                 eval(d, &crate::expr::NoRefs, &Scope::default())
                             }),
                         };
+                        // Each instance keeps its own copy of its inputs.
+                        budget::weigh(&v, || Some(block_span(call.block)));
                         vars.insert(var, v);
                     }
                     let mut call_sites = inst.call_sites.clone();
@@ -715,7 +719,9 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                             .iter()
                             .map(|(k, &(e, file))| {
                                 let _in = budget::in_file(file);
-                                (k.to_string(), eval(e, &cx, &Scope::default()))
+                                let v = eval(e, &cx, &Scope::default());
+                                budget::weigh(&v, || e.span());
+                                (k.to_string(), v)
                             })
                             .collect(),
                     )

@@ -377,3 +377,37 @@ fn an_unreadable_directory_or_file_is_reported_and_the_rest_reviewed() {
     std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
     fs::set_permissions(&locked, perms).unwrap();
 }
+
+#[test]
+fn copies_of_a_large_value_into_module_inputs_and_outputs_run_out_of_total_bytes() {
+    // A 64 KiB string passed to 400 instances of a module that only keeps and returns it:
+    // no resource holds it, but every instance's input and output is a copy.
+    let dir = tempfile::tempdir().unwrap();
+    let mut main = doubling("\"xxxxxxxxxxxxxxxx\"", "\"${PREV}${PREV}\"", 12);
+    main.push_str(
+        "\nmodule \"keep\" {\n  source   = \"./keep\"\n  for_each = toset([for i in range(400) : tostring(i)])\n  x        = local.l12\n}\n",
+    );
+    write(
+        dir.path(),
+        &[
+            ("hostile/main.tf", &main),
+            (
+                "hostile/keep/main.tf",
+                "variable \"x\" {}\n\noutput \"o\" {\n  value = var.x\n}\n",
+            ),
+            ("normal/main.tf", BUCKET),
+        ],
+    );
+    let budgets = Budgets {
+        total_bytes: 16 << 20,
+        ..Budgets::default()
+    };
+    let p = load(dir.path(), budgets);
+    let errs = errors(&p, dir.path());
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert!(
+        errs[0].contains("ran out of its `total_bytes` budget"),
+        "{}",
+        errs[0]
+    );
+}

@@ -7,8 +7,70 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
 use proptest::prelude::*;
 use wharf_terraform::{Budgets, Level, LoadOptions, Project};
+
+/// Counts the bytes allocated now and at most, so that a test can bound the memory a load
+/// really takes, not only what the meter counts.
+struct Counting;
+
+static NOW: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is forwarded to the system allocator unchanged; only counters are added.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let now = NOW.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        NOW.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            if new_size >= layout.size() {
+                let now = NOW.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size
+                    - layout.size();
+                PEAK.fetch_max(now, Ordering::Relaxed);
+            } else {
+                NOW.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            }
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// One measured load at a time: the counters are the whole process's.
+static MEASURED: Mutex<()> = Mutex::new(());
+
+/// The most memory a load of `dir` held above what was held before it.
+fn load_measured(dir: &Path) -> (Project, usize) {
+    let _one = MEASURED.lock().unwrap_or_else(|p| p.into_inner());
+    let before = NOW.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let p = load(dir);
+    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before);
+    (p, peak)
+}
+
+/// What a load may hold at most with the small budgets: a few times their total, for the
+/// syntax trees and the copies being built that the meter counts as they are made.
+const MEMORY_BOUND: usize = 64 << 20;
 
 /// Budgets small enough that the worst generated case ends in milliseconds.
 fn small() -> Budgets {
@@ -55,6 +117,20 @@ fn outcome(p: &Project) -> Vec<String> {
 // -------------------------------------------------------------------------------------
 // Expressions
 // -------------------------------------------------------------------------------------
+
+/// The module every generated root calls for each of many keys: it keeps its input, passes
+/// it on as an output, and sets a resource's argument to it.
+const CHILD: &str = r#"variable "x" {}
+
+output "o" {
+  value = var.x
+}
+
+resource "aws_ssm_parameter" "copy" {
+  name  = "c"
+  value = jsonencode(var.x)
+}
+"#;
 
 /// An HCL expression over the locals `l0`…`l{n-1}` (references to any of them, the one
 /// being defined included, so that cycles and chains are generated too).
@@ -112,13 +188,27 @@ fn expr(locals: usize) -> impl Strategy<Value = String> {
             inner.clone().prop_map(|a| format!("length({a})")),
             inner.clone().prop_map(|a| format!("flatten([{a}, [{a}]])")),
             inner.clone().prop_map(|a| format!("upper(tostring({a}))")),
+            inner
+                .clone()
+                .prop_map(|a| format!("distinct(concat([{a}], [for i in range(200) : i]))")),
+            inner
+                .clone()
+                .prop_map(|a| format!("toset([for i in range(300) : tostring({a})])")),
+            inner
+                .clone()
+                .prop_map(|a| format!("split(\"\", tostring({a}))")),
+            two.clone()
+                .prop_map(|(a, b)| format!("formatlist(\"%s-%s\", [{a}], [{b}])")),
+            two.clone()
+                .prop_map(|(a, b)| format!("zipmap([\"k\"], [{a}])[\"k\"] == {b}")),
             inner.prop_map(|a| format!("can({a})")),
         ]
     })
 }
 
-/// A module of generated locals, a resource counted by one of them and reading another, and
-/// nested dynamic blocks over a generated collection.
+/// A module of generated locals, a resource counted by one of them and reading another,
+/// nested dynamic blocks over a generated collection, and a child module called for each of
+/// a generated number of keys with a generated input.
 fn module_text() -> impl Strategy<Value = String> {
     const N: usize = 6;
     (
@@ -126,8 +216,9 @@ fn module_text() -> impl Strategy<Value = String> {
         expr(N),
         expr(N),
         0..N,
+        (0usize..400, expr(N)),
     )
-        .prop_map(|(locals, count, each, read)| {
+        .prop_map(|(locals, count, each, read, (instances, input))| {
             let mut s = String::from("locals {\n");
             for (i, e) in locals.iter().enumerate() {
                 s.push_str(&format!("  l{i} = {e}\n"));
@@ -135,6 +226,9 @@ fn module_text() -> impl Strategy<Value = String> {
             s.push_str("}\n\n");
             s.push_str(&format!(
                 "resource \"aws_ssm_parameter\" \"p\" {{\n  count = {count}\n  name  = \"p\"\n  value = local.l{read}\n}}\n\n"
+            ));
+            s.push_str(&format!(
+                "module \"child\" {{\n  source   = \"./child\"\n  for_each = toset([for i in range({instances}) : tostring(i)])\n  x        = {input}\n}}\n\n"
             ));
             s.push_str(&format!(
                 "resource \"aws_security_group\" \"d\" {{\n  dynamic \"ingress\" {{\n    for_each = {each}\n    content {{\n      dynamic \"inner\" {{\n        for_each = range(50)\n        content {{\n          v = ingress.value\n        }}\n      }}\n    }}\n  }}\n}}\n"
@@ -155,16 +249,18 @@ proptest! {
     fn generated_expressions_stay_within_their_budgets(text in module_text()) {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("main.tf"), &text).unwrap();
-        let p = load(dir.path());
+        fs::create_dir(dir.path().join("child")).unwrap();
+        fs::write(dir.path().join("child/main.tf"), CHILD).unwrap();
+        let (p, peak) = load_measured(dir.path());
+        prop_assert!(peak <= MEMORY_BOUND, "{} MB held:\n{}", peak >> 20, text);
         prop_assert!(p.parse_errors.is_empty(), "{:?}\n{}", p.parse_errors, text);
         prop_assert!(!defect(&p), "{}", text);
         prop_assert_eq!(p.roots.len(), 1);
         let root = &p.roots[0];
         let b = small();
-        // A budget stops its count one past the limit, where it runs out.
+        // The meter stops at a limit, one past it where it runs out.
         prop_assert!(root.usage.steps <= b.steps + 1, "steps {}", root.usage.steps);
         prop_assert!(root.usage.instances <= b.instances + 1);
-        prop_assert!(root.usage.value_bytes <= b.value_bytes);
         let ran_out = root.problems.iter().any(|x| x.level == Level::Error);
         if ran_out {
             // The root is then not reviewed at all, and says where it stopped.
@@ -227,7 +323,8 @@ proptest! {
             fs::create_dir_all(&path).unwrap();
             fs::write(path.join("main.tf"), text).unwrap();
         }
-        let p = load(dir.path());
+        let (p, peak) = load_measured(dir.path());
+        prop_assert!(peak <= MEMORY_BOUND, "{} MB held", peak >> 20);
         prop_assert!(!defect(&p));
 
         // Every directory's queue is reviewed, in a root of its own or in a caller's, unless
