@@ -1,22 +1,15 @@
 //! Runs the real `wharf` binary and snapshots what a user sees: exit code, stdout, stderr.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+mod common;
+
+/// A run as the snapshots show it: exit code, then stdout and stderr.
 fn wharf(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_wharf"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run wharf");
+    let run = common::wharf(dir, args);
     format!(
         "exit: {}\n--- stdout\n{}--- stderr\n{}",
-        out.status
-            .code()
-            .map_or("signal".to_string(), |c| c.to_string()),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+        run.code, run.stdout, run.stderr
     )
 }
 

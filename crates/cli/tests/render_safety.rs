@@ -11,25 +11,9 @@ use std::process::Command;
 
 use sha2::{Digest, Sha256};
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
+mod common;
 
-fn wharf(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_wharf"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run wharf");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
+use common::{wharf, Run};
 
 /// Every path below `root`, links not followed: a file by its bytes, a link by its target.
 #[derive(Debug, PartialEq, Eq, Clone)]
@@ -117,7 +101,7 @@ impl Sandbox {
     fn refused(&self, args: &[&str]) -> String {
         let before = snapshot(self.root());
         let run = self.render(args);
-        assert_eq!(run.code, Some(2), "{}{}", run.stdout, run.stderr);
+        assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
         assert_eq!(
             snapshot(self.root()),
             before,
@@ -231,7 +215,7 @@ fn a_link_to_a_directory_is_refused_even_in_a_tree_wharf_rendered() {
     // The tree was rendered; then a generated directory is replaced by a link to the user's
     // data. Neither render nor --prune may write or delete through it.
     let s = Sandbox::new();
-    assert_eq!(s.render(&[]).code, Some(0));
+    assert_eq!(s.render(&[]).code, 0);
     fs::rename(
         s.path("infra/modules/alarms"),
         s.path("outside/elsewhere/alarms"),
@@ -250,7 +234,7 @@ fn a_link_to_a_directory_is_refused_even_in_a_tree_wharf_rendered() {
 #[test]
 fn temporary_files_never_reuse_a_path_that_exists() {
     let s = Sandbox::new();
-    assert_eq!(s.render(&[]).code, Some(0));
+    assert_eq!(s.render(&[]).code, 0);
     // What the previous version used as its temporary name, as a link and as a user's file.
     s.link(
         "infra/environments/dev/main.tf.wharf-tmp",
@@ -268,7 +252,7 @@ fn temporary_files_never_reuse_a_path_that_exists() {
     .unwrap();
     let before = snapshot(s.root());
     let run = s.render(&[]);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("written"), "{}", run.stdout);
     let after = snapshot(s.root());
     let outside = |t: &BTreeMap<PathBuf, Node>| {
@@ -303,7 +287,7 @@ fn the_output_directory_may_itself_be_a_link() {
     s.write("real-infra/notes.md", "mine\n");
     s.link("infra", "real-infra");
     let first = s.render(&[]);
-    assert_eq!(first.code, Some(0), "{}", first.stderr);
+    assert_eq!(first.code, 0, "{}", first.stderr);
     assert!(s.path("real-infra/environments/dev/main.tf").is_file());
     assert!(fs::symlink_metadata(s.path("infra"))
         .unwrap()
@@ -328,7 +312,7 @@ fn the_output_directory_may_itself_be_a_link() {
 #[test]
 fn the_ledger_records_sha256() {
     let s = Sandbox::new();
-    assert_eq!(s.render(&[]).code, Some(0));
+    assert_eq!(s.render(&[]).code, 0);
     let ledger = fs::read_to_string(s.path("infra/.wharf-files")).unwrap();
     let main = fs::read(s.path("infra/environments/dev/main.tf")).unwrap();
     assert!(
@@ -360,7 +344,7 @@ fn legacy_ledger(s: &Sandbox, extra: &[(&str, &[u8])]) {
 #[test]
 fn an_old_ledger_proves_nothing_but_what_render_writes_now() {
     let s = Sandbox::new();
-    assert_eq!(s.render(&[]).code, Some(0));
+    assert_eq!(s.render(&[]).code, 0);
     // A user's file, listed in an old ledger with its correct (forgeable) hash.
     let mine = b"# my own notes\n";
     s.write("infra/environments/dev/mine.tf", "# my own notes\n");
@@ -382,7 +366,7 @@ fn an_old_ledger_proves_nothing_but_what_render_writes_now() {
     let pristine = edited.replace("= 14", "= 7");
     fs::write(s.path("infra/environments/dev/main.tf"), pristine).unwrap();
     let run = s.render(&[]);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("0 removed"), "{}", run.stdout);
     assert!(
         run.stderr.contains("kept infra/environments/dev/mine.tf"),

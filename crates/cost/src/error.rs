@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use wharf_prices::line_col;
+
 /// An error, phrased for the user: what happened, where, and what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CostError {
@@ -55,17 +57,3 @@ impl fmt::Display for CostError {
 }
 
 impl std::error::Error for CostError {}
-
-/// The 1-based line and column (in characters) of a byte offset.
-pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (
-        before.matches('\n').count() + 1,
-        before[line_start..].chars().count() + 1,
-    )
-}

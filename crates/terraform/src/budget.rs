@@ -223,35 +223,33 @@ fn run_out(m: &Meter, budget: Budget, span: Option<Range<usize>>) {
 /// `span` is where the step is, for the report when this step is the one that runs out.
 #[inline]
 pub fn step(span: impl FnOnce() -> Option<Range<usize>>) -> bool {
-    METER.with(|m| {
-        if m.exhausted.get().is_some() {
-            return false;
-        }
-        let mut used = m.used.get();
-        used.steps += 1;
-        m.used.set(used);
-        if used.steps > m.limits.get().steps {
-            run_out(m, Budget::Steps, span());
-            return false;
-        }
-        true
-    })
+    count(Budget::Steps, span)
 }
 
 /// Counts one resource or module instance; false when a budget has run out.
 pub fn instance(span: Option<Range<usize>>) -> bool {
+    count(Budget::Instances, || span)
+}
+
+/// Counts one more of `budget` (steps or instances).
+#[inline]
+fn count(budget: Budget, span: impl FnOnce() -> Option<Range<usize>>) -> bool {
     METER.with(|m| {
         if m.exhausted.get().is_some() {
             return false;
         }
         let mut used = m.used.get();
-        used.instances += 1;
+        let n = match budget {
+            Budget::Instances => &mut used.instances,
+            _ => &mut used.steps,
+        };
+        *n += 1;
+        let over = *n > m.limits.get().get(budget);
         m.used.set(used);
-        if used.instances > m.limits.get().instances {
-            run_out(m, Budget::Instances, span);
-            return false;
+        if over {
+            run_out(m, budget, span());
         }
-        true
+        !over
     })
 }
 

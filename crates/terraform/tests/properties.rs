@@ -72,6 +72,17 @@ fn load_measured(dir: &Path) -> (Project, usize) {
 /// syntax trees and the copies being built that the meter counts as they are made.
 const MEMORY_BOUND: usize = 64 << 20;
 
+/// How many cases each property runs, and how far a failure is shrunk: bounded, so that the
+/// properties run in the normal test run.
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: 128,
+        max_shrink_iters: 64,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
 /// Budgets small enough that the worst generated case ends in milliseconds.
 fn small() -> Budgets {
     Budgets {
@@ -238,12 +249,7 @@ fn module_text() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: 128,
-        max_shrink_iters: 64,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(config())]
 
     #[test]
     fn generated_expressions_stay_within_their_budgets(text in module_text()) {
@@ -301,12 +307,7 @@ fn reaches(calls: &[Vec<(usize, u8)>], from: usize, to: usize) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: 128,
-        max_shrink_iters: 64,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(config())]
 
     #[test]
     fn every_directory_of_a_module_graph_is_reviewed_and_every_cycle_reported(calls in graph()) {
