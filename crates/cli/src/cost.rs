@@ -177,13 +177,9 @@ fn price(
     }
     // A tree that could not be evaluated whole would be priced short.
     if let Some(p) = project.all_problems().find(|p| p.is_error()) {
-        let at = match (&p.location, p.position) {
-            (Some(l), _) => {
-                let (line, column) = project.position(l.file, l.span.start);
-                format!("{}:{line}:{column}", project.path(l).display())
-            }
-            (None, Some((line, column))) => format!("{}:{line}:{column}", p.path.display()),
-            (None, None) => p.path.display().to_string(),
+        let at = match project.place_of(p) {
+            (path, Some((line, column))) => format!("{}:{line}:{column}", path.display()),
+            (path, None) => path.display().to_string(),
         };
         let others = project.all_problems().filter(|p| p.is_error()).count() - 1;
         return Err(format!(

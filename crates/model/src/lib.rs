@@ -53,13 +53,19 @@ pub struct Network {
     /// AWS services reached through interface endpoints instead of the NAT gateway (the
     /// part after `com.amazonaws.<region>.`), in the order of `net::INTERFACE_ENDPOINTS`.
     pub interface_endpoints: Vec<&'static str>,
-    /// Whether the list leaves image pulls to the NAT gateway (no `ecr.api` or `ecr.dkr`):
-    /// a trade-off wharf's own review reports (WH502).
-    pub pulls_through_nat: bool,
     /// The endpoints for what the tasks use (image pulls, logs, the secret stores they
     /// read): what `interface_endpoints` would list to keep all of it off the NAT gateway.
     pub used_endpoints: Vec<&'static str>,
     pub flow_log_retention_days: u32,
+}
+
+impl Network {
+    /// Whether image pulls go through the NAT gateway (no `ecr.api` or `ecr.dkr`
+    /// endpoint): a trade-off wharf's own review reports (WH502).
+    pub fn pulls_through_nat(&self) -> bool {
+        !(self.interface_endpoints.contains(&"ecr.api")
+            && self.interface_endpoints.contains(&"ecr.dkr"))
+    }
 }
 
 #[derive(Debug, Clone)]

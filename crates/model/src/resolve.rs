@@ -164,8 +164,6 @@ fn network(
         cidr,
         zone_ids,
         single_nat_gateway: pick(&[o.single_nat_gateway.as_ref()], p.single_nat_gateway).value,
-        pulls_through_nat: !(interface_endpoints.contains(&"ecr.api")
-            && interface_endpoints.contains(&"ecr.dkr")),
         interface_endpoints,
         used_endpoints,
         flow_log_retention_days: pick(&[o.log_retention_days.as_ref()], p.log_retention_days).value,
@@ -612,12 +610,13 @@ fn same_patterns(ruled: &[&manifest::Service], diags: &mut Vec<Diagnostic>) {
         }
         out
     };
-    for (i, a) in ruled.iter().enumerate() {
-        for b in &ruled[i + 1..] {
-            let theirs = patterns(a);
-            let shared = patterns(b)
-                .into_iter()
-                .find(|(h, p, _)| theirs.iter().any(|(h2, p2, _)| h == h2 && p == p2));
+    let all: Vec<_> = ruled.iter().map(|s| patterns(s)).collect();
+    for (i, (a, theirs)) in ruled.iter().zip(&all).enumerate() {
+        for (b, ours) in ruled[i + 1..].iter().zip(&all[i + 1..]) {
+            let shared = ours
+                .iter()
+                .find(|(h, p, _)| theirs.iter().any(|(h2, p2, _)| h == h2 && p == p2))
+                .cloned();
             if let Some((host, path, span)) = shared {
                 let what = match (host, path) {
                     (Some(h), Some(p)) => format!("`{p}` on `{h}`"),

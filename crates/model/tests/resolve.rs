@@ -231,12 +231,12 @@ fn interface_endpoints_follow_what_the_environment_uses() {
     let p = platform("");
     let (dev, prod) = (&p.environments[0], &p.environments[1]);
     // dev: none, through the NAT gateway; prod: image pulls and logs, no secret store unused.
-    assert!(dev.network.interface_endpoints.is_empty() && dev.network.pulls_through_nat);
+    assert!(dev.network.interface_endpoints.is_empty() && dev.network.pulls_through_nat());
     assert_eq!(
         prod.network.interface_endpoints,
         ["ecr.api", "ecr.dkr", "logs"]
     );
-    assert!(!prod.network.pulls_through_nat);
+    assert!(!prod.network.pulls_through_nat());
 
     let with_secrets = platform(
         r#"
@@ -267,7 +267,7 @@ secrets = { A = "shop/app:a", B = "ssm:/shop/b" }
     let dev = &chosen.environments[0].network;
     assert_eq!(dev.interface_endpoints, ["ecr.api", "logs"]);
     assert!(
-        dev.pulls_through_nat,
+        dev.pulls_through_nat(),
         "without ecr.dkr, layers come through the NAT"
     );
 }

@@ -331,7 +331,7 @@ fn endpoints(o: &mut String, p: &Platform, env: &Environment) {
             None => String::new(),
         }
     );
-    if n.pulls_through_nat {
+    if n.pulls_through_nat() {
         let _ = writeln!(
             o,
             "  Image pulls still go through the NAT gateway: `ecr.api` and `ecr.dkr` are not both listed."

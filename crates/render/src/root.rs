@@ -255,8 +255,7 @@ fn main(p: &Platform, env: &Environment) -> Vec<Block> {
         zone_ids: _, // rendered in data.aws_availability_zones.this
         single_nat_gateway,
         interface_endpoints,
-        pulls_through_nat: _, // a trade-off said on each service module (WH502)
-        used_endpoints: _,    // said in the README
+        used_endpoints: _, // said in the README
         flow_log_retention_days,
     } = &env.network;
     let network = module(
@@ -597,7 +596,7 @@ fn service_module(p: &Platform, env: &Environment, s: &Service) -> Block {
              replaces a task that stops answering",
         );
     }
-    if env.network.pulls_through_nat {
+    if env.network.pulls_through_nat() {
         block = block.comment(
             "wharf:ignore[WH502] chosen in wharf.toml: no ECR interface endpoints, so image pulls \
              go through the NAT gateway, which charges per GB processed; while few tasks start, \

@@ -555,8 +555,12 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                         }
                         None => (eval(&attr.value, &recording, scope), None),
                     };
-                    // What is kept counts towards the total: a reference copies its value.
+                    // What is kept counts towards the total: a reference copies its value,
+                    // and `jsonencode(x)` keeps `x` beside the text it encodes.
                     budget::weigh(&value, || attr.span());
+                    if let Some(x) = &encoded {
+                        budget::weigh(x, || attr.span());
+                    }
                     let mut refs = refs.into_inner();
                     refs.sort();
                     refs.dedup();

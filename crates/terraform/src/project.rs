@@ -261,6 +261,15 @@ impl Project {
                 .any(|r| r.problems.iter().any(LoadProblem::is_error))
     }
 
+    /// Where a problem is: its file, and the line and column when known (in one of the
+    /// project's files, or in a `--var-file`).
+    pub fn place_of<'p>(&'p self, problem: &'p LoadProblem) -> (&'p Path, Option<(usize, usize)>) {
+        match (&problem.location, problem.position) {
+            (Some(l), _) => (self.path(l), Some(self.position(l.file, l.span.start))),
+            (None, position) => (problem.path.as_path(), position),
+        }
+    }
+
     /// Every problem, the tree's first, then each root's.
     pub fn all_problems(&self) -> impl Iterator<Item = &LoadProblem> {
         self.problems
@@ -323,20 +332,20 @@ fn sort_together(files: Vec<SourceFile>, bodies: Vec<Body>) -> (Vec<SourceFile>,
     pairs.into_iter().unzip()
 }
 
+const VAR_FILE_HELP: &str = "fix the file given to --var-file; the review without it would not be the review of what you asked for";
+
 /// The `--var-file`s, read and parsed once for every root; one that cannot be is an error
 /// of the tree, at its line and column.
 fn read_var_files(paths: &[PathBuf], problems: &mut Vec<LoadProblem>) -> Vec<Body> {
     let mut bodies = Vec::new();
     for path in paths {
-        let failed = |position: Option<(usize, usize)>, message: String| {
-            LoadProblem {
+        let failed = |position: Option<(usize, usize)>, message: String| LoadProblem {
             level: Level::Error,
             location: None,
             path: path.clone(),
             position,
             message,
-            help: Some("fix the file given to --var-file; the review without it would not be the review of what you asked for".to_string()),
-        }
+            help: Some(VAR_FILE_HELP.to_string()),
         };
         match std::fs::read_to_string(path) {
             Ok(text) => match parse_text(path, &text) {

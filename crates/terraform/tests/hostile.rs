@@ -51,12 +51,9 @@ fn errors(project: &Project, base: &Path) -> Vec<String> {
 }
 
 fn located(project: &Project, base: &Path, p: &LoadProblem) -> String {
-    let (line, column) = match (&p.location, p.position) {
-        (Some(l), _) => project.position(l.file, l.span.start),
-        (None, Some(pos)) => pos,
-        (None, None) => (0, 0),
-    };
-    let path = p.path.strip_prefix(base).unwrap_or(&p.path);
+    let (path, at) = project.place_of(p);
+    let (line, column) = at.unwrap_or((0, 0));
+    let path = path.strip_prefix(base).unwrap_or(path);
     let message = p.message.replace(&format!("{}/", base.display()), "");
     format!("{}:{line}:{column}: {message}", path.display())
 }

@@ -146,8 +146,9 @@ pub fn json(input: &Input<'_>) -> String {
         })
         .collect();
     // The loader's problems; files that could not be parsed are in `parse_errors`.
-    let problems: Vec<Problem> = super::notices(project)
-        .into_iter()
+    let notices = super::notices(project);
+    let problems: Vec<Problem> = notices
+        .iter()
         .skip(project.parse_errors.len())
         .map(|n| Problem {
             level: if n.error { "error" } else { "warning" },
@@ -167,7 +168,7 @@ pub fn json(input: &Input<'_>) -> String {
         resources: review.resources,
         rules_run: review.rules_run,
         parse_errors: project.parse_errors.len(),
-        errors: super::notices(project).iter().filter(|n| n.error).count(),
+        errors: notices.iter().filter(|n| n.error).count(),
     };
     let tool = Tool {
         name: "wharf",

@@ -8,7 +8,7 @@ mod text;
 
 use std::path::Path;
 
-use wharf_terraform::{Level, Location, Project};
+use wharf_terraform::{Location, Project};
 
 use crate::{Finding, Review};
 
@@ -144,22 +144,12 @@ pub(crate) fn notices(project: &Project) -> Vec<Notice<'_>> {
         help: Some("fix the file; the rest of the tree was reviewed without it"),
     });
     let problems = project.all_problems().map(|p| {
-        let (line, column) = match (&p.location, p.position) {
-            (Some(l), _) => {
-                let (line, column) = project.position(l.file, l.span.start);
-                (Some(line), Some(column))
-            }
-            (None, Some((line, column))) => (Some(line), Some(column)),
-            (None, None) => (None, None),
-        };
+        let (path, at) = project.place_of(p);
         Notice {
-            error: p.level == Level::Error,
-            path: p
-                .location
-                .as_ref()
-                .map_or(p.path.as_path(), |l| project.path(l)),
-            line,
-            column,
+            error: p.is_error(),
+            path,
+            line: at.map(|(l, _)| l),
+            column: at.map(|(_, c)| c),
             message: &p.message,
             help: p.help.as_deref(),
         }

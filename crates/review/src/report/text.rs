@@ -17,7 +17,8 @@ pub fn text(input: &Input<'_>) -> String {
         }
     };
     let mut out = String::new();
-    for n in super::notices(project) {
+    let notices = super::notices(project);
+    for n in &notices {
         let (label, colour) = if n.error {
             ("error", "1;31")
         } else {
@@ -91,14 +92,13 @@ pub fn text(input: &Input<'_>) -> String {
         project.files.len(),
         project.roots.len(),
         if project.roots.len() == 1 { "" } else { "s" },
-        incomplete(project)
+        incomplete(notices.iter().filter(|n| n.error).count())
     );
     out
 }
 
 /// What the summary line adds when the review is not of the whole tree.
-fn incomplete(project: &wharf_terraform::Project) -> String {
-    let errors = super::notices(project).iter().filter(|n| n.error).count();
+fn incomplete(errors: usize) -> String {
     match errors {
         0 => String::new(),
         1 => "; incomplete: 1 error above".to_string(),
