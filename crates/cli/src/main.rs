@@ -363,13 +363,9 @@ fn summary(
         "  {:<14} {:<8} {:>7} {:>15} {:>5}",
         "modules/",
         "",
-        wharf_render::MODULES
-            .iter()
-            .map(|(m, _, _)| *m)
-            .collect::<std::collections::BTreeSet<_>>()
-            .len(),
+        tree.modules.len(),
         "",
-        wharf_render::MODULES.len()
+        tree.files.keys().filter(|p| p.starts_with("modules/")).count()
     );
     let _ = writeln!(
         s,

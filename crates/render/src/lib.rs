@@ -2,14 +2,22 @@
 //! component) and `environments/<env>/` (one root per environment), plus each environment's
 //! README.
 //!
+//! The platform is a list of components ([`COMPONENTS`], one file each in `components/`):
+//! the render summary, the module list, the roots and the READMEs are built by iterating
+//! it, so nothing lists the components a second time. The table lives here, in the crate at
+//! the top of manifest → model → render, and is passed as a value to [`render_with`]: the
+//! manifest's table readers (`wharf-manifest`, `schema/`) and the model's resolvers
+//! (`wharf-model`) are typed per component and found by the component's name.
+//!
 //! The invariant this crate keeps: output is a pure function of the model and the manifest's
 //! file name — byte for byte, with sorted maps, no timestamps and no machine paths — and is
 //! already in canonical `terraform fmt` layout. Writing never deletes or overwrites a file
 //! that wharf did not write, or one edited since wharf wrote it (see `tree`), and never
 //! touches anything outside the output directory or through a link inside it (see `outdir`).
 
+mod component;
+mod components;
 pub mod hcl;
-mod modules;
 mod outdir;
 mod readme;
 mod root;
@@ -17,9 +25,10 @@ mod tree;
 
 use std::collections::BTreeMap;
 
-use wharf_model::Platform;
+use wharf_model::{Environment, Platform};
 
-pub use modules::MODULES;
+pub use component::{module_files, Call, Component, Readme, TradeOff};
+pub use components::COMPONENTS;
 pub use outdir::Refusal;
 pub use root::{ident, image_tag_variable};
 pub use tree::{check, write, Conflict, Drift, TreeError, WriteOptions, WriteReport, LEDGER};
@@ -33,6 +42,8 @@ pub struct Tree {
     /// The app the tree is for; an output directory holds one app.
     pub app: String,
     pub files: BTreeMap<String, String>,
+    /// The module directories written under `modules/`, in component order.
+    pub modules: Vec<&'static str>,
     pub environments: Vec<EnvSummary>,
 }
 
@@ -47,18 +58,40 @@ pub struct EnvSummary {
     pub resource_blocks: usize,
     /// Files of the root itself.
     pub files: usize,
+    /// The review findings the manifest chose to accept, documented in the root as
+    /// suppressions with their reasons, in the order of the module calls.
+    pub trade_offs: Vec<Documented>,
 }
+
+/// A trade-off documented on one module call of a root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Documented {
+    /// `module.network`.
+    pub address: String,
+    /// The component whose module is called.
+    pub component: &'static str,
+    pub trade_off: &'static TradeOff,
+}
+
+impl PartialEq for TradeOff {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl Eq for TradeOff {}
 
 /// The header of every generated file.
 pub fn header(manifest_name: &str) -> String {
     format!("{GENERATED_MARK} from {manifest_name}; edit the manifest and run `wharf render`, not this file.")
 }
 
-fn resource_blocks(module: &str) -> usize {
-    MODULES
+/// `resource` blocks in a module's files (before `count`/`for_each` expansion).
+fn resource_blocks(component: &dyn Component) -> usize {
+    component
+        .module()
         .iter()
-        .filter(|(m, _, _)| *m == module)
-        .map(|(_, _, text)| {
+        .map(|(_, text)| {
             text.lines()
                 .filter(|l| l.starts_with("resource \""))
                 .count()
@@ -69,12 +102,23 @@ fn resource_blocks(module: &str) -> usize {
 /// Renders every environment of `platform`, or only those named in `only` when it is not
 /// empty. `manifest_name` is the manifest's file name as it should appear in headers.
 pub fn render(platform: &Platform, manifest_name: &str, only: &[String]) -> Tree {
+    render_with(COMPONENTS, platform, manifest_name, only)
+}
+
+/// [`render`] with the components given: [`COMPONENTS`], or a list that adds one.
+pub fn render_with(
+    components: &[&dyn Component],
+    platform: &Platform,
+    manifest_name: &str,
+    only: &[String],
+) -> Tree {
     let header = header(manifest_name);
     let mut tree = Tree {
         app: platform.app.clone(),
+        modules: components.iter().map(|c| c.name()).collect(),
         ..Tree::default()
     };
-    for (module, file, text) in MODULES {
+    for (module, file, text) in module_files(components) {
         tree.files.insert(
             format!("modules/{module}/{file}"),
             format!("# {header}\n\n{text}"),
@@ -84,26 +128,52 @@ pub fn render(platform: &Platform, manifest_name: &str, only: &[String]) -> Tree
         if !only.is_empty() && !only.contains(&env.name) {
             continue;
         }
-        let dir = format!("environments/{}", env.name);
-        let mut count = 0;
-        for (name, text) in root::files(platform, env, &header) {
-            tree.files.insert(format!("{dir}/{name}"), text);
-            count += 1;
-        }
-        tree.files.insert(
-            format!("{dir}/README.md"),
-            readme::readme(platform, env, &header),
-        );
-        count += 1;
-        let mut called = vec!["network", "registry", "cluster", "load-balancer", "alarms"];
-        called.extend(env.services.iter().map(|_| "service"));
-        tree.environments.push(EnvSummary {
-            name: env.name.clone(),
-            profile: env.profile.as_str(),
-            modules: called.len(),
-            resource_blocks: called.iter().map(|m| resource_blocks(m)).sum(),
-            files: count,
-        });
+        let summary = environment(&mut tree, components, platform, env, &header);
+        tree.environments.push(summary);
     }
     tree
+}
+
+/// Writes one environment's root into `tree` and says what it holds.
+fn environment(
+    tree: &mut Tree,
+    components: &[&dyn Component],
+    platform: &Platform,
+    env: &Environment,
+    header: &str,
+) -> EnvSummary {
+    let dir = format!("environments/{}", env.name);
+    let mut calls = Vec::new();
+    let mut resource_count = 0;
+    for c in components {
+        let own = c.calls(platform, env);
+        resource_count += own.len() * resource_blocks(*c);
+        calls.extend(own);
+    }
+    let mut files = 0;
+    for (name, text) in root::files(platform, env, header, components, &calls) {
+        tree.files.insert(format!("{dir}/{name}"), text);
+        files += 1;
+    }
+    tree.files.insert(
+        format!("{dir}/README.md"),
+        readme::readme(platform, env, header, components),
+    );
+    EnvSummary {
+        name: env.name.clone(),
+        profile: env.profile.as_str(),
+        modules: calls.len(),
+        resource_blocks: resource_count,
+        files: files + 1,
+        trade_offs: calls
+            .iter()
+            .flat_map(|call| {
+                call.trade_offs.iter().map(|t| Documented {
+                    address: call.address(),
+                    component: call.module,
+                    trade_off: t,
+                })
+            })
+            .collect(),
+    }
 }

@@ -78,3 +78,78 @@ fn every_file_starts_with_the_header_and_has_no_machine_paths() {
         }
     }
 }
+
+/// A component added through the registry, in this test only, appears in the module list,
+/// the summary, the root and the README without any other file being edited.
+mod throw_away {
+    use wharf_model::{Environment, Platform};
+    use wharf_render::hcl::{Body, Expr};
+    use wharf_render::{Call, Component, Readme, TradeOff, COMPONENTS};
+
+    struct Greeting;
+
+    static NO_ALARM_ACTIONS: TradeOff = TradeOff {
+        rule: &wharf_review::rules::alarm_without_actions::RULE,
+        reason: "the greeting is only ever read",
+    };
+    static TRADE_OFFS: [&TradeOff; 1] = [&NO_ALARM_ACTIONS];
+
+    impl Component for Greeting {
+        fn name(&self) -> &'static str {
+            "greeting"
+        }
+
+        fn module(&self) -> &'static [(&'static str, &'static str)] {
+            &[(
+                "main.tf",
+                "variable \"text\" {\n  type = string\n}\n\nresource \"terraform_data\" \"this\" {\n  input = var.text\n}\n",
+            )]
+        }
+
+        fn calls(&self, _p: &Platform, env: &Environment) -> Vec<Call> {
+            let body = Body::new().attr("text", Expr::str(format!("hello from {}", env.name)));
+            vec![Call::new("greeting", "greeting", body).trade_off(true, &NO_ALARM_ACTIONS)]
+        }
+
+        fn readme(&self, _p: &Platform, env: &Environment, readme: &mut Readme) {
+            readme
+                .choices
+                .push_str(&format!("- **Greeting** from {}.\n", env.name));
+        }
+
+        fn trade_offs(&self) -> &'static [&'static TradeOff] {
+            &TRADE_OFFS
+        }
+    }
+
+    #[test]
+    fn appears_in_the_summary_the_module_list_and_the_readme() {
+        let text = wharf_manifest::examples::EXAMPLES[0].2;
+        let platform = wharf_model::load("wharf.toml", text).unwrap();
+        let mut components: Vec<&dyn Component> = COMPONENTS.to_vec();
+        components.push(&Greeting);
+        let before = wharf_render::render(&platform, "wharf.toml", &[]);
+        let after = wharf_render::render_with(&components, &platform, "wharf.toml", &[]);
+
+        assert_eq!(after.modules.last(), Some(&"greeting"));
+        assert_eq!(after.modules.len(), before.modules.len() + 1);
+        assert!(after.files["modules/greeting/main.tf"].contains("resource \"terraform_data\""));
+        for (b, a) in before.environments.iter().zip(&after.environments) {
+            assert_eq!(a.modules, b.modules + 1, "{}", a.name);
+            assert_eq!(a.resource_blocks, b.resource_blocks + 1, "{}", a.name);
+            let documented = a.trade_offs.last().unwrap();
+            assert_eq!(
+                (documented.address.as_str(), documented.trade_off.rule.code),
+                ("module.greeting", "WH306")
+            );
+            let root = format!("environments/{}", a.name);
+            let main = &after.files[&format!("{root}/main.tf")];
+            assert!(main.contains(&format!(
+                "# wharf:ignore[WH306] chosen in wharf.toml: the greeting is only ever read\nmodule \"greeting\" {{\n  source = \"../../modules/greeting\"\n\n  text = \"hello from {}\"\n}}",
+                a.name
+            )), "{main}");
+            let readme = &after.files[&format!("{root}/README.md")];
+            assert!(readme.contains(&format!("- **Greeting** from {}.\n", a.name)));
+        }
+    }
+}
