@@ -78,7 +78,7 @@ def rendered_trees(dest: Path) -> dict[str, Path]:
     for name, manifest in sorted(manifests.items()):
         tree = dest / name
         result = subprocess.run(
-            [str(wharf_binary()), "render", "--manifest", str(manifest), "--out", str(tree)],
+            [str(wharf_binary()), "render", "--manifest", str(manifest), "--out", str(tree), "--format", "json"],
             capture_output=True,
             text=True,
             timeout=120,
@@ -86,7 +86,21 @@ def rendered_trees(dest: Path) -> dict[str, Path]:
         if result.returncode != 0:
             pytest.fail(f"wharf render of {name} failed:\n{result.stdout}{result.stderr}", pytrace=False)
         trees[name] = tree
+        _SUMMARIES[name] = json.loads(result.stdout)
     return trees
+
+
+# What `wharf render --format json` printed for each tree of rendered_trees().
+_SUMMARIES: dict[str, dict] = {}
+
+
+def documented_trade_offs(tree: str, env: str) -> set[str]:
+    """The review codes that the root of ``env`` in tree ``tree`` documents as trade-offs,
+    as `wharf render --format json` lists them."""
+    session_trees()
+    summary = _SUMMARIES[tree]
+    (environment,) = [e for e in summary["environments"] if e["name"] == env]
+    return {t["code"] for t in environment["trade_offs"]}
 
 
 @functools.cache

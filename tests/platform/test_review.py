@@ -14,17 +14,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import REPO_ROOT, session_trees, wharf_binary
+from conftest import REPO_ROOT, documented_trade_offs, session_trees, wharf_binary
 
 SCHEMA = Path(os.environ.get("WHARF_SARIF_SCHEMA", REPO_ROOT / ".cache" / "sarif-schema-2.1.0.json"))
 DEMO_TREE = REPO_ROOT / "crates" / "cli" / "tests" / "trees" / "review"
-
-# What the dev and staging profiles trade away on purpose; their rendered roots carry each
-# as a suppression with its reason. Prod carries none.
-TRADE_OFFS = {"WH109", "WH114", "WH203", "WH204", "WH206", "WH210", "WH502"}
-# What a test manifest chooses beyond its profiles, and so carries even in prod.
-MANIFEST_CHOICES = {"choices": {"WH206"}}
-
 
 def review(path: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
@@ -77,9 +70,8 @@ def test_rendered_environments_review_clean(
     active = [f"{r['ruleId']}: {r['message']['text']}" for r in results if not r.get("suppressions")]
     assert not active, "\n".join(active)
     assert result.returncode == 0, result.stderr
+    # Exactly the trade-offs wharf says the root documents: each suppressed finding is one
+    # the manifest chose, and each documented trade-off is a finding review would report.
     codes = {r["ruleId"] for r in results}
-    if env == "prod":
-        chosen = MANIFEST_CHOICES.get(tree, set())
-        assert codes == chosen, f"{tree}/{env} carries suppressions {codes}, expected {chosen}"
-    else:
-        assert codes <= TRADE_OFFS, codes - TRADE_OFFS
+    documented = documented_trade_offs(tree, env)
+    assert codes == documented, f"{tree}/{env} carries suppressions {codes}, wharf documents {documented}"

@@ -7,7 +7,6 @@
 //! found a failed check; `run` exits with the task's exit code; 2 usage, input, I/O or AWS
 //! error.
 
-use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -19,6 +18,7 @@ use wharf_model::Platform;
 
 mod cost;
 mod release;
+mod render;
 mod review;
 
 // Loading a Terraform tree allocates millions of small syntax and value nodes across
@@ -52,26 +52,7 @@ enum Command {
         force: bool,
     },
     /// Write the Terraform tree: modules/ and one root per environment.
-    Render {
-        /// The manifest to read.
-        #[arg(long, short, default_value = "wharf.toml")]
-        manifest: PathBuf,
-        /// Render only this environment (repeatable). Modules are always rendered.
-        #[arg(long = "env", value_name = "NAME")]
-        envs: Vec<String>,
-        /// Directory to write the tree into.
-        #[arg(long, default_value = "infra")]
-        out: PathBuf,
-        /// Write nothing; print a diff and exit 1 when the files on disk are stale.
-        #[arg(long)]
-        check: bool,
-        /// Delete the roots of environments no longer in the manifest (destroy them first).
-        #[arg(long)]
-        prune: bool,
-        /// Overwrite files that were edited since wharf wrote them, or not written by wharf.
-        #[arg(long)]
-        force: bool,
-    },
+    Render(render::Args),
     /// Review Terraform against the AWS Well-Architected pillars.
     Review(review::Args),
     /// Estimate the monthly cost of a Terraform tree or an environment, line by line.
@@ -116,21 +97,7 @@ fn main() -> ExitCode {
             manifest,
             force,
         } => init(&example, &manifest, force),
-        Command::Render {
-            manifest,
-            envs,
-            out,
-            check,
-            prune,
-            force,
-        } => {
-            let opts = wharf_render::WriteOptions {
-                filtered: !envs.is_empty(),
-                prune,
-                force,
-            };
-            render(&manifest, &envs, &out, check, opts)
-        }
+        Command::Render(args) => render::run(&args),
         Command::Review(args) => review::run(&args).map_err(Failure),
         Command::Cost(args) => cost::run(&args).map_err(Failure),
         Command::Deploy(args) => release::deploy(&args).map_err(Failure),
@@ -232,169 +199,4 @@ fn load(path: &Path) -> Result<Platform, Failure> {
     })?;
     let source = wharf_manifest::decode(&file, bytes)?;
     Ok(wharf_model::load(&file, &source)?)
-}
-
-fn render(
-    manifest: &Path,
-    envs: &[String],
-    out: &Path,
-    check: bool,
-    opts: wharf_render::WriteOptions,
-) -> Result<ExitCode, Failure> {
-    let platform = load(manifest)?;
-    for e in envs {
-        environment(&platform, manifest, e).map_err(Failure)?;
-    }
-    let manifest_name = manifest
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "wharf.toml".to_string());
-    let tree = wharf_render::render(&platform, &manifest_name, envs);
-    let io = |e: wharf_render::TreeError| Failure(format!("error: {e}"));
-
-    if check {
-        let drift = wharf_render::check(out, &tree, opts.filtered).map_err(io)?;
-        if drift.is_empty() {
-            println!(
-                "{} is up to date with {}.",
-                out.display(),
-                manifest.display()
-            );
-            return Ok(ExitCode::SUCCESS);
-        }
-        let mut text = String::new();
-        for d in &drift {
-            match d {
-                wharf_render::Drift::Changed(_, diff) => text.push_str(diff),
-                wharf_render::Drift::Missing(rel) => {
-                    let _ = writeln!(text, "missing: {}", out.join(rel).display());
-                }
-                wharf_render::Drift::Stale(rel) => {
-                    let _ = writeln!(text, "no longer generated: {}", out.join(rel).display());
-                }
-            }
-        }
-        print!("{text}");
-        eprintln!(
-            "error: {} file{} in {} {} from what {} renders\nhelp: run `wharf render` to bring them up to date",
-            drift.len(),
-            if drift.len() == 1 { "" } else { "s" },
-            out.display(),
-            if drift.len() == 1 { "differs" } else { "differ" },
-            manifest.display()
-        );
-        return Ok(ExitCode::from(1));
-    }
-
-    let report = wharf_render::write(out, &tree, opts).map_err(io)?;
-    print!("{}", summary(&platform, &tree, out, &report));
-    for rel in &report.kept_edited {
-        eprintln!(
-            "warning: kept {}: wharf no longer generates it, and it is not unchanged since wharf wrote it (edited, or listed by an earlier wharf whose hashes prove nothing)",
-            out.join(rel).display()
-        );
-    }
-    let unpruned: std::collections::BTreeSet<&str> = report
-        .unpruned
-        .iter()
-        .filter_map(|r| r.strip_prefix("environments/")?.split('/').next())
-        .collect();
-    for env in unpruned {
-        eprintln!(
-            "warning: kept {}: the manifest has no environment `{env}` any more; run `terraform destroy` there if it is still deployed, then `wharf render --prune`",
-            out.join("environments").join(env).display()
-        );
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn summary(
-    platform: &Platform,
-    tree: &wharf_render::Tree,
-    out: &Path,
-    report: &wharf_render::WriteReport,
-) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "Rendered {} ({}) into {}/",
-        platform.app,
-        platform.region,
-        out.display()
-    );
-    let _ = writeln!(
-        s,
-        "  {:<14} {:<8} {:>7} {:>15} {:>5} {:>12}",
-        "environment", "profile", "modules", "resource blocks", "files", "fixed/month"
-    );
-    let mut notes = Vec::new();
-    let prices = wharf_cost::PriceTable::bundled();
-    for e in &tree.environments {
-        let fixed = match cost::fixed_monthly(prices, &out.join("environments").join(&e.name)) {
-            Ok(fixed) => {
-                if fixed.not_priced > 0 {
-                    notes.push(format!(
-                        "{}: {} item{} not priced in {} (`wharf cost --env {}` lists them).",
-                        e.name,
-                        fixed.not_priced,
-                        if fixed.not_priced == 1 { "" } else { "s" },
-                        fixed.region,
-                        e.name
-                    ));
-                }
-                wharf_cost::report::money(fixed.usd)
-            }
-            Err(why) => {
-                let note = format!("Not priced: {why}.");
-                if !notes.contains(&note) {
-                    notes.push(note);
-                }
-                "-".to_string()
-            }
-        };
-        let _ = writeln!(
-            s,
-            "  {:<14} {:<8} {:>7} {:>15} {:>5} {:>12}",
-            e.name, e.profile, e.modules, e.resource_blocks, e.files, fixed
-        );
-    }
-    let _ = writeln!(
-        s,
-        "  {:<14} {:<8} {:>7} {:>15} {:>5}",
-        "modules/",
-        "",
-        tree.modules.len(),
-        "",
-        tree.files.keys().filter(|p| p.starts_with("modules/")).count()
-    );
-    let _ = writeln!(
-        s,
-        "{} file{} written, {} unchanged, {} removed.",
-        report.written.len(),
-        if report.written.len() == 1 { "" } else { "s" },
-        report.unchanged,
-        report.removed.len()
-    );
-    let _ = writeln!(
-        s,
-        "Fixed monthly cost at list prices, before traffic-driven items; `wharf cost --env NAME` itemises it."
-    );
-    let endpoints: Vec<String> = platform
-        .environments
-        .iter()
-        .filter(|e| tree.environments.iter().any(|t| t.name == e.name))
-        .map(|e| {
-            let list = &e.network.interface_endpoints;
-            if list.is_empty() {
-                format!("{} none (through the NAT gateway)", e.name)
-            } else {
-                format!("{} {}", e.name, list.join(", "))
-            }
-        })
-        .collect();
-    let _ = writeln!(s, "Interface endpoints: {}.", endpoints.join("; "));
-    for note in notes {
-        let _ = writeln!(s, "{note}");
-    }
-    s
 }
