@@ -7,13 +7,23 @@
 //! capacity weights), and every violation is reported against the manifest line that caused
 //! it.
 
+mod alarms;
+mod cluster;
+mod load_balancer;
+mod network;
 mod profile;
+mod registry;
 mod resolve;
+mod service;
 
-use std::collections::BTreeMap;
-
+pub use alarms::Alarms;
+pub use cluster::{Capacity, Cluster};
+pub use load_balancer::{LoadBalancer, Target};
+pub use network::Network;
 pub use profile::{profile, Endpoints, Profile};
+pub use registry::Registry;
 pub use resolve::resolve;
+pub use service::{Condition, ContainerHealthCheck, Secret, Service, Statement, ACCOUNT};
 pub use wharf_manifest::{EcrEncryption, ProfileName};
 
 /// A whole application: every environment, fully resolved.
@@ -42,165 +52,6 @@ pub struct Environment {
     /// Services sorted by key.
     pub services: Vec<Service>,
     pub alarms: Alarms,
-}
-
-#[derive(Debug, Clone)]
-pub struct Network {
-    pub cidr: String,
-    /// The AZ IDs the VPC spans, at least two.
-    pub zone_ids: Vec<String>,
-    pub single_nat_gateway: bool,
-    /// AWS services reached through interface endpoints instead of the NAT gateway (the
-    /// part after `com.amazonaws.<region>.`), in the order of `net::INTERFACE_ENDPOINTS`.
-    pub interface_endpoints: Vec<&'static str>,
-    /// The endpoints for what the tasks use (image pulls, logs, the secret stores they
-    /// read): what `interface_endpoints` would list to keep all of it off the NAT gateway.
-    pub used_endpoints: Vec<&'static str>,
-    pub flow_log_retention_days: u32,
-}
-
-impl Network {
-    /// Whether image pulls go through the NAT gateway (no `ecr.api` or `ecr.dkr`
-    /// endpoint): a trade-off wharf's own review reports (WH502).
-    pub fn pulls_through_nat(&self) -> bool {
-        !(self.interface_endpoints.contains(&"ecr.api")
-            && self.interface_endpoints.contains(&"ecr.dkr"))
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Registry {
-    /// Repository name by service key.
-    pub repositories: BTreeMap<String, String>,
-    pub encryption: EcrEncryption,
-    pub images_to_keep: u32,
-    pub force_delete: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct Cluster {
-    pub name: String,
-    /// Retention of the ECS Exec audit log group.
-    pub log_retention_days: u32,
-    pub container_insights: bool,
-    pub capacity: Capacity,
-}
-
-/// How tasks are spread over on-demand FARGATE and FARGATE_SPOT.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Capacity {
-    /// Tasks placed on FARGATE before the weights apply.
-    pub fargate_base: u32,
-    pub fargate_weight: u32,
-    pub fargate_spot_weight: u32,
-}
-
-#[derive(Debug, Clone)]
-pub struct LoadBalancer {
-    pub name: String,
-    /// `None` serves plain HTTP: only allowed outside the prod profile.
-    pub certificate_arn: Option<String>,
-    pub deletion_protection: bool,
-    pub access_logs_retention_days: u32,
-    pub access_logs_force_destroy: bool,
-    /// AWS WAF in front of the load balancer, with this per-IP limit per 5 minutes.
-    pub waf: Option<u32>,
-    /// One target (group) per service, sorted by service key.
-    pub targets: Vec<Target>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
-    pub service: String,
-    pub target_group_name: String,
-    pub port: u32,
-    pub health_check_path: String,
-    pub paths: Vec<String>,
-    pub hosts: Vec<String>,
-    /// Listener rule priority; unused for the default target.
-    pub priority: u32,
-    /// Receives whatever no rule matches.
-    pub is_default: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct Service {
-    pub key: String,
-    /// `{app}-{env}-{service}`.
-    pub name: String,
-    pub port: u32,
-    pub cpu: u32,
-    pub memory_mib: u32,
-    pub command: Option<Vec<String>>,
-    pub environment: BTreeMap<String, String>,
-    /// Secret environment variables by name.
-    pub secrets: BTreeMap<String, Secret>,
-    pub readonly_root_filesystem: bool,
-    pub user: String,
-    pub health_check_path: String,
-    pub container_health_check: ContainerHealthCheck,
-    pub log_retention_days: u32,
-    pub desired_count: u32,
-    pub min_count: u32,
-    pub max_count: u32,
-    pub capacity: Capacity,
-    pub task_role_statements: Vec<Statement>,
-}
-
-/// How ECS tells that a container is healthy, besides the load balancer's check.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ContainerHealthCheck {
-    /// `wget` on the health check path, from inside the container (the default).
-    Wget,
-    /// A command in ECS's form (`CMD` or `CMD-SHELL` first).
-    Command(Vec<String>),
-    /// None: the load balancer's check alone decides.
-    Off,
-}
-
-/// Where a secret environment variable is read from when the task starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Secret {
-    /// A Secrets Manager secret by name; its ARN is looked up at plan time.
-    SecretsManagerName {
-        name: String,
-        json_key: Option<String>,
-    },
-    /// A Secrets Manager secret by full ARN.
-    SecretsManagerArn {
-        arn: String,
-        json_key: Option<String>,
-    },
-    /// An SSM parameter. `arn` may contain [`ACCOUNT`] for the current account.
-    SsmParameter { arn: String },
-}
-
-/// Placeholder for the deploying account's id inside an ARN.
-pub const ACCOUNT: &str = "{account}";
-
-/// One IAM policy statement of a task role. Resources may contain [`ACCOUNT`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Statement {
-    pub sid: String,
-    pub actions: Vec<String>,
-    pub resources: Vec<String>,
-    pub conditions: Vec<Condition>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Condition {
-    pub test: String,
-    pub variable: String,
-    pub values: Vec<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Alarms {
-    pub alerts_email: Option<String>,
-    pub cpu_percent: u32,
-    pub memory_percent: u32,
-    pub target_5xx_count: u32,
-    pub response_time_seconds: f64,
 }
 
 /// Reads, validates and resolves a manifest, reporting every problem at once: those of the

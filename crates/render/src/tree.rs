@@ -298,6 +298,7 @@ fn env_of(rel: &str) -> Option<&str> {
 }
 
 /// What writing would do; computed without touching the disk.
+#[derive(Default)]
 struct Plan {
     writes: Vec<String>,
     /// What is on disk now for the files in `writes` that exist (for `check`'s diffs).
@@ -342,7 +343,9 @@ fn same_refusal(a: &Refusal, b: &Refusal) -> bool {
     }
 }
 
-fn plan(dir: &OutDir, out: &Path, tree: &Tree, opts: WriteOptions) -> Result<Plan, TreeError> {
+/// The files wharf wrote into `out` before: its ledger, or for a tree without one, the
+/// files that carry wharf's header. Refuses a tree another app's ledger owns.
+fn owned(dir: &OutDir, out: &Path, tree: &Tree) -> Result<BTreeMap<String, Written>, TreeError> {
     let existing = read_ledger(dir, out)?;
     if let Some(app) = existing.as_ref().and_then(|l| l.app.as_ref()) {
         if *app != tree.app {
@@ -352,21 +355,16 @@ fn plan(dir: &OutDir, out: &Path, tree: &Tree, opts: WriteOptions) -> Result<Pla
             });
         }
     }
-    let owned = match existing {
-        Some(l) => l.files,
-        None => scan_generated(dir, out)?,
-    };
+    match existing {
+        Some(l) => Ok(l.files),
+        None => scan_generated(dir, out),
+    }
+}
+
+fn plan(dir: &OutDir, out: &Path, tree: &Tree, opts: WriteOptions) -> Result<Plan, TreeError> {
+    let owned = owned(dir, out, tree)?;
     let rendered: BTreeSet<&str> = tree.environments.iter().map(|e| e.name.as_str()).collect();
-    let mut p = Plan {
-        writes: Vec::new(),
-        previous: BTreeMap::new(),
-        unchanged: 0,
-        conflicts: Vec::new(),
-        remove: Vec::new(),
-        unpruned: Vec::new(),
-        kept_edited: Vec::new(),
-        ledger: BTreeMap::new(),
-    };
+    let mut p = Plan::default();
     let mut refused = Vec::new();
     for (rel, text) in &tree.files {
         p.ledger

@@ -19,7 +19,11 @@ macro_rules! module_files {
             ),
             (
                 "variables.tf",
-                include_str!(concat!("../../terraform/modules/", $module, "/variables.tf")),
+                include_str!(concat!(
+                    "../../terraform/modules/",
+                    $module,
+                    "/variables.tf"
+                )),
             ),
             (
                 "versions.tf",

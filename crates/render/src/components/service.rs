@@ -437,7 +437,10 @@ fn secrets_table(o: &mut String, env: &Environment) {
 
 fn grant_row(s: &wharf_model::Service, st: &Statement) -> String {
     let quoted = |items: &mut dyn Iterator<Item = String>| {
-        items.map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+        items
+            .map(|a| format!("`{a}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     let conditions: String = st
         .conditions
@@ -463,7 +466,11 @@ fn grants_table(o: &mut String, env: &Environment) {
     let rows: Vec<String> = env
         .services
         .iter()
-        .flat_map(|s| s.task_role_statements.iter().map(move |st| grant_row(s, st)))
+        .flat_map(|s| {
+            s.task_role_statements
+                .iter()
+                .map(move |st| grant_row(s, st))
+        })
         .collect();
     if rows.is_empty() {
         return;
