@@ -37,6 +37,7 @@ fn bad_manifests_exit_2_with_located_messages() {
         "kinds-of-key",
         "not-utf8",
         "deep-keys",
+        "accepted-values",
     ] {
         let file = format!("{name}.toml");
         let out = wharf(

@@ -25,6 +25,21 @@ impl Sink {
     pub fn push(&mut self, d: Diagnostic) {
         self.diagnostics.push(d);
     }
+
+    /// The step every reader repeats: unless `ok`, reports `message` at `span` with `help`.
+    /// Returns `ok`.
+    pub fn check(
+        &mut self,
+        ok: bool,
+        span: &Range<usize>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> bool {
+        if !ok {
+            self.push(Diagnostic::new(message, span.clone()).with_help(help));
+        }
+        ok
+    }
 }
 
 /// Entries of a table of strings: name → (the key as written, the value).

@@ -187,6 +187,8 @@ pub enum EcrEncryption {
 }
 
 impl EcrEncryption {
+    pub const ALL: [EcrEncryption; 2] = [EcrEncryption::Aes256, EcrEncryption::Kms];
+
     pub fn as_str(self) -> &'static str {
         match self {
             EcrEncryption::Aes256 => "AES256",

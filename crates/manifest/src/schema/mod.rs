@@ -1,0 +1,112 @@
+//! The manifest schema, one file per table it reads: `app` (`[app]`), `network`
+//! (`[network]`), `service` (`[services.*]`) and `environment` (`[environments.*]`); `names`
+//! holds the checks across tables. Which keys exist, what each must hold, and the checks
+//! that need only the manifest itself; cross-field checks that depend on profile values
+//! live in the model.
+
+use std::collections::BTreeMap;
+
+use toml_edit::Document;
+
+use crate::naming::is_key;
+use crate::read::{Sink, TableReader};
+use crate::types::*;
+
+mod app;
+mod environment;
+mod names;
+mod network;
+mod service;
+
+pub use service::is_root_user;
+
+/// CloudWatch Logs accepts only these retention periods.
+/// <https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html>
+pub const LOG_RETENTION_DAYS: [u32; 22] = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+];
+
+pub fn read(doc: &Document<&str>, sink: &mut Sink) -> Option<Manifest> {
+    let root_table = doc.as_table();
+    let mut root = TableReader::new(root_table, "", 0..0);
+
+    let app_table = root.table(sink, "app");
+    root.require(
+        sink,
+        "app",
+        &app_table,
+        "add an `[app]` section with `name` and `region`",
+    );
+    let app = app_table.and_then(|t| app::read_app(t, sink));
+
+    let network = root
+        .table(sink, "network")
+        .map(|t| network::read_network(t, sink))
+        .unwrap_or_default();
+
+    let service_tables = root.tables(sink, "services");
+    root.require(
+        sink,
+        "services",
+        &service_tables,
+        "add at least one service, e.g. `[services.web]` with `port = 8080`",
+    );
+    let service_tables = service_tables.unwrap_or_default();
+    let declared: Vec<String> = service_tables
+        .iter()
+        .map(|(k, _)| k.value.clone())
+        .collect();
+    let mut services = BTreeMap::new();
+    for (key, table) in service_tables {
+        if let Some(s) = service::read_service(key.clone(), table, sink) {
+            services.insert(key.value.clone(), s);
+        }
+    }
+
+    let env_tables = root.tables(sink, "environments");
+    root.require(
+        sink,
+        "environments",
+        &env_tables,
+        "add at least one environment, e.g. `[environments.dev]` with `profile = \"dev\"`",
+    );
+    let mut environments = BTreeMap::new();
+    for (key, table) in env_tables.unwrap_or_default() {
+        if let Some(e) = environment::read_environment(key.clone(), table, &declared, sink) {
+            environments.insert(key.value.clone(), e);
+        }
+    }
+    root.finish(sink);
+
+    let app = app?;
+    // Names derive from the app name; when it is invalid, they would only repeat that error.
+    if is_key(&app.name) {
+        names::check_names(&app, &services, &environments, sink);
+    }
+    names::check_grants(&app, &services, sink);
+    network::check_zone_regions(&app, &network, &environments, sink);
+    for env in environments.values() {
+        environment::check_certificate_region(&app, env, sink);
+    }
+    Some(Manifest {
+        app,
+        network,
+        services,
+        environments,
+    })
+}
+
+fn key_rule_help(what: &str) -> String {
+    format!("{what} use lower-case letters, digits and single hyphens, and start with a letter")
+}
+
+/// `"a", "b" or "c"`: the accepted values of a key, each between `open` and `close`, for a
+/// help text that lists them from their table instead of typing them again.
+fn quoted_or(values: &[&str], open: &str, close: &str) -> String {
+    let quoted: Vec<String> = values.iter().map(|v| format!("{open}{v}{close}")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => quoted.concat(),
+    }
+}

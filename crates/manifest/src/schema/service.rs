@@ -1,0 +1,512 @@
+//! `[services.*]`: one table per service: its port, size, routes, container settings,
+//! environment, secrets, repository, counts and grants.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::Diagnostic;
+use crate::fargate;
+use crate::naming::{self, is_key};
+use crate::net;
+use crate::read::{Sink, StringMap, TableReader};
+use crate::secret::{self, SecretError};
+use crate::types::*;
+use wharf_secrets::Certainty;
+
+use super::key_rule_help;
+
+pub(super) fn read_cpu_memory(
+    t: &mut TableReader,
+    sink: &mut Sink,
+) -> (Option<Spanned<u32>>, Option<Spanned<u32>>) {
+    let cpu = t.integer(sink, "cpu").and_then(|c| {
+        let size = u32::try_from(c.value)
+            .ok()
+            .filter(|v| fargate::CPU_SIZES.contains(v));
+        if let Some(size) = size {
+            Some(Spanned::new(size, c.span))
+        } else {
+            sink.push(
+                Diagnostic::new(
+                    format!("`cpu = {}` is not a Fargate CPU size", c.value),
+                    c.span.clone(),
+                )
+                .with_label("1024 units are one vCPU")
+                .with_help(format!(
+                    "use one of {}",
+                    fargate::CPU_SIZES.map(|c| c.to_string()).join(", ")
+                )),
+            );
+            None
+        }
+    });
+    let memory = t
+        .integer_in(
+            sink,
+            "memory",
+            512..=122_880,
+            "Fargate memory is 512 to 122880 MiB",
+        )
+        .map(|m| Spanned::new(m.value, m.span));
+    (cpu, memory)
+}
+
+pub(super) fn read_counts(t: &mut TableReader, sink: &mut Sink) -> Counts {
+    let help = "task counts are 0 to 1000";
+    Counts {
+        desired: t.integer_in(sink, "desired_count", 0..=1000, help),
+        min: read_min_count(t, sink),
+        max: t.integer_in(
+            sink,
+            "max_count",
+            1..=1000,
+            "the maximum task count is 1 to 1000",
+        ),
+    }
+}
+
+/// `min_count`: at least 1, since services scale on CPU and memory, whose target tracking
+/// cannot scale out from zero tasks (there is no utilization without a task), and whose
+/// running-tasks alarm could never fire.
+/// <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-autoscaling-targettracking.html>
+pub(super) fn read_min_count(t: &mut TableReader, sink: &mut Sink) -> Option<Spanned<u32>> {
+    let min = t.integer_in(sink, "min_count", 0..=1000, "task counts are 0 to 1000")?;
+    if min.value == 0 {
+        sink.push(
+            Diagnostic::new(
+                format!("`{}.min_count = 0` would let the service scale to no tasks, and scaling on CPU and memory cannot bring it back", t.path),
+                min.span.clone(),
+            )
+            .with_help("use 1 or more: target tracking needs a running task to measure, and the running-tasks alarm could never fire; scaling to zero needs a signal that exists without tasks, such as a queue's depth"),
+        );
+        return None;
+    }
+    Some(min)
+}
+
+fn is_env_name(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn one_or_many(
+    t: &mut TableReader,
+    sink: &mut Sink,
+    one: &'static str,
+    many: &'static str,
+) -> Vec<Spanned<String>> {
+    let single = t.string(sink, one);
+    let list = t.string_list(sink, many);
+    match (single, list) {
+        (Some(s), Some(l)) => {
+            sink.push(
+                Diagnostic::new(format!("both `{one}` and `{many}` are set"), l.span.clone())
+                    .with_help(format!("keep one: put every value in `{many}`")),
+            );
+            let mut v = vec![s];
+            v.extend(l.value);
+            v
+        }
+        (Some(s), None) => vec![s],
+        (None, Some(l)) => l.value,
+        (None, None) => Vec::new(),
+    }
+}
+
+pub(super) fn read_service(
+    key: Spanned<String>,
+    mut t: TableReader,
+    sink: &mut Sink,
+) -> Option<Service> {
+    sink.check(
+        is_key(&key),
+        &key.span,
+        format!("`{}` is not a valid service name", key.value),
+        key_rule_help("service names"),
+    );
+    let port = t.integer_in(sink, "port", 1..=65535, "ports are 1 to 65535");
+    t.require(
+        sink,
+        "port",
+        &port,
+        "set the port the container listens on, e.g. `port = 8080`",
+    );
+    let (cpu, memory) = read_cpu_memory(&mut t, sink);
+    let (paths, hosts) = read_routes(&mut t, &key, sink);
+    let priority = t.integer_in(
+        sink,
+        "priority",
+        1..=50000,
+        "listener rule priorities are 1 to 50000; lower numbers are evaluated first",
+    );
+    let health_check = t.string(sink, "health_check");
+    let command = t.string_list(sink, "command").map(|c| c.value);
+    let env_raw = t.string_map(sink, "env").unwrap_or_default();
+    let secrets_raw = t.string_map(sink, "secrets").unwrap_or_default();
+    let repository = t.string(sink, "repository");
+    let counts = read_counts(&mut t, sink);
+    let grants_raw = t.string_list(sink, "grants");
+    let readonly_root_filesystem = t.boolean(sink, "readonly_root_filesystem");
+    let user = t.string(sink, "user");
+    let health_check_command = t.string_list(sink, "health_check_command");
+    let container_health_check = t.boolean(sink, "container_health_check");
+    let not_secret = t.string_list(sink, "not_secret");
+    t.finish(sink);
+    check_health_check_command(&health_check_command, &container_health_check, sink);
+    check_container(&t, &health_check, &command, &user, &port, sink);
+    let env = read_env(env_raw, &not_secret, sink);
+    let secrets = read_secrets(secrets_raw, &env, sink);
+    check_repository(&repository, sink);
+    Some(Service {
+        key,
+        port: port?,
+        cpu,
+        memory,
+        paths,
+        hosts,
+        priority,
+        health_check,
+        command,
+        env,
+        secrets,
+        repository,
+        counts,
+        grants: read_grants(grants_raw, sink),
+        readonly_root_filesystem,
+        user,
+        health_check_command,
+        container_health_check,
+    })
+}
+
+/// `path`/`paths` and `host`/`hosts`: the ALB rule's conditions, five at most.
+fn read_routes(
+    t: &mut TableReader,
+    key: &Spanned<String>,
+    sink: &mut Sink,
+) -> (Vec<Spanned<String>>, Vec<Spanned<String>>) {
+    let paths = one_or_many(t, sink, "path", "paths");
+    let hosts = one_or_many(t, sink, "host", "hosts");
+    for p in &paths {
+        if !net::is_path_pattern(p) {
+            sink.push(
+                Diagnostic::new(
+                    format!("`{}` is not an ALB path pattern", p.value),
+                    p.span.clone(),
+                )
+                .with_help("start it with `/`; `*` matches any characters, e.g. `/api/*`"),
+            );
+        }
+    }
+    for h in &hosts {
+        sink.check(
+            net::is_host_pattern(h),
+            &h.span,
+            format!("`{}` is not a host name", h.value),
+            "write a DNS name such as `api.example.com` (`*` wildcards allowed)",
+        );
+    }
+    if paths.len() + hosts.len() > 5 {
+        let span = paths
+            .iter()
+            .chain(&hosts)
+            .nth(5)
+            .map(|s| s.span.clone())
+            .unwrap_or(t.span.clone());
+        sink.push(
+            Diagnostic::new(
+                format!(
+                    "service `{}` routes on {} paths and hosts; an ALB rule allows 5",
+                    key.value,
+                    paths.len() + hosts.len()
+                ),
+                span,
+            )
+            .with_help("use wildcards to cover several paths with one pattern"),
+        );
+    }
+    (paths, hosts)
+}
+
+/// The container's health check path, command, user and port.
+fn check_container(
+    t: &TableReader,
+    health_check: &Option<Spanned<String>>,
+    command: &Option<Vec<Spanned<String>>>,
+    user: &Option<Spanned<String>>,
+    port: &Option<Spanned<u32>>,
+    sink: &mut Sink,
+) {
+    if let Some(h) = &health_check {
+        sink.check(
+            net::is_health_check_path(h),
+            &h.span,
+            format!("`{}` is not a health-check path wharf accepts", h.value),
+            "write the path the container answers 2xx on, e.g. `/health`, with letters, digits and `_-.~/=?%&`",
+        );
+    }
+    if let Some(c) = &command {
+        sink.check(
+            !c.is_empty(),
+            &t.key_span("command"),
+            "`command` is empty",
+            "remove `command` to use the image's own, or list the program and its arguments",
+        );
+    }
+
+    if let Some(u) = &user {
+        if u.trim().is_empty() || u.contains(char::is_whitespace) {
+            sink.push(
+                Diagnostic::new(format!("`user = \"{}\"` is not a user", u.value), u.span.clone())
+                    .with_help("name the image's non-root user or its uid, e.g. \"node\" or \"1000:1000\"; an empty user runs the container as root"),
+            );
+        } else if is_root_user(u) {
+            sink.push(
+                Diagnostic::new(format!("`user = \"{}\"` runs the container as root", u.value), u.span.clone())
+                    .with_help("remove `user` to run as 1000:1000, or name the image's non-root user (e.g. \"node\" or \"1000:1000\")"),
+            );
+        }
+    }
+    if let Some(p) = &port {
+        sink.check(
+            p.value >= 1024,
+            &p.span,
+            format!(
+                "port {} is privileged, and wharf runs containers as a non-root user",
+                p.value
+            ),
+            "make the application listen on a port from 1024 up, e.g. 8080",
+        );
+    }
+}
+
+/// `env`: plain settings only; a value that is, or by its name should be, a secret is
+/// refused, unless `not_secret` declares a random-looking value plain.
+fn read_env(
+    env_raw: StringMap,
+    not_secret: &Option<Spanned<Vec<Spanned<String>>>>,
+    sink: &mut Sink,
+) -> BTreeMap<String, Spanned<String>> {
+    let env_names: Vec<String> = env_raw.keys().cloned().collect();
+    let mut env = BTreeMap::new();
+    for (name, (k, v)) in env_raw {
+        sink.check(
+            is_env_name(&name),
+            &k.span,
+            format!("`{name}` is not an environment variable name"),
+            "use letters, digits and underscores, not starting with a digit",
+        );
+        if name == "AWS_REGION" {
+            sink.push(
+                Diagnostic::new("`AWS_REGION` is set by wharf", k.span.clone())
+                    .with_help("remove it: every task gets AWS_REGION set to the app's region"),
+            );
+            continue;
+        }
+        let declared_plain = not_secret
+            .as_ref()
+            .is_some_and(|l| l.value.iter().any(|n| n.value == name));
+        // A known kind of credential is refused whatever `not_secret` says; a value that only
+        // looks random (base64 settings, ids) may be declared plain.
+        match wharf_secrets::credential(&v) {
+            Some(c) if c.certainty == Certainty::Certain || !declared_plain => {
+                let way_out = match c.certainty {
+                    Certainty::Certain => String::new(),
+                    Certainty::Likely => format!("; if it is a plain setting that only looks random, list it in the service's `not_secret = [\"{name}\"]`"),
+                };
+                sink.push(
+                    Diagnostic::new(format!("`env.{name}` looks like {}", c.what), v.span.clone())
+                        .redacted()
+                        .with_help(format!("store it in Secrets Manager and reference it from `secrets`, e.g. `{name} = \"my-app/secrets:{}\"`; then rotate it, since it has been in a file{way_out}", name.to_ascii_lowercase())),
+                );
+                continue;
+            }
+            _ => {}
+        }
+        // An ARN or a URL without credentials names something; it holds no secret.
+        let reference = v.starts_with("arn:") || v.contains("://");
+        if wharf_secrets::mentions_secret(&name) && !v.is_empty() && !reference && !declared_plain {
+            sink.push(
+                Diagnostic::new(
+                    format!(
+                        "`env.{name}` holds a literal value for what its name says is a secret"
+                    ),
+                    v.span.clone(),
+                )
+                .redacted()
+                .with_help(format!(
+                    "move it to `secrets`, e.g. `{name} = \"my-app/secrets:{}\"`; if it is a plain setting that only sounds secret (a name, a duration), list it in the service's `not_secret = [\"{name}\"]`",
+                    name.to_ascii_lowercase()
+                )),
+            );
+            continue;
+        }
+        env.insert(name, v);
+    }
+
+    for n in not_secret.iter().flat_map(|l| &l.value) {
+        sink.check(
+            env_names.contains(&n.value),
+            &n.span,
+            format!("`not_secret` names `{}`, which `env` does not set", n.value),
+            "list only names of `env` whose values are plain settings",
+        );
+    }
+    env
+}
+
+/// `secrets`: references to Secrets Manager or SSM, never values.
+fn read_secrets(
+    secrets_raw: StringMap,
+    env: &BTreeMap<String, Spanned<String>>,
+    sink: &mut Sink,
+) -> BTreeMap<String, Spanned<SecretRef>> {
+    let mut secrets = BTreeMap::new();
+    for (name, (k, v)) in secrets_raw {
+        sink.check(
+            is_env_name(&name),
+            &k.span,
+            format!("`{name}` is not an environment variable name"),
+            "use letters, digits and underscores, not starting with a digit",
+        );
+        sink.check(
+            !(env.contains_key(&name)),
+            &k.span,
+            format!("`{name}` is set in both `env` and `secrets`"),
+            "keep it in one of them",
+        );
+        match secret::parse_secret_ref(&v) {
+            Ok(r) => {
+                secrets.insert(name, Spanned::new(r, v.span.clone()));
+            }
+            Err(SecretError::LooksLikeCredential(what)) => sink.push(
+                Diagnostic::new(format!("`secrets.{name}` looks like {what}, not a reference to one"), v.span.clone())
+                    .redacted()
+                    .with_help("store the value in Secrets Manager and write its name and JSON key, e.g. `\"my-app/secrets:stripe_key\"`, or `\"ssm:/my-app/stripe_key\"`; then rotate it, since it has been in a file"),
+            ),
+            Err(SecretError::Malformed(why)) => sink.push(
+                Diagnostic::new(format!("`secrets.{name}` is not a secret reference"), v.span.clone())
+                    .with_help(format!("{why}; forms: `name:json_key`, `ssm:/parameter`, or an ARN")),
+            ),
+        }
+    }
+    secrets
+}
+
+fn check_repository(repository: &Option<Spanned<String>>, sink: &mut Sink) {
+    if let Some(r) = &repository {
+        // `{env}` stands for the environment's name; the rest must already be valid.
+        if !naming::is_repository_name(&r.replace("{env}", "env")) {
+            sink.push(
+                Diagnostic::new(
+                    format!("`{}` is not a valid ECR repository name", r.value),
+                    r.span.clone(),
+                )
+                .with_help("use lower-case letters, digits, `.`, `_`, `-`, `/` between parts, and `{env}` for the environment's name"),
+            );
+        }
+    }
+}
+
+/// `grants`: each known, and one per target.
+fn read_grants(
+    grants_raw: Option<Spanned<Vec<Spanned<String>>>>,
+    sink: &mut Sink,
+) -> Vec<Spanned<Grant>> {
+    let mut grants = Vec::new();
+    for g in grants_raw.map(|g| g.value).unwrap_or_default() {
+        match parse_grant(&g) {
+            Ok(grant) => {
+                let same_target = |other: &Grant| match (other, &grant) {
+                    (Grant::S3 { bucket: a, .. }, Grant::S3 { bucket: b, .. }) => a == b,
+                    (a, b) => a == b,
+                };
+                if grants
+                    .iter()
+                    .any(|o: &Spanned<Grant>| same_target(&o.value))
+                {
+                    sink.push(
+                        Diagnostic::new(format!("`{}` repeats a grant on the same target", g.value), g.span.clone())
+                            .with_help("keep one grant per target; `s3:BUCKET` already includes `s3:BUCKET:read`"),
+                    );
+                } else {
+                    grants.push(Spanned::new(grant, g.span.clone()));
+                }
+            }
+            Err(help) => sink.push(
+                Diagnostic::new(
+                    format!("`{}` is not a grant wharf knows", g.value),
+                    g.span.clone(),
+                )
+                .with_help(help),
+            ),
+        }
+    }
+    grants
+}
+
+/// Whether a container `user` (`user`, `uid`, `user:group`, `uid:gid`) runs as root: the
+/// user part empty (the image's default, root), `root`, or uid 0 however it is spelled
+/// (`0`, `00`, `+0`, `000:1000`), as the container runtime parses it. A named user stays
+/// allowed: its uid is not known before the image runs. The service module's validation and
+/// review rule WH101 decide the same way.
+pub fn is_root_user(user: &str) -> bool {
+    let who = user.split(':').next().unwrap_or_default().trim();
+    let digits = who.strip_prefix(['+', '-']).unwrap_or(who);
+    who.is_empty() || who == "root" || (!digits.is_empty() && digits.bytes().all(|b| b == b'0'))
+}
+
+/// `health_check_command` is ECS's form of a health check command: `CMD` then the program
+/// and its arguments, or `CMD-SHELL` then one shell command line.
+/// <https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html>
+fn check_health_check_command(
+    command: &Option<Spanned<Vec<Spanned<String>>>>,
+    enabled: &Option<Spanned<bool>>,
+    sink: &mut Sink,
+) {
+    let Some(command) = command else { return };
+    if enabled.as_ref().is_some_and(|e| !e.value) {
+        sink.push(
+            Diagnostic::new(
+                "`health_check_command` is set, but `container_health_check = false` turns the check off",
+                command.span.clone(),
+            )
+            .with_help("remove one of them"),
+        );
+        return;
+    }
+    let first = command.value.first().map(|c| c.value.as_str());
+    let ok = match first {
+        Some("CMD") => command.value.len() >= 2,
+        Some("CMD-SHELL") => command.value.len() == 2,
+        _ => false,
+    };
+    if !ok {
+        sink.push(
+            Diagnostic::new(
+                "`health_check_command` is not in ECS's form",
+                command.span.clone(),
+            )
+            .with_help("write `[\"CMD\", \"program\", \"arg\", …]` to run a program, or `[\"CMD-SHELL\", \"one shell command\"]`; exit code 0 means healthy, e.g. [\"CMD\", \"curl\", \"-f\", \"http://localhost:8080/health\"]"),
+        );
+    }
+}
+
+fn parse_grant(raw: &str) -> Result<Grant, String> {
+    const KNOWN: &str = "known grants: `ses:send`, `s3:BUCKET` (read and write), `s3:BUCKET:read`";
+    let parts: Vec<&str> = raw.split(':').collect();
+    match parts.as_slice() {
+        ["ses", "send"] => Ok(Grant::SesSend),
+        ["s3", bucket] | ["s3", bucket, "read-write"] if naming::is_bucket_name(bucket) => {
+            Ok(Grant::S3 {
+                bucket: bucket.to_string(),
+                write: true,
+            })
+        }
+        ["s3", bucket, "read"] if naming::is_bucket_name(bucket) => Ok(Grant::S3 {
+            bucket: bucket.to_string(),
+            write: false,
+        }),
+        ["s3", ..] => Err(format!("name an existing bucket by its S3 name; {KNOWN}")),
+        _ => Err(KNOWN.to_string()),
+    }
+}
