@@ -96,8 +96,7 @@ pub struct CircuitBreaker {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deployment {
     pub id: String,
-    /// `PRIMARY`, `ACTIVE` (being replaced) or `INACTIVE`.
-    pub status: String,
+    pub status: DeploymentStatus,
     pub task_definition: String,
     pub desired: i32,
     pub running: i32,
@@ -107,6 +106,41 @@ pub struct Deployment {
     pub rollout_reason: Option<String>,
 }
 
+/// A deployment's place in its service, as ECS reports it.
+/// <https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html>
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeploymentStatus {
+    /// The newest deployment: the one the service is moving to.
+    Primary,
+    /// An older deployment whose tasks are being replaced.
+    Active,
+    /// A deployment whose tasks are all replaced.
+    Inactive,
+    /// A status this version of wharf does not know, as ECS wrote it.
+    Other(String),
+}
+
+impl DeploymentStatus {
+    pub fn parse(status: &str) -> DeploymentStatus {
+        match status {
+            "PRIMARY" => DeploymentStatus::Primary,
+            "ACTIVE" => DeploymentStatus::Active,
+            "INACTIVE" => DeploymentStatus::Inactive,
+            other => DeploymentStatus::Other(other.to_string()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            DeploymentStatus::Primary => "PRIMARY",
+            DeploymentStatus::Active => "ACTIVE",
+            DeploymentStatus::Inactive => "INACTIVE",
+            DeploymentStatus::Other(s) => s,
+        }
+    }
+}
+
+/// A deployment's rollout state, as ECS reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rollout {
     InProgress,

@@ -180,7 +180,7 @@ pub fn deploy(
     if let Some(other) = svc
         .deployments
         .iter()
-        .find(|d| d.status == "PRIMARY" && d.rollout == Some(Rollout::InProgress))
+        .find(|d| d.status == DeploymentStatus::Primary && d.rollout == Some(Rollout::InProgress))
     {
         out.line(&format!(
             "note: a deployment of {} is still in progress; this one replaces it",
@@ -259,7 +259,10 @@ fn already_there(
     svc: &Service,
     current: &TaskDefinition,
 ) -> Result<Outcome, Error> {
-    let primary = svc.deployments.iter().find(|d| d.status == "PRIMARY");
+    let primary = svc
+        .deployments
+        .iter()
+        .find(|d| d.status == DeploymentStatus::Primary);
     let in_progress = primary.is_some_and(|d| d.rollout == Some(Rollout::InProgress));
     if !in_progress {
         out.line(&format!(
@@ -274,7 +277,7 @@ fn already_there(
     let previous = svc
         .deployments
         .iter()
-        .find(|d| d.status == "ACTIVE" && d.task_definition != current.arn)
+        .find(|d| d.status == DeploymentStatus::Active && d.task_definition != current.arn)
         .map(|d| d.task_definition.clone());
     out.line(&format!(
         "A deployment of {} with tag `{}` is already in progress; following it.",
@@ -553,13 +556,13 @@ fn watch(
             .deployments
             .iter()
             .filter(|d| d.task_definition == task_definition)
-            .max_by_key(|d| d.status == "PRIMARY");
+            .max_by_key(|d| d.status == DeploymentStatus::Primary);
         let elapsed = clock.elapsed() - start;
         let Some(d) = ours else {
             let by = svc
                 .deployments
                 .iter()
-                .find(|d| d.status == "PRIMARY")
+                .find(|d| d.status == DeploymentStatus::Primary)
                 .map(|d| d.task_definition.clone())
                 .unwrap_or_else(|| svc.task_definition.clone());
             return Ok(Watched::Replaced { by });
@@ -577,7 +580,7 @@ fn watch(
 
         let breaker = svc.circuit_breaker.filter(|b| b.enable);
         match d.rollout {
-            Some(Rollout::Completed) if d.status == "PRIMARY" => {
+            Some(Rollout::Completed) if d.status == DeploymentStatus::Primary => {
                 out.clear();
                 return Ok(Watched::Completed);
             }
@@ -593,7 +596,7 @@ fn watch(
             }
             // Without a rollout state (older APIs, some emulators), a deployment is done
             // when it is the only one and all of its tasks run.
-            None if d.status == "PRIMARY"
+            None if d.status == DeploymentStatus::Primary
                 && svc.deployments.len() == 1
                 && d.running >= d.desired
                 && d.pending == 0 =>
@@ -603,11 +606,11 @@ fn watch(
             }
             _ => {}
         }
-        if d.status != "PRIMARY" {
+        if d.status != DeploymentStatus::Primary {
             let by = svc
                 .deployments
                 .iter()
-                .find(|d| d.status == "PRIMARY")
+                .find(|d| d.status == DeploymentStatus::Primary)
                 .map(|d| d.task_definition.clone())
                 .unwrap_or_default();
             out.clear();

@@ -196,7 +196,7 @@ fn service(s: &ecs::Service) -> Service {
             .iter()
             .map(|d| Deployment {
                 id: owned(d.id()),
-                status: owned(d.status()),
+                status: DeploymentStatus::parse(d.status().unwrap_or_default()),
                 task_definition: owned(d.task_definition()),
                 desired: d.desired_count(),
                 running: d.running_count(),

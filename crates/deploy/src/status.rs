@@ -42,7 +42,7 @@ pub fn status(
             let _ = writeln!(
                 s,
                 "    {:<8} {:<24} {:<12} {} of {} running, {} pending, {} failed",
-                d.status,
+                d.status.as_str(),
                 short(&d.task_definition),
                 d.rollout.map(|r| r.as_str()).unwrap_or("-"),
                 d.running,

@@ -104,7 +104,7 @@ impl FakeAws {
             deployments: vec![Dep {
                 d: Deployment {
                     id: "ecs-svc/1".to_string(),
-                    status: "PRIMARY".to_string(),
+                    status: DeploymentStatus::Primary,
                     task_definition: first.arn.clone(),
                     desired: 2,
                     running: 2,
@@ -147,7 +147,7 @@ impl FakeAws {
         let primary = s
             .deployments
             .iter()
-            .find(|d| d.d.status == "PRIMARY")
+            .find(|d| d.d.status == DeploymentStatus::Primary)
             .unwrap();
         primary
             .d
@@ -212,10 +212,12 @@ impl State {
             let previous = self
                 .deployments
                 .iter()
-                .find(|d| d.d.status == "ACTIVE")
+                .find(|d| d.d.status == DeploymentStatus::Active)
                 .map(|d| d.d.task_definition.clone());
             let dep = &mut self.deployments[i];
-            if dep.d.status != "PRIMARY" || dep.d.rollout != Some(Rollout::InProgress) {
+            if dep.d.status != DeploymentStatus::Primary
+                || dep.d.rollout != Some(Rollout::InProgress)
+            {
                 continue;
             }
             dep.polls += 1;
@@ -269,13 +271,12 @@ impl State {
         for e in events {
             self.event(e);
         }
-        if self
-            .deployments
-            .iter()
-            .any(|d| d.d.status == "PRIMARY" && d.d.rollout == Some(Rollout::Completed))
-        {
+        if self.deployments.iter().any(|d| {
+            d.d.status == DeploymentStatus::Primary && d.d.rollout == Some(Rollout::Completed)
+        }) {
             // A completed primary drains the others.
-            self.deployments.retain(|d| d.d.status == "PRIMARY");
+            self.deployments
+                .retain(|d| d.d.status == DeploymentStatus::Primary);
         }
         if let Some(previous) = roll_back_to {
             self.start(&previous, Script::Completes(1));
@@ -284,8 +285,8 @@ impl State {
 
     fn start(&mut self, task_definition: &str, script: Script) {
         for d in &mut self.deployments {
-            if d.d.status == "PRIMARY" {
-                d.d.status = "ACTIVE".to_string();
+            if d.d.status == DeploymentStatus::Primary {
+                d.d.status = DeploymentStatus::Active;
             }
         }
         let id = format!("ecs-svc/{}", self.deployments.len() + 100);
@@ -294,7 +295,7 @@ impl State {
             Dep {
                 d: Deployment {
                     id,
-                    status: "PRIMARY".to_string(),
+                    status: DeploymentStatus::Primary,
                     task_definition: task_definition.to_string(),
                     desired: self.desired,
                     running: 0,
@@ -313,7 +314,7 @@ impl State {
         let primary = self
             .deployments
             .iter()
-            .find(|d| d.d.status == "PRIMARY")
+            .find(|d| d.d.status == DeploymentStatus::Primary)
             .unwrap();
         Service {
             arn: format!("arn:aws:ecs:us-east-1:123456789012:service/{CLUSTER}/{SERVICE}"),
