@@ -181,7 +181,10 @@ fn endpoints(platform: &Platform, tree: &Tree) -> String {
 }
 
 fn module_files(tree: &Tree) -> usize {
-    tree.files.keys().filter(|p| p.starts_with("modules/")).count()
+    tree.files
+        .keys()
+        .filter(|p| p.starts_with("modules/"))
+        .count()
 }
 
 fn text(
@@ -204,16 +207,33 @@ fn text(
         platform.region,
         out.display()
     );
-    row(&mut s, ["environment", "profile", "modules", "resource blocks", "files", "fixed/month"]);
+    row(
+        &mut s,
+        [
+            "environment",
+            "profile",
+            "modules",
+            "resource blocks",
+            "files",
+            "fixed/month",
+        ],
+    );
     for (e, fixed) in tree.environments.iter().zip(priced) {
         let fixed = match fixed {
             Ok(f) => wharf_cost::report::money(f.usd),
             Err(_) => "-".to_string(),
         };
-        let (m, r, f) = (e.modules.to_string(), e.resource_blocks.to_string(), e.files.to_string());
+        let (m, r, f) = (
+            e.modules.to_string(),
+            e.resource_blocks.to_string(),
+            e.files.to_string(),
+        );
         row(&mut s, [&e.name, e.profile, &m, &r, &f, &fixed]);
     }
-    let (m, f) = (tree.modules.len().to_string(), module_files(tree).to_string());
+    let (m, f) = (
+        tree.modules.len().to_string(),
+        module_files(tree).to_string(),
+    );
     row(&mut s, ["modules/", "", &m, "", &f, ""]);
     let _ = writeln!(
         s,

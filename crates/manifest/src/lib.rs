@@ -8,7 +8,6 @@
 
 mod diagnostic;
 pub mod examples;
-pub mod fargate;
 pub mod naming;
 pub mod net;
 mod read;
@@ -17,7 +16,7 @@ pub mod secret;
 mod types;
 
 pub use diagnostic::{line_col, Diagnostic, Diagnostics};
-pub use schema::{is_root_user, LOG_RETENTION_DAYS};
+pub use schema::is_root_user;
 pub use types::*;
 
 /// The manifest's text, or a diagnostic at the first byte that is not UTF-8 (TOML files are

@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use wharf_manifest::{self as manifest, fargate, naming, Diagnostic, Grant, Manifest, SecretRef};
+use wharf_aws::fargate;
+use wharf_manifest::{self as manifest, naming, Diagnostic, Grant, Manifest, SecretRef};
 
 use crate::cluster::Capacity;
 use crate::profile::Profile;

@@ -12,7 +12,7 @@ use crate::types::*;
 
 use super::network::{read_az_count, read_cidr, read_interface_endpoints, read_zone_ids};
 use super::service::{read_counts, read_cpu_memory, read_min_count};
-use super::{key_rule_help, quoted_or, LOG_RETENTION_DAYS};
+use super::{key_rule_help, quoted_or};
 
 pub(super) fn read_environment(
     key: Spanned<String>,
@@ -150,9 +150,12 @@ fn read_retention(t: &mut TableReader, sink: &mut Sink, key: &'static str) -> Op
     let v = t.integer(sink, key)?;
     let days = u32::try_from(v.value)
         .ok()
-        .filter(|d| LOG_RETENTION_DAYS.contains(d));
+        .filter(|d| wharf_aws::logs::RETENTION_DAYS.contains(d));
     if days.is_none() {
-        let accepted: Vec<String> = LOG_RETENTION_DAYS.iter().map(u32::to_string).collect();
+        let accepted: Vec<String> = wharf_aws::logs::RETENTION_DAYS
+            .iter()
+            .map(u32::to_string)
+            .collect();
         sink.push(
             Diagnostic::new(
                 format!(

@@ -20,13 +20,6 @@ mod service;
 
 pub use service::is_root_user;
 
-/// CloudWatch Logs accepts only these retention periods.
-/// <https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html>
-pub const LOG_RETENTION_DAYS: [u32; 22] = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-    3288, 3653,
-];
-
 pub fn read(doc: &Document<&str>, sink: &mut Sink) -> Option<Manifest> {
     let root_table = doc.as_table();
     let mut root = TableReader::new(root_table, "", 0..0);

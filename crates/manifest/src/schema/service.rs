@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::Diagnostic;
-use crate::fargate;
 use crate::naming::{self, is_key};
 use crate::net;
 use crate::read::{Sink, StringMap, TableReader};
@@ -21,7 +20,7 @@ pub(super) fn read_cpu_memory(
     let cpu = t.integer(sink, "cpu").and_then(|c| {
         let size = u32::try_from(c.value)
             .ok()
-            .filter(|v| fargate::CPU_SIZES.contains(v));
+            .filter(|v| wharf_aws::fargate::CPU_SIZES.contains(v));
         if let Some(size) = size {
             Some(Spanned::new(size, c.span))
         } else {
@@ -33,7 +32,9 @@ pub(super) fn read_cpu_memory(
                 .with_label("1024 units are one vCPU")
                 .with_help(format!(
                     "use one of {}",
-                    fargate::CPU_SIZES.map(|c| c.to_string()).join(", ")
+                    wharf_aws::fargate::CPU_SIZES
+                        .map(|c| c.to_string())
+                        .join(", ")
                 )),
             );
             None

@@ -1,5 +1,6 @@
 //! WH403: a Fargate task definition whose CPU and memory are not a size Fargate offers.
 
+use wharf_aws::fargate;
 use wharf_terraform::{Resource, Value};
 
 use crate::rule::{named, Check, Pillar, Rule, Severity};
@@ -107,7 +108,7 @@ fn check(cx: &mut Check<'_>) {
             (true, _) if cpu >= 1024 => Some(true),
             (true, w) => w.map(|w| !w),
         };
-        let span = if cpu_sizes().any(|(c, _)| c == cpu) {
+        let span = if fargate::CPU_SIZES.iter().any(|c| u64::from(*c) == cpu) {
             task.body.span_of("memory")
         } else {
             task.body.span_of("cpu")
@@ -122,25 +123,12 @@ fn check(cx: &mut Check<'_>) {
     }
 }
 
-/// The memory each CPU size allows: (cpu units, (lowest MiB, highest MiB, step MiB)).
-/// <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size>
-fn cpu_sizes() -> impl Iterator<Item = (u64, (u64, u64, u64))> {
-    [
-        (256, (512, 2048, 512)),
-        (512, (1024, 4096, 1024)),
-        (1024, (2048, 8192, 1024)),
-        (2048, (4096, 16384, 1024)),
-        (4096, (8192, 30720, 1024)),
-        (8192, (16384, 61440, 4096)),
-        (16384, (32768, 122880, 8192)),
-    ]
-    .into_iter()
-}
-
+/// Whether Fargate offers `cpu` units with `memory` MiB, from the one table of its sizes.
 fn fargate_offers(cpu: u64, memory: u64) -> bool {
-    cpu_sizes().any(|(c, (low, high, step))| {
-        c == cpu && (low..=high).contains(&memory) && (memory - low).is_multiple_of(step)
-    })
+    match (u32::try_from(cpu), u32::try_from(memory)) {
+        (Ok(cpu), Ok(memory)) => fargate::offers(cpu, memory),
+        _ => false,
+    }
 }
 
 /// Whether the task runs Windows containers: None when its platform is not known.
@@ -181,4 +169,33 @@ fn scaled(value: &Value, unit: &str) -> Option<u64> {
         _ => return None,
     };
     (n >= 0.0 && n.fract() == 0.0 && n < 1e9).then_some(n as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table in the rule's documentation is the one the rule checks against.
+    #[test]
+    fn documented_sizes_are_fargates() {
+        for cpu in fargate::CPU_SIZES {
+            let row = RULE
+                .doc
+                .lines()
+                .find(|l| l.starts_with(&format!("| {cpu} |")))
+                .unwrap_or_else(|| panic!("no row for {cpu}"));
+            let memory = fargate::memory_options(cpu).unwrap();
+            let step = memory[1] - memory[0];
+            let expected = if memory.len() == 3 {
+                format!("| {cpu} | {}, {}, {} |", memory[0], memory[1], memory[2])
+            } else {
+                format!(
+                    "| {cpu} | {} to {}, in steps of {step} |",
+                    memory[0],
+                    memory[memory.len() - 1]
+                )
+            };
+            assert_eq!(row, expected);
+        }
+    }
 }

@@ -17,7 +17,14 @@ pub fn memory_options(cpu: u32) -> Option<Vec<u32>> {
     Some((from..=to).step_by(step as usize).collect())
 }
 
+/// Fargate's CPU sizes, in CPU units.
 pub const CPU_SIZES: [u32; 7] = [256, 512, 1024, 2048, 4096, 8192, 16384];
+
+/// Whether Fargate offers a task of `cpu` units and `memory` MiB (for Linux; Windows tasks
+/// also need at least 1024 units).
+pub fn offers(cpu: u32, memory: u32) -> bool {
+    memory_options(cpu).is_some_and(|m| m.contains(&memory))
+}
 
 /// A readable summary of the memory a CPU size allows, e.g. `1024–4096 MiB in steps of 1024`.
 pub fn describe_memory(cpu: u32) -> String {
@@ -53,5 +60,6 @@ mod tests {
         assert_eq!(memory_options(8192).unwrap().first(), Some(&16384));
         assert_eq!(memory_options(16384).unwrap().last(), Some(&122880));
         assert_eq!(memory_options(300), None);
+        assert!(offers(256, 2048) && !offers(256, 1536) && !offers(512, 512));
     }
 }

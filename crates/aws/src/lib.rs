@@ -1,0 +1,8 @@
+//! The AWS limits wharf checks against, each with the AWS page it comes from. The manifest
+//! checks what it is given against these tables, and so do the review rules about
+//! hand-written Terraform: one table each, so that both always agree.
+//!
+//! Pure data and functions of it: no I/O, no dependencies.
+
+pub mod fargate;
+pub mod logs;
