@@ -44,7 +44,7 @@ pub(crate) fn service(aws: &dyn Aws, target: &Target) -> Result<Service, Error> 
                 "service `{}` is not in cluster `{}` (ecs:DescribeServices)",
                 target.service, target.cluster
             ))
-            .help("check --env and --service (or --cluster and --service-name), that `terraform apply` has created the environment, and the AWS Region; `wharf verify` checks each step")
+            .with_help("check --env and --service (or --cluster and --service-name), that `terraform apply` has created the environment, and the AWS Region; `wharf verify` checks each step")
         })
 }
 
@@ -69,7 +69,7 @@ pub(crate) fn pick_container<'t>(
                 "task definition {} has no container `{name}`",
                 task_definition.name()
             ))
-            .help(format!("its containers are: {}", names()))
+            .with_help(format!("its containers are: {}", names()))
         });
     }
     let mut behind_lb: Vec<&str> = service
@@ -90,7 +90,7 @@ pub(crate) fn pick_container<'t>(
             task_definition.name(),
             task_definition.containers.len()
         ))
-        .help(format!(
+        .with_help(format!(
             "pass --container NAME; its containers are: {}",
             names()
         ))),
@@ -118,7 +118,7 @@ pub(crate) fn check_tag(
             "ECR repository `{}` has no image tagged `{tag}` (ecr:DescribeImages); nothing was changed",
             ecr.repository
         ))
-        .help(format!(
+        .with_help(format!(
             "push it first (docker push {}), or check the tag",
             image.with_tag(tag)
         ))),
@@ -126,7 +126,7 @@ pub(crate) fn check_tag(
             "ECR repository `{}` does not exist in registry {} (ecr:DescribeImages); nothing was changed",
             ecr.repository, ecr.registry_id
         ))
-        .help("check the AWS account and Region; `terraform apply` creates the repository")),
+        .with_help("check the AWS account and Region; `terraform apply` creates the repository")),
     }
 }
 
@@ -138,7 +138,7 @@ pub fn deploy(
 ) -> Result<Outcome, Error> {
     let tag = request.image_tag;
     if !is_valid_tag(tag) {
-        return Err(Error::new(format!("`{tag}` is not a valid image tag")).help(
+        return Err(Error::new(format!("`{tag}` is not a valid image tag")).with_help(
             "a tag is 1 to 128 letters, digits, `_`, `.` and `-`, and does not start with `.` or `-`",
         ));
     }
@@ -175,7 +175,7 @@ pub fn deploy(
             base.name(),
             container.name
         ))
-        .help("pass --container NAME, or run `terraform apply` again")
+        .with_help("pass --container NAME, or run `terraform apply` again")
     })?;
     if let Some(other) = svc
         .deployments
@@ -416,7 +416,7 @@ pub fn rollback(
                         current.family,
                         current.name()
                     ))
-                    .help("pass --to REVISION")
+                    .with_help("pass --to REVISION")
                 })?
         }
     };

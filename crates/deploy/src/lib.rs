@@ -19,8 +19,6 @@ pub mod sdk;
 mod status;
 mod verify;
 
-use std::fmt;
-
 pub use aws::{Aws, AwsError, ErrorKind};
 pub use clock::{Clock, SystemClock, VirtualClock};
 pub use deploy::{deploy, failure_threshold, rollback, DeployRequest, Wait};
@@ -62,36 +60,9 @@ impl Outcome {
     }
 }
 
-/// Why a command could not do its work: a usage mistake or an AWS error. Exit code 2.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error {
-    pub message: String,
-    pub help: Option<String>,
-}
-
-impl Error {
-    pub fn new(message: impl Into<String>) -> Error {
-        Error {
-            message: message.into(),
-            help: None,
-        }
-    }
-
-    pub fn help(mut self, help: impl Into<String>) -> Error {
-        self.help = Some(help.into());
-        self
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.message)?;
-        if let Some(help) = &self.help {
-            write!(f, "\nhelp: {help}")?;
-        }
-        Ok(())
-    }
-}
+/// Why a command could not do its work: a usage mistake or an AWS error, with what to do.
+/// Exit code 2.
+pub use wharf_diagnostic::Error;
 
 impl From<AwsError> for Error {
     fn from(e: AwsError) -> Error {
@@ -105,9 +76,6 @@ impl From<AwsError> for Error {
             }
             ErrorKind::Other => "check the names and the AWS account and Region".to_string(),
         };
-        Error {
-            message: e.to_string(),
-            help: Some(help),
-        }
+        Error::new(e.to_string()).with_help(help)
     }
 }

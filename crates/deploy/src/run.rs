@@ -26,7 +26,7 @@ pub fn run(
 ) -> Result<i32, Error> {
     if request.command.is_empty() {
         return Err(Error::new("no command to run")
-            .help("put it after `--`: wharf run --env prod --service api -- ./migrate up"));
+            .with_help("put it after `--`: wharf run --env prod --service api -- ./migrate up"));
     }
     let target = request.target;
     let svc = service(aws, target)?;
@@ -62,7 +62,9 @@ pub fn run(
             return Err(Error::new(format!(
                 "task {id} is no longer known to ECS (ecs:DescribeTasks)"
             ))
-            .help("stopped tasks are listed for about an hour; check the service's log group"));
+            .with_help(
+                "stopped tasks are listed for about an hour; check the service's log group",
+            ));
         };
         out.status(
             &t.last_status,

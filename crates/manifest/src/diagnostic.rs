@@ -3,6 +3,8 @@
 use std::fmt::Write as _;
 use std::ops::Range;
 
+use wharf_diagnostic::{floor_char_boundary, line_col};
+
 /// One problem in the manifest: what happened, where, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -55,23 +57,6 @@ pub struct Diagnostics {
     pub items: Vec<Diagnostic>,
 }
 
-/// A 1-based line and column (in characters) of a byte offset.
-pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
-    let offset = floor_char_boundary(source, offset.min(source.len()));
-    let before = &source[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = source[line_start..offset].chars().count() + 1;
-    (line, col)
-}
-
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
 impl Diagnostics {
     /// Renders every problem as `error:` lines with a code frame, in source order.
     pub fn render(&self) -> String {
@@ -109,12 +94,13 @@ impl Diagnostics {
 
     fn render_one(&self, d: &Diagnostic, redacted: &[Range<usize>]) -> String {
         let src = self.source.as_str();
-        let start = floor_char_boundary(src, d.span.start.min(src.len()));
+        let start = floor_char_boundary(src, d.span.start);
         let (line, col) = line_col(src, start);
         let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = src[start..].find('\n').map_or(src.len(), |i| start + i);
         let end = floor_char_boundary(src, d.span.end.clamp(start, line_end));
-        // Whatever the diagnostic is about, no credential on the shown line is printed.
+        // Whatever the diagnostic is about, no credential on the shown line is printed: the
+        // line is masked before the frame is drawn.
         let mut text = mask_credentials(&wharf_secrets::mask_line(
             mask_spans(src, line_start..line_end, redacted).trim_end_matches('\r'),
         ));
@@ -126,27 +112,22 @@ impl Diagnostics {
             text = format!("{keep}{masked}");
             width = masked.len();
         }
-        let gutter = line.to_string().len();
-        let pad = " ".repeat(gutter);
-        let mut out = String::new();
-        let _ = writeln!(out, "error: {}", mask_credentials(&d.message));
-        let _ = writeln!(out, "{pad}--> {}:{line}:{col}", self.file);
-        let _ = writeln!(out, "{pad} |");
-        let _ = writeln!(out, "{line} | {text}");
-        let caret_pad = " ".repeat(col - 1);
-        let carets = "^".repeat(width);
-        match &d.label {
-            Some(label) => {
-                let _ = writeln!(out, "{pad} | {caret_pad}{carets} {label}");
-            }
-            None => {
-                let _ = writeln!(out, "{pad} | {caret_pad}{carets}");
-            }
-        }
-        if let Some(help) = &d.help {
-            let _ = writeln!(out, "{pad} = help: {help}");
-        }
-        out
+        // The underline, from character columns of the shown text to its bytes.
+        let byte = |chars: usize| {
+            text.char_indices()
+                .nth(chars)
+                .map_or(text.len(), |(i, _)| i)
+        };
+        let span = byte(col - 1)..byte(col - 1 + width);
+        let shown = wharf_diagnostic::Shown {
+            path: Some(&self.file),
+            line,
+            text: &text,
+            span,
+            label: d.label.as_deref(),
+        };
+        let message = mask_credentials(&d.message);
+        wharf_diagnostic::frame(Some(&message), shown, d.help.as_deref()) + "\n"
     }
 }
 
@@ -213,15 +194,6 @@ impl std::error::Error for Diagnostics {}
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn line_col_counts_characters_from_one() {
-        let src = "a = 1\nbé = 2\n";
-        assert_eq!(line_col(src, 0), (1, 1));
-        assert_eq!(line_col(src, 6), (2, 1));
-        // 'é' is two bytes but one column.
-        assert_eq!(line_col(src, 10), (2, 4));
-    }
 
     #[test]
     fn every_credential_on_a_shown_line_is_masked() {

@@ -15,7 +15,7 @@ mod schema;
 pub mod secret;
 mod types;
 
-pub use diagnostic::{line_col, Diagnostic, Diagnostics};
+pub use diagnostic::{Diagnostic, Diagnostics};
 pub use schema::is_root_user;
 pub use types::*;
 

@@ -7,7 +7,6 @@
 //! and a price the table does not have is absent, never guessed.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::OnceLock;
 
 use toml_edit::{Document, Item};
@@ -19,45 +18,16 @@ pub const HOURS_PER_MONTH: f64 = 730.0;
 pub const BUNDLED: &str = include_str!("../prices.toml");
 
 /// A price table that is not valid, at a file, line and column, with what to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PriceError {
-    /// `prices.toml:3:5`.
-    pub place: String,
-    pub message: String,
-    pub help: String,
-}
+pub type PriceError = wharf_diagnostic::Error;
 
-impl PriceError {
-    fn at(file: &str, text: &str, offset: usize, message: impl Into<String>, help: &str) -> Self {
-        let (line, column) = line_col(text, offset);
-        PriceError {
-            place: format!("{file}:{line}:{column}"),
-            message: message.into(),
-            help: help.to_string(),
-        }
-    }
-}
-
-impl fmt::Display for PriceError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}\nhelp: {}", self.place, self.message, self.help)
-    }
-}
-
-impl std::error::Error for PriceError {}
-
-/// The 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (
-        before.matches('\n').count() + 1,
-        before[line_start..].chars().count() + 1,
-    )
+fn error_at(
+    file: &str,
+    text: &str,
+    offset: usize,
+    message: impl Into<String>,
+    help: &str,
+) -> PriceError {
+    PriceError::at(file, text, offset, message).with_help(help)
 }
 
 /// One price.
@@ -97,7 +67,7 @@ impl PriceTable {
     pub fn parse(file: &str, text: &str) -> Result<PriceTable, PriceError> {
         let doc = Document::parse(text).map_err(|e| {
             let at = e.span().map_or(0, |s| s.start);
-            PriceError::at(
+            error_at(
                 file,
                 text,
                 at,
@@ -106,7 +76,7 @@ impl PriceTable {
             )
         })?;
         let Some(entries) = doc.get("price").and_then(Item::as_array_of_tables) else {
-            return Err(PriceError::at(
+            return Err(error_at(
                 file,
                 text,
                 0,
@@ -118,7 +88,7 @@ impl PriceTable {
         for entry in entries.iter() {
             let at = entry.span().map_or(0, |s| s.start);
             let fail = |offset: usize, message: String, help: &str| {
-                PriceError::at(file, text, offset, message, help)
+                error_at(file, text, offset, message, help)
             };
             for (name, item) in entry.iter() {
                 if !FIELDS.contains(&name) {

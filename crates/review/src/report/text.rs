@@ -115,7 +115,7 @@ fn severity_color(s: crate::Severity) -> &'static str {
 }
 
 /// The first line of the span with a caret underline (to the end of that line when the
-/// span goes on).
+/// span goes on), indented under its finding.
 fn frame(
     out: &mut String,
     text: &str,
@@ -127,24 +127,34 @@ fn frame(
     let Some(source) = text.lines().nth(line.saturating_sub(1)) else {
         return;
     };
-    let width = line.to_string().len();
-    // The frame of a finding about a literal password must not print the password.
+    // The frame of a finding about a literal password must not print the password: the
+    // line is masked before the frame is drawn.
     let shown = wharf_secrets::mask_line(source.trim_end());
     let len = shown.chars().count();
-    let shown = shown.as_str();
     let end = if end_line == line {
         end_column.min(len + 1)
     } else {
         len + 1
     };
-    let carets = end.saturating_sub(column).max(1);
-    let _ = writeln!(out, "      {:>width$} |", "");
-    let _ = writeln!(out, "      {line:>width$} | {shown}");
-    let _ = writeln!(
-        out,
-        "      {:>width$} | {}{}",
-        "",
-        " ".repeat(column.saturating_sub(1)),
-        "^".repeat(carets)
+    let byte = |column: usize| {
+        shown
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(shown.len(), |(i, _)| i)
+    };
+    let start = byte(column);
+    let frame = wharf_diagnostic::frame(
+        None,
+        wharf_diagnostic::Shown {
+            path: None,
+            line,
+            text: &shown,
+            span: start..byte(end).max(start + 1).min(shown.len().max(start)),
+            label: None,
+        },
+        None,
     );
+    for l in frame.lines() {
+        let _ = writeln!(out, "      {l}");
+    }
 }
