@@ -1,6 +1,7 @@
 //! The `wharf` command. It parses arguments, calls the library crates and prints; the domain
 //! logic lives in `wharf-manifest`, `wharf-model`, `wharf-render`, `wharf-terraform`,
-//! `wharf-review`, `wharf-cost` and `wharf-deploy`.
+//! `wharf-review`, `wharf-cost` and `wharf-deploy`. One module per command family:
+//! `render`, `review`, `cost`, `release` (deploy, rollback, status, verify, run).
 //!
 //! Exit codes: 0 success; 1 `render --check` found stale files, `review` found problems at
 //! or above `--fail-on`, a deployment failed or timed out (and was rolled back), or `verify`

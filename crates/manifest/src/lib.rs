@@ -1,4 +1,5 @@
-//! Reads `wharf.toml` into validated, located options.
+//! Reads `wharf.toml` into validated, located options, one reader per table
+//! (`schema/app.rs`, `network.rs`, `service.rs`, `environment.rs`).
 //!
 //! The invariant this crate keeps: a [`Manifest`] is returned only when the file has no
 //! problem at all, and otherwise every problem found in one pass is returned at once, each

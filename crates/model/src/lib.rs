@@ -1,7 +1,10 @@
 //! The typed platform wharf builds from a manifest.
 //!
-//! Profiles and derived defaults are resolved here, in one function per component
-//! (`resolve::network`, `resolve::registry`, …), so that every default has one home. This
+//! One file per platform component (`network`, `registry`, `cluster`, `load_balancer`,
+//! `service`, `alarms`), each with its types and its resolver: profiles and derived defaults
+//! are decided there, so that every default has one home; `resolve` calls them for each
+//! environment. The files share their component's name with its render file and its
+//! Terraform module (`wharf-render`'s `COMPONENTS` lists them). This
 //! crate is pure data: no I/O, no Terraform syntax. The invariant it keeps: a [`Platform`]
 //! only exists when every cross-field rule holds (Fargate sizes, task counts, routes,
 //! capacity weights), and every violation is reported against the manifest line that caused
