@@ -23,9 +23,8 @@ pub use alarms::Alarms;
 pub use cluster::{Capacity, Cluster};
 pub use load_balancer::{LoadBalancer, Target};
 pub use network::Network;
-pub use profile::{profile, Endpoints, Profile};
 pub use registry::Registry;
-pub use resolve::resolve;
+use resolve::resolve;
 pub use service::{Condition, ContainerHealthCheck, Secret, Service, Statement, ACCOUNT};
 pub use wharf_manifest::{EcrEncryption, ProfileName};
 
@@ -34,7 +33,6 @@ pub use wharf_manifest::{EcrEncryption, ProfileName};
 pub struct Platform {
     pub app: String,
     pub region: String,
-    pub domain: Option<String>,
     /// S3 bucket that holds the Terraform state of every environment.
     pub state_bucket: String,
     /// Environments sorted by name.

@@ -10,7 +10,7 @@ use wharf_manifest::{EcrEncryption, ProfileName};
 
 /// Everything a profile decides.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Profile {
+pub(crate) struct Profile {
     /// Availability Zones the VPC spans.
     pub az_count: u32,
     /// One NAT gateway for the VPC instead of one per AZ (cheaper, not AZ-fault tolerant).
@@ -50,7 +50,7 @@ pub struct Profile {
 
 /// Which interface endpoints a profile gives an environment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Endpoints {
+pub(crate) enum Endpoints {
     /// None: every endpoint costs about $7.30 a month in each zone, more than the NAT data
     /// processing it saves while few tasks start.
     None,
@@ -59,7 +59,7 @@ pub enum Endpoints {
     Used,
 }
 
-pub fn profile(name: ProfileName) -> Profile {
+pub(crate) fn profile(name: ProfileName) -> Profile {
     match name {
         ProfileName::Dev => Profile {
             az_count: 2,

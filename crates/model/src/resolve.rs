@@ -48,7 +48,6 @@ pub fn resolve(m: &Manifest) -> Result<Platform, Vec<Diagnostic>> {
     Ok(Platform {
         app: m.app.name.value.clone(),
         region: m.app.region.value.clone(),
-        domain: m.app.domain.as_ref().map(|d| d.value.clone()),
         state_bucket: m
             .app
             .state_bucket
@@ -65,7 +64,7 @@ fn environment(
     routes: &[Route],
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Environment> {
-    let p = profile(env.profile.value);
+    let p = crate::profile::profile(env.profile.value);
     let prefix = naming::env_prefix(&m.app.name, &env.key);
     let require_https = pick(&[env.overrides.require_https.as_ref()], p.require_https).value;
     if require_https && env.certificate_arn.is_none() {
