@@ -6,6 +6,8 @@
 //! line, a quantity only traffic decides makes a "depends on usage" line showing its unit
 //! price, and neither adds to a total.
 
+#![deny(clippy::iter_over_hash_type)]
+
 mod error;
 mod estimate;
 pub mod report;

@@ -10,6 +10,10 @@
 //! capacity weights), and every violation is reported against the manifest line that caused
 //! it.
 
+#![deny(clippy::iter_over_hash_type)]
+// Functions stay short enough to read at once (the threshold is in clippy.toml).
+#![deny(clippy::too_many_lines)]
+
 mod alarms;
 mod cluster;
 mod load_balancer;

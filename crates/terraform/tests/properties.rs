@@ -7,53 +7,17 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+use peak_alloc::PeakAlloc;
 use proptest::prelude::*;
 use wharf_terraform::{Budgets, Level, LoadOptions, Project};
 
 /// Counts the bytes allocated now and at most, so that a test can bound the memory a load
-/// really takes, not only what the meter counts.
-struct Counting;
-
-static NOW: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every call is forwarded to the system allocator unchanged; only counters are added.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let now = NOW.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        NOW.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            if new_size >= layout.size() {
-                let now = NOW.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size
-                    - layout.size();
-                PEAK.fetch_max(now, Ordering::Relaxed);
-            } else {
-                NOW.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
-            }
-        }
-        p
-    }
-}
-
+/// really takes, not only what the meter counts. (A kept crate rather than an allocator of
+/// our own: wharf has no `unsafe` code.)
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: PeakAlloc = PeakAlloc;
 
 /// One measured load at a time: the counters are the whole process's.
 static MEASURED: Mutex<()> = Mutex::new(());
@@ -61,10 +25,10 @@ static MEASURED: Mutex<()> = Mutex::new(());
 /// The most memory a load of `dir` held above what was held before it.
 fn load_measured(dir: &Path) -> (Project, usize) {
     let _one = MEASURED.lock().unwrap_or_else(|p| p.into_inner());
-    let before = NOW.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
+    let before = ALLOCATOR.current_usage();
+    ALLOCATOR.reset_peak_usage();
     let p = load(dir);
-    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before);
+    let peak = ALLOCATOR.peak_usage().saturating_sub(before);
     (p, peak)
 }
 
