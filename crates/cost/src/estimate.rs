@@ -125,7 +125,7 @@ fn estimate_root(root: &RootModule, options: &Options<'_>) -> Result<Estimate, C
         items: Vec::new(),
     };
     for r in root.resources.iter().filter(|r| r.mode == Mode::Managed) {
-        if r.address.contains("[?]") {
+        if r.instances_unknown() {
             pricer.unpriced(
                 r,
                 "every instance",

@@ -175,7 +175,14 @@ impl<'p> Check<'p> {
     /// Records a finding on `resource`, pointing at `span` in its file (use
     /// `resource.body.span_of("arg")` for an argument, `resource.location.span` for the
     /// block).
+    ///
+    /// Nothing is recorded on a resource whose instances are not known (its own `count` or
+    /// `for_each`, or that of a module it is in): it may not exist at all, so what a rule
+    /// says of it is not a fact about the configuration.
     pub fn fail(&mut self, resource: &Resource, span: Range<usize>, message: impl Into<String>) {
+        if resource.instances_unknown() {
+            return;
+        }
         self.findings.push(Finding {
             rule: self.rule,
             message: message.into(),

@@ -152,6 +152,9 @@ pub struct Resource {
     /// The instance key: the `count` index (a number) or the `for_each` key (a string);
     /// None without count or for_each, Unknown when the collection is not known.
     pub key: Option<Value>,
+    /// It is in a module instance whose key is not known (`module.web[?].aws_lb.this`):
+    /// the `count` or `for_each` of the module call, or of one enclosing it, is not known.
+    pub in_unknown_instance: bool,
     /// The block as written (file and span of the whole block).
     pub location: Location,
     /// The `module` blocks that lead here from the root, outermost first. A suppression on
@@ -168,6 +171,20 @@ impl Resource {
             Mode::Managed => format!("{}.{}", self.kind, self.name),
             Mode::Data => format!("data.{}.{}", self.kind, self.name),
         }
+    }
+
+    /// Whether its own `count` or `for_each` is not known before apply: its key is Unknown,
+    /// and its address ends with `[?]`. This one instance stands for however many there
+    /// are, none included.
+    pub fn key_unknown(&self) -> bool {
+        matches!(self.key, Some(Value::Unknown))
+    }
+
+    /// Whether how many instances it has is not known before apply: its own key is not
+    /// known, or it is in a module instance whose key is not known (its address has a `[?]`
+    /// anywhere). It may not exist at all.
+    pub fn instances_unknown(&self) -> bool {
+        self.key_unknown() || self.in_unknown_instance
     }
 
     /// A location inside this resource's body.
