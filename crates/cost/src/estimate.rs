@@ -1,7 +1,6 @@
 //! Line items per resource address of each root module, priced from the table in the root's
 //! Region, with traffic-driven quantities from the usage file.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -117,11 +116,6 @@ fn estimate_root(root: &RootModule, options: &Options<'_>) -> Result<Estimate, C
         prices: options.prices,
         usage: options.usage,
         region: &region,
-        by_address: root
-            .resources
-            .iter()
-            .map(|r| (r.address.as_str(), r))
-            .collect(),
         items: Vec::new(),
     };
     for r in root.resources.iter().filter(|r| r.mode == Mode::Managed) {
@@ -190,32 +184,20 @@ pub(crate) struct Pricer<'a> {
     prices: &'a PriceTable,
     usage: &'a Usage,
     pub region: &'a str,
-    by_address: HashMap<&'a str, &'a Resource>,
     items: Vec<LineItem>,
 }
 
 impl<'a> Pricer<'a> {
-    /// A resource of this root by address.
-    pub fn resource(&self, address: &str) -> Option<&'a Resource> {
-        self.by_address.get(address).copied()
-    }
-
-    /// The first resource of `kind` that `r`'s argument `arg` refers to.
+    /// The first resource or data source of `kind` that `r`'s argument `arg` refers to.
     pub fn referenced(&self, r: &Resource, arg: &str, kind: &str) -> Option<&'a Resource> {
-        r.body
-            .refs(arg)
-            .iter()
-            .filter_map(|a| self.resource(a))
-            .find(|t| t.kind == kind)
+        self.root.referenced(r, arg).find(|t| t.kind == kind)
     }
 
-    /// Every resource of `kind` whose argument `arg` refers to `r`.
+    /// Every managed resource of `kind` whose argument `arg` refers to `r`.
     pub fn referring(&self, kind: &str, arg: &str, r: &Resource) -> Vec<&'a Resource> {
         self.root
-            .resources
-            .iter()
+            .referring(arg, r)
             .filter(|t| t.kind == kind && t.mode == Mode::Managed)
-            .filter(|t| t.body.refs(arg).contains(&r.address))
             .collect()
     }
 

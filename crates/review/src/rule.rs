@@ -236,12 +236,10 @@ pub fn known_true(value: &Value) -> Option<bool> {
 /// came from a variable, a data source or another module, and which resource it names is
 /// not known.
 pub fn referenced<'p>(cx: &Check<'p>, resource: &Resource, arg: &str) -> Option<Vec<&'p Resource>> {
-    let refs = resource.body.refs(arg);
-    let root = cx.root;
-    let found: Vec<&'p Resource> = root
-        .resources
-        .iter()
-        .filter(|t| t.mode == wharf_terraform::Mode::Managed && refs.contains(&t.address))
+    let found: Vec<&'p Resource> = cx
+        .root
+        .referenced(resource, arg)
+        .filter(|t| t.mode == wharf_terraform::Mode::Managed)
         .collect();
     (!found.is_empty()).then_some(found)
 }

@@ -187,6 +187,13 @@ impl Resource {
         self.key_unknown() || self.in_unknown_instance
     }
 
+    /// Whether its argument `arg` refers to `target`, directly or through locals (see
+    /// [`Attr::refs`]): `cluster = aws_ecs_cluster.main.arn` refers to `aws_ecs_cluster.main`
+    /// although the ARN is not known before apply.
+    pub fn refers_to(&self, arg: &str, target: &Resource) -> bool {
+        self.body.refs(arg).contains(&target.address)
+    }
+
     /// A location inside this resource's body.
     pub fn at(&self, span: Range<usize>) -> Location {
         Location {
@@ -224,6 +231,42 @@ impl RootModule {
         self.resources
             .iter()
             .filter(move |r| r.mode == Mode::Managed && r.kind == kind)
+    }
+
+    /// A resource or data source instance by full address.
+    pub fn resource(&self, address: &str) -> Option<&Resource> {
+        // `resources` is in address order.
+        let i = self
+            .resources
+            .binary_search_by(|r| r.address.as_str().cmp(address))
+            .ok()?;
+        Some(&self.resources[i])
+    }
+
+    /// The resources and data sources of this root that `resource`'s argument `arg` refers
+    /// to (see [`Resource::refers_to`]), in address order.
+    pub fn referenced<'r, 's>(
+        &'r self,
+        resource: &'s Resource,
+        arg: &str,
+    ) -> impl Iterator<Item = &'r Resource> + use<'r, 's> {
+        resource
+            .body
+            .refs(arg)
+            .iter()
+            .filter_map(|address| self.resource(address))
+    }
+
+    /// The resources and data sources of this root whose argument `arg` refers to `target`,
+    /// in address order.
+    pub fn referring<'r, 's>(
+        &'r self,
+        arg: &'s str,
+        target: &'s Resource,
+    ) -> impl Iterator<Item = &'r Resource> + use<'r, 's> {
+        self.resources
+            .iter()
+            .filter(move |r| r.refers_to(arg, target))
     }
 
     /// Data sources of one type.

@@ -490,6 +490,29 @@ resource "aws_flow_log" "this" {
         flow.body.refs("subnet_all"),
         ["aws_subnet.private[\"a\"]", "aws_subnet.private[\"b\"]"]
     );
+
+    // The same facts asked of the root: what an argument refers to, and what refers to a
+    // resource through an argument.
+    let root = &p.roots[0];
+    let vpc = root.resource("aws_vpc.this").unwrap();
+    assert!(flow.refers_to("vpc_id", vpc));
+    assert!(!flow.refers_to("subnet_one", vpc));
+    let named = |found: Vec<&wharf_terraform::Resource>| -> Vec<String> {
+        found.iter().map(|r| r.address.clone()).collect()
+    };
+    assert_eq!(
+        named(root.referenced(flow, "subnet_all").collect()),
+        ["aws_subnet.private[\"a\"]", "aws_subnet.private[\"b\"]"]
+    );
+    assert_eq!(
+        named(root.referring("vpc_id", vpc).collect()),
+        [
+            "aws_flow_log.this",
+            "aws_subnet.private[\"a\"]",
+            "aws_subnet.private[\"b\"]"
+        ]
+    );
+    assert!(root.resource("aws_vpc.other").is_none());
 }
 
 #[test]
