@@ -8,11 +8,13 @@
 
 mod error;
 mod estimate;
+mod pricer;
 pub mod report;
 mod resources;
 pub mod usage;
 
 pub use error::CostError;
-pub use estimate::{estimate, Estimate, LineItem, Options, PriceRef, Status, HOURS_PER_MONTH};
+pub use estimate::{estimate, Estimate, Options};
+pub use pricer::{LineItem, PriceRef, Status, HOURS_PER_MONTH};
 pub use usage::Usage;
 pub use wharf_prices::{self as prices, Price, PriceTable};

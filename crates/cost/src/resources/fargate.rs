@@ -4,7 +4,7 @@
 
 use wharf_terraform::{Block, Resource, Value};
 
-use crate::estimate::{plural, trim, Charge, Pricer, HOURS_PER_MONTH};
+use crate::pricer::{plural, trim, Charge, Pricer, HOURS_PER_MONTH};
 
 /// Ephemeral storage each task gets without charge, GiB.
 const INCLUDED_STORAGE_GB: f64 = 20.0;
