@@ -330,7 +330,7 @@ fn summary(
     let mut notes = Vec::new();
     let prices = wharf_cost::PriceTable::bundled();
     for e in &tree.environments {
-        let fixed = match cost::fixed_monthly(prices, &out.join("environments").join(&e.name)) {
+        let fixed = match cost::fixed_monthly(prices, &tree.files, &e.name) {
             Ok(fixed) => {
                 if fixed.not_priced > 0 {
                     notes.push(format!(

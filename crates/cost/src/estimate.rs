@@ -47,7 +47,8 @@ pub struct Options<'a> {
     pub region: Option<&'a str>,
 }
 
-/// Prices every root module of a project.
+/// Prices every root module of a project as it loaded; [`crate::estimate_paths`] and
+/// [`crate::estimate_files`] load one and refuse it when it did not load whole.
 pub fn estimate(project: &Project, options: &Options<'_>) -> Result<Vec<Estimate>, CostError> {
     project
         .roots
