@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use wharf_cost::{report, Estimate, Fixed, Options, PriceTable, Usage};
 use wharf_terraform::LoadOptions;
 
-use crate::review::load_options;
+use crate::review::LoadArgs;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -32,42 +32,26 @@ pub struct Args {
     /// The AWS Region to price in, instead of each root's `provider "aws"` region.
     #[arg(long)]
     region: Option<String>,
-    /// text, json or markdown.
-    #[arg(long, default_value = "text")]
-    format: String,
+    /// The report's format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
     /// Write the report to this file instead of standard output.
     #[arg(long, short)]
     output: Option<PathBuf>,
-    /// A .tfvars file for the root modules, as `terraform plan -var-file` (repeatable).
-    #[arg(long = "var-file", value_name = "FILE")]
-    var_files: Vec<PathBuf>,
-    /// A variable value for the root modules, as `terraform plan -var` (repeatable).
-    #[arg(long = "var", value_name = "NAME=VALUE")]
-    vars: Vec<String>,
-    /// Raise or lower an evaluation budget of each root module: instances, steps,
-    /// value_bytes or total_bytes (repeatable; see README).
-    #[arg(long = "budget", value_name = "NAME=N")]
-    budgets: Vec<String>,
+    #[command(flatten)]
+    load: LoadArgs,
 }
 
-#[derive(Clone, Copy, PartialEq)]
+/// `wharf cost --format`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
     Text,
     Json,
+    #[value(alias = "md")]
     Markdown,
 }
 
 pub fn run(args: &Args) -> Result<ExitCode, String> {
-    let format = match args.format.as_str() {
-        "text" => Format::Text,
-        "json" => Format::Json,
-        "markdown" | "md" => Format::Markdown,
-        other => {
-            return Err(format!(
-                "error: `--format {other}` is not a cost report format\nhelp: use text, json or markdown"
-            ))
-        }
-    };
     let usage = match &args.usage {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {
@@ -80,7 +64,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         }
         None => Usage::default(),
     };
-    let load = load_options(&args.var_files, &args.vars, &args.budgets)?;
+    let load = args.load.load_options()?;
     let prices = PriceTable::bundled();
     let options = Options {
         prices,
@@ -91,7 +75,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     let text = if let [a, b] = args.compare.as_slice() {
         let before = compared(args, a, &load, &options)?;
         let after = compared(args, b, &load, &options)?;
-        match format {
+        match args.format {
             Format::Text => report::compare_text(a, b, &before, &after),
             Format::Json => report::compare_json(a, b, &before, &after),
             Format::Markdown => report::compare_markdown(a, b, &before, &after),
@@ -102,7 +86,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
             None if args.paths.is_empty() => directories(&[PathBuf::from(".")], &load, &options)?,
             None => directories(&args.paths, &load, &options)?,
         };
-        match format {
+        match args.format {
             Format::Text => report::text(&estimates),
             Format::Json => report::json(&estimates),
             Format::Markdown => report::markdown(&estimates),

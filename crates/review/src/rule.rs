@@ -77,12 +77,6 @@ impl Severity {
             Severity::Critical => "critical",
         }
     }
-
-    pub fn parse(s: &str) -> Option<Severity> {
-        Severity::ALL
-            .into_iter()
-            .find(|v| v.id() == s.to_ascii_lowercase())
-    }
 }
 
 impl fmt::Display for Severity {
