@@ -181,8 +181,13 @@ impl Resource {
     }
 
     /// Whether how many instances it has is not known before apply: its own key is not
-    /// known, or it is in a module instance whose key is not known (its address has a `[?]`
-    /// anywhere). It may not exist at all.
+    /// known, or it is in a module instance whose key is not known (its address writes `[?]`
+    /// for one of its keys; a `for_each` key that is the text `[?]` is written `["[?]"]`
+    /// and is known). It may not exist at all: the review reports nothing on such a
+    /// resource and cost lists it as not priced; a rule asking whether one of several
+    /// exists reads [`key_unknown`].
+    ///
+    /// [`key_unknown`]: Resource::key_unknown
     pub fn instances_unknown(&self) -> bool {
         self.key_unknown() || self.in_unknown_instance
     }
