@@ -75,9 +75,9 @@ enum Command {
     },
     /// List every rule.
     Rules {
-        /// text or json.
-        #[arg(long, default_value = "text")]
-        format: String,
+        /// The list's format.
+        #[arg(long, value_enum, default_value_t = review::ListFormat::Text)]
+        format: review::ListFormat,
     },
 }
 
@@ -107,7 +107,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => release::verify(&args).map_err(Failure),
         Command::Run(args) => release::run(&args).map_err(Failure),
         Command::Explain { rule } => review::explain(&rule).map_err(Failure),
-        Command::Rules { format } => review::rules(&format).map_err(Failure),
+        Command::Rules { format } => review::rules(format).map_err(Failure),
     };
     match result {
         Ok(code) => code,

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde_json::{json, Value};
+use wharf_cost::Fixed;
 use wharf_model::Platform;
 use wharf_render::{Drift, Tree, WriteOptions, WriteReport};
 
@@ -63,7 +64,7 @@ pub fn run(args: &Args) -> Result<ExitCode, Failure> {
         force: args.force,
     };
     let report = wharf_render::write(&args.out, &tree, options).map_err(io)?;
-    let priced = price(&tree, &args.out);
+    let priced = price(&tree);
     match args.format {
         Format::Text => print!("{}", text(&platform, &tree, &args.out, &report, &priced)),
         Format::Json => println!("{:#}", json(&platform, &tree, &args.out, &report, &priced)),
@@ -129,11 +130,11 @@ fn warn_kept(out: &Path, report: &WriteReport) {
 }
 
 /// Each rendered environment's fixed monthly cost, or why it is not priced (one line).
-fn price(tree: &Tree, out: &Path) -> Vec<Result<crate::cost::Fixed, String>> {
+fn price(tree: &Tree) -> Vec<Result<Fixed, String>> {
     let prices = wharf_cost::PriceTable::bundled();
     tree.environments
         .iter()
-        .map(|e| crate::cost::fixed_monthly(prices, &out.join("environments").join(&e.name)))
+        .map(|e| crate::cost::fixed_monthly(prices, &tree.files, &e.name))
         .collect()
 }
 
@@ -142,7 +143,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// Notes under the summary: items not priced, and why an environment has no price.
-fn notes(tree: &Tree, priced: &[Result<crate::cost::Fixed, String>]) -> Vec<String> {
+fn notes(tree: &Tree, priced: &[Result<Fixed, String>]) -> Vec<String> {
     let mut notes = Vec::new();
     for (e, fixed) in tree.environments.iter().zip(priced) {
         let note = match fixed {
@@ -192,7 +193,7 @@ fn text(
     tree: &Tree,
     out: &Path,
     report: &WriteReport,
-    priced: &[Result<crate::cost::Fixed, String>],
+    priced: &[Result<Fixed, String>],
 ) -> String {
     let mut s = String::new();
     let row = |s: &mut String, cells: [&str; 6]| {
@@ -260,7 +261,7 @@ fn json(
     tree: &Tree,
     out: &Path,
     report: &WriteReport,
-    priced: &[Result<crate::cost::Fixed, String>],
+    priced: &[Result<Fixed, String>],
 ) -> Value {
     let environments: Vec<Value> = tree
         .environments

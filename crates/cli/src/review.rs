@@ -13,16 +13,15 @@ pub struct Args {
     /// Files or directories to review (default: the current directory). Every directory
     /// of .tf files that no other calls as a module is reviewed as a root module.
     paths: Vec<PathBuf>,
-    /// text, json, sarif or markdown.
-    #[arg(long, default_value = "text")]
-    format: String,
+    /// The report's format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
     /// Write the report to this file instead of standard output.
     #[arg(long, short)]
     output: Option<PathBuf>,
-    /// Exit 1 when a finding is at or above this severity: low, medium, high, critical, or
-    /// never.
-    #[arg(long, default_value = "low")]
-    fail_on: String,
+    /// Exit 1 when a finding is at or above this severity, or never.
+    #[arg(long, value_enum, default_value_t = FailOn::Low, ignore_case = true)]
+    fail_on: FailOn,
     /// Run only these rules: codes (WH201), code prefixes (WH2), names or pillars
     /// (security). Repeatable or comma-separated.
     #[arg(long, value_delimiter = ',')]
@@ -30,6 +29,59 @@ pub struct Args {
     /// Skip these rules (same forms as --select).
     #[arg(long, value_delimiter = ',')]
     ignore: Vec<String>,
+    #[command(flatten)]
+    load: LoadArgs,
+    /// Never colour the text report.
+    #[arg(long)]
+    no_color: bool,
+}
+
+/// `wharf review --format`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
+    Sarif,
+    #[value(alias = "md")]
+    Markdown,
+}
+
+impl From<ReportFormat> for Format {
+    fn from(format: ReportFormat) -> Format {
+        match format {
+            ReportFormat::Text => Format::Text,
+            ReportFormat::Json => Format::Json,
+            ReportFormat::Sarif => Format::Sarif,
+            ReportFormat::Markdown => Format::Markdown,
+        }
+    }
+}
+
+/// `wharf review --fail-on`: a severity, or never.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FailOn {
+    Low,
+    Medium,
+    High,
+    Critical,
+    Never,
+}
+
+impl FailOn {
+    fn severity(self) -> Option<Severity> {
+        match self {
+            FailOn::Low => Some(Severity::Low),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::High => Some(Severity::High),
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::Never => None,
+        }
+    }
+}
+
+/// What the loader is given besides the tree, for `wharf review` and `wharf cost` alike.
+#[derive(clap::Args)]
+pub(crate) struct LoadArgs {
     /// A .tfvars file for the root modules, as `terraform plan -var-file` (repeatable).
     #[arg(long = "var-file", value_name = "FILE")]
     var_files: Vec<PathBuf>,
@@ -40,28 +92,58 @@ pub struct Args {
     /// value_bytes or total_bytes (repeatable; see README).
     #[arg(long = "budget", value_name = "NAME=N")]
     budgets: Vec<String>,
-    /// Never colour the text report.
-    #[arg(long)]
-    no_color: bool,
+}
+
+impl LoadArgs {
+    /// `--var-file`, `--var` and `--budget` as the loader takes them, checked.
+    pub(crate) fn load_options(&self) -> Result<LoadOptions, String> {
+        let mut options = LoadOptions {
+            var_files: self.var_files.clone(),
+            ..LoadOptions::default()
+        };
+        for v in &self.vars {
+            let (name, value) = v.split_once('=').ok_or_else(|| {
+                format!("error: `--var {v}` has no `=`\nhelp: write --var NAME=VALUE")
+            })?;
+            options
+                .vars
+                .push((name.trim().to_string(), value.to_string()));
+        }
+        for f in &self.var_files {
+            if !f.is_file() {
+                return Err(format!(
+                    "error: the variable file {} does not exist\nhelp: check the path given to --var-file",
+                    f.display()
+                ));
+            }
+        }
+        let names = || {
+            Budget::ALL
+                .iter()
+                .map(|b| format!("{} (default {})", b.name(), Budgets::default().get(*b)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        for b in &self.budgets {
+            let parsed = b.split_once('=').and_then(|(name, n)| {
+                let budget = Budget::parse(name.trim())?;
+                let n = n.trim().replace('_', "").parse::<u64>().ok()?;
+                Some((budget, n))
+            });
+            let Some((budget, n)) = parsed else {
+                return Err(format!(
+                    "error: `--budget {b}` is not a budget and a whole number\nhelp: write --budget NAME=N with one of: {}",
+                    names()
+                ));
+            };
+            options.budgets.set(budget, n);
+        }
+        Ok(options)
+    }
 }
 
 pub fn run(args: &Args) -> Result<ExitCode, String> {
-    let format = Format::parse(&args.format).ok_or_else(|| {
-        format!(
-            "error: `--format {}` is not a report format\nhelp: use one of: {}",
-            args.format,
-            Format::NAMES.join(", ")
-        )
-    })?;
-    let fail_on = match args.fail_on.to_ascii_lowercase().as_str() {
-        "never" => None,
-        s => Some(Severity::parse(s).ok_or_else(|| {
-            format!(
-                "error: `--fail-on {}` is not a severity\nhelp: use low, medium, high, critical or never",
-                args.fail_on
-            )
-        })?),
-    };
+    let format = Format::from(args.format);
     let selection = Selection {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
@@ -71,7 +153,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
             "error: `{p}` matches no rule\nhelp: give a code (WH201), a code prefix (WH2), a rule name or a pillar; `wharf rules` lists them"
         ));
     }
-    let options = load_options(&args.var_files, &args.vars, &args.budgets)?;
+    let options = args.load.load_options()?;
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -111,7 +193,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     let code = if project.has_errors() {
         ExitCode::from(2)
     } else {
-        match fail_on {
+        match args.fail_on.severity() {
             Some(severity) if review.fails(severity) => ExitCode::from(1),
             _ => ExitCode::SUCCESS,
         }
@@ -123,56 +205,6 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     Ok(code)
 }
 
-/// `--var-file`, `--var` and `--budget` as the loader takes them, checked.
-pub(crate) fn load_options(
-    var_files: &[PathBuf],
-    vars: &[String],
-    budgets: &[String],
-) -> Result<LoadOptions, String> {
-    let mut options = LoadOptions {
-        var_files: var_files.to_vec(),
-        ..LoadOptions::default()
-    };
-    for v in vars {
-        let (name, value) = v.split_once('=').ok_or_else(|| {
-            format!("error: `--var {v}` has no `=`\nhelp: write --var NAME=VALUE")
-        })?;
-        options
-            .vars
-            .push((name.trim().to_string(), value.to_string()));
-    }
-    for f in var_files {
-        if !f.is_file() {
-            return Err(format!(
-                "error: the variable file {} does not exist\nhelp: check the path given to --var-file",
-                f.display()
-            ));
-        }
-    }
-    let names = || {
-        Budget::ALL
-            .iter()
-            .map(|b| format!("{} (default {})", b.name(), Budgets::default().get(*b)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    for b in budgets {
-        let parsed = b.split_once('=').and_then(|(name, n)| {
-            let budget = Budget::parse(name.trim())?;
-            let n = n.trim().replace('_', "").parse::<u64>().ok()?;
-            Some((budget, n))
-        });
-        let Some((budget, n)) = parsed else {
-            return Err(format!(
-                "error: `--budget {b}` is not a budget and a whole number\nhelp: write --budget NAME=N with one of: {}",
-                names()
-            ));
-        };
-        options.budgets.set(budget, n);
-    }
-    Ok(options)
-}
-
 pub fn explain(code: &str) -> Result<ExitCode, String> {
     let rule = rules::find(code).ok_or_else(|| {
         format!("error: there is no rule `{code}`\nhelp: `wharf rules` lists every rule")
@@ -181,9 +213,16 @@ pub fn explain(code: &str) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn rules(format: &str) -> Result<ExitCode, String> {
+/// `wharf rules --format`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+pub fn rules(format: ListFormat) -> Result<ExitCode, String> {
     match format {
-        "text" => {
+        ListFormat::Text => {
             for r in RULES {
                 println!(
                     "{}  {:<44} {:<24} {}",
@@ -194,12 +233,7 @@ pub fn rules(format: &str) -> Result<ExitCode, String> {
                 );
             }
         }
-        "json" => print!("{}", wharf_review::docs::rules_json()),
-        other => {
-            return Err(format!(
-                "error: `--format {other}` is not a rule list format\nhelp: use text or json"
-            ))
-        }
+        ListFormat::Json => print!("{}", wharf_review::docs::rules_json()),
     }
     Ok(ExitCode::SUCCESS)
 }

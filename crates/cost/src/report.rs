@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::estimate::{Estimate, LineItem, Status, HOURS_PER_MONTH};
+use crate::estimate::Estimate;
+use crate::pricer::{LineItem, Status, HOURS_PER_MONTH};
 
 /// `$1,234.56`
 pub fn money(usd: f64) -> String {

@@ -563,3 +563,78 @@ fn resources_without_a_price_model_are_listed_not_dropped() {
         Some("wharf has no price model for `aws_instance`")
     );
 }
+
+/// An environment root calling a module, as `wharf render` lays a tree out.
+fn rendered_tree() -> std::collections::BTreeMap<String, String> {
+    [
+        (
+            "environments/prod/main.tf",
+            format!(
+                "{PROVIDER}module \"network\" {{\n  source = \"../../modules/network\"\n}}\nresource \"aws_instance\" \"bastion\" {{}}\n"
+            ),
+        ),
+        (
+            "modules/network/main.tf",
+            "resource \"aws_nat_gateway\" \"this\" {\n  count             = 2\n  connectivity_type = \"private\"\n}\n"
+                .to_string(),
+        ),
+        ("environments/prod/README.md", "Not Terraform.\n".to_string()),
+    ]
+    .into_iter()
+    .map(|(path, text)| (path.to_string(), text))
+    .collect()
+}
+
+#[test]
+fn a_tree_in_memory_is_priced_as_the_same_tree_on_disk() {
+    let files = rendered_tree();
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in &files {
+        let path = dir.path().join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    let usage = Usage::default();
+    let options = Options {
+        prices: PriceTable::bundled(),
+        usage: &usage,
+        region: None,
+    };
+    let load = LoadOptions::default();
+    let in_memory =
+        wharf_cost::estimate_files(&files, &["environments/prod"], &load, &options).unwrap();
+    let on_disk =
+        wharf_cost::estimate_paths(&[dir.path().join("environments/prod")], &load, &options)
+            .unwrap();
+    assert_eq!(in_memory.len(), 1);
+    assert_eq!(in_memory[0].root, std::path::Path::new("environments/prod"));
+    assert_eq!(in_memory[0].items, on_disk[0].items);
+    // Two private NAT gateways: 2 × 730 h × $0.045 = $65.70; the instance is not priced.
+    close(in_memory[0].fixed(), 65.70);
+
+    let fixed =
+        wharf_cost::fixed_monthly(&files, "environments/prod", PriceTable::bundled()).unwrap();
+    close(fixed.usd, 65.70);
+    assert_eq!(fixed.region, "us-east-1");
+    assert_eq!(fixed.not_priced, 1);
+}
+
+#[test]
+fn a_tree_that_does_not_load_whole_is_not_priced() {
+    let mut files = rendered_tree();
+    files.insert(
+        "modules/network/broken.tf".to_string(),
+        "resource \"aws_eip\" \"this\" {\n  domain = \n}\n".to_string(),
+    );
+    let err =
+        wharf_cost::fixed_monthly(&files, "environments/prod", PriceTable::bundled()).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("modules/network/broken.tf:2:12: "),
+        "{err}"
+    );
+    assert_eq!(
+        err.help.as_deref(),
+        Some("fix the file; nothing is priced from a tree that does not parse")
+    );
+}

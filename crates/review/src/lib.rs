@@ -120,9 +120,6 @@ pub fn review(project: &Project, selection: &Selection) -> Review {
             let mut cx = Check::new(project, root, rule);
             (rule.check)(&mut cx);
             let (passed, mut found) = cx.finish();
-            // A resource whose count or for_each is not known may not exist at all: what
-            // a rule says of it is not a fact about the configuration.
-            found.retain(|f| !f.address.contains("[?]"));
             for f in &mut found {
                 if let Some(i) = covering(project, &suppressions, f) {
                     used.push(i);

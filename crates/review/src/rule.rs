@@ -77,12 +77,6 @@ impl Severity {
             Severity::Critical => "critical",
         }
     }
-
-    pub fn parse(s: &str) -> Option<Severity> {
-        Severity::ALL
-            .into_iter()
-            .find(|v| v.id() == s.to_ascii_lowercase())
-    }
 }
 
 impl fmt::Display for Severity {
@@ -175,7 +169,14 @@ impl<'p> Check<'p> {
     /// Records a finding on `resource`, pointing at `span` in its file (use
     /// `resource.body.span_of("arg")` for an argument, `resource.location.span` for the
     /// block).
+    ///
+    /// Nothing is recorded on a resource whose instances are not known (its own `count` or
+    /// `for_each`, or that of a module it is in): it may not exist at all, so what a rule
+    /// says of it is not a fact about the configuration.
     pub fn fail(&mut self, resource: &Resource, span: Range<usize>, message: impl Into<String>) {
+        if resource.instances_unknown() {
+            return;
+        }
         self.findings.push(Finding {
             rule: self.rule,
             message: message.into(),
@@ -229,12 +230,10 @@ pub fn known_true(value: &Value) -> Option<bool> {
 /// came from a variable, a data source or another module, and which resource it names is
 /// not known.
 pub fn referenced<'p>(cx: &Check<'p>, resource: &Resource, arg: &str) -> Option<Vec<&'p Resource>> {
-    let refs = resource.body.refs(arg);
-    let root = cx.root;
-    let found: Vec<&'p Resource> = root
-        .resources
-        .iter()
-        .filter(|t| t.mode == wharf_terraform::Mode::Managed && refs.contains(&t.address))
+    let found: Vec<&'p Resource> = cx
+        .root
+        .referenced(resource, arg)
+        .filter(|t| t.mode == wharf_terraform::Mode::Managed)
         .collect();
     (!found.is_empty()).then_some(found)
 }

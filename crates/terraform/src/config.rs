@@ -152,6 +152,9 @@ pub struct Resource {
     /// The instance key: the `count` index (a number) or the `for_each` key (a string);
     /// None without count or for_each, Unknown when the collection is not known.
     pub key: Option<Value>,
+    /// It is in a module instance whose key is not known (`module.web[?].aws_lb.this`):
+    /// the `count` or `for_each` of the module call, or of one enclosing it, is not known.
+    pub in_unknown_instance: bool,
     /// The block as written (file and span of the whole block).
     pub location: Location,
     /// The `module` blocks that lead here from the root, outermost first. A suppression on
@@ -168,6 +171,32 @@ impl Resource {
             Mode::Managed => format!("{}.{}", self.kind, self.name),
             Mode::Data => format!("data.{}.{}", self.kind, self.name),
         }
+    }
+
+    /// Whether its own `count` or `for_each` is not known before apply: its key is Unknown,
+    /// and its address ends with `[?]`. This one instance stands for however many there
+    /// are, none included.
+    pub fn key_unknown(&self) -> bool {
+        matches!(self.key, Some(Value::Unknown))
+    }
+
+    /// Whether how many instances it has is not known before apply: its own key is not
+    /// known, or it is in a module instance whose key is not known (its address writes `[?]`
+    /// for one of its keys; a `for_each` key that is the text `[?]` is written `["[?]"]`
+    /// and is known). It may not exist at all: the review reports nothing on such a
+    /// resource and cost lists it as not priced; a rule asking whether one of several
+    /// exists reads [`key_unknown`].
+    ///
+    /// [`key_unknown`]: Resource::key_unknown
+    pub fn instances_unknown(&self) -> bool {
+        self.key_unknown() || self.in_unknown_instance
+    }
+
+    /// Whether its argument `arg` refers to `target`, directly or through locals (see
+    /// [`Attr::refs`]): `cluster = aws_ecs_cluster.main.arn` refers to `aws_ecs_cluster.main`
+    /// although the ARN is not known before apply.
+    pub fn refers_to(&self, arg: &str, target: &Resource) -> bool {
+        self.body.refs(arg).contains(&target.address)
     }
 
     /// A location inside this resource's body.
@@ -207,6 +236,42 @@ impl RootModule {
         self.resources
             .iter()
             .filter(move |r| r.mode == Mode::Managed && r.kind == kind)
+    }
+
+    /// A resource or data source instance by full address.
+    pub fn resource(&self, address: &str) -> Option<&Resource> {
+        // `resources` is in address order.
+        let i = self
+            .resources
+            .binary_search_by(|r| r.address.as_str().cmp(address))
+            .ok()?;
+        Some(&self.resources[i])
+    }
+
+    /// The resources and data sources of this root that `resource`'s argument `arg` refers
+    /// to (see [`Resource::refers_to`]), in address order.
+    pub fn referenced<'r, 's>(
+        &'r self,
+        resource: &'s Resource,
+        arg: &str,
+    ) -> impl Iterator<Item = &'r Resource> + use<'r, 's> {
+        resource
+            .body
+            .refs(arg)
+            .iter()
+            .filter_map(|address| self.resource(address))
+    }
+
+    /// The resources and data sources of this root whose argument `arg` refers to `target`,
+    /// in address order.
+    pub fn referring<'r, 's>(
+        &'r self,
+        arg: &'s str,
+        target: &'s Resource,
+    ) -> impl Iterator<Item = &'r Resource> + use<'r, 's> {
+        self.resources
+            .iter()
+            .filter(move |r| r.refers_to(arg, target))
     }
 
     /// Data sources of one type.

@@ -1,8 +1,8 @@
 //! The Terraform loader that `wharf review` and `wharf cost` stand on: it reads any tree of
 //! `.tf` and `.tfvars` files, whether wharf rendered it or someone wrote it by hand.
 //!
-//! This first layer finds the files and parses them, in parallel, into HCL syntax trees
-//! that keep every span. The invariant it keeps: no input panics, and a file that fails to
+//! This first layer finds the files, on disk or in a tree held in memory, and parses them,
+//! in parallel, into HCL syntax trees that keep every span. The invariant it keeps: no input panics, and a file that fails to
 //! parse is reported with its path, line and column while every other file is still
 //! loaded. Results are in path order whatever the thread timing, so everything built on the
 //! loader is deterministic.
@@ -18,6 +18,7 @@ mod module;
 pub mod parallel;
 mod parse;
 mod project;
+mod source;
 mod value;
 
 pub use budget::{Budget, Budgets};

@@ -197,6 +197,8 @@ struct Instance<'a, 'd> {
     decl: &'d ModuleDecl<'a>,
     /// `module.a["x"].module.b`, or empty for the root.
     prefix: String,
+    /// Its key, or that of an instance it is in, is not known (`module.a[?]`).
+    key_unknown: bool,
     call_sites: Vec<Location>,
     vars: FxHashMap<&'a str, Value>,
     locals: RefCell<FxHashMap<&'a str, Slot>>,
@@ -240,6 +242,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
             let inst = Instance {
                 decl,
                 prefix: String::new(),
+                key_unknown: false,
                 call_sites: Vec::new(),
                 vars,
                 locals: RefCell::default(),
@@ -345,7 +348,8 @@ impl<'a, 'd> Evaluator<'a, 'd> {
             .insert(key, Instances::InProgress);
         self.depth.set(self.depth.get() + 1);
         let _in = budget::in_file(decl.file);
-        let instances = self.expand(inst, decl.block, decl.file, |scope, suffix| {
+        let instances = self.expand(inst, decl.block, decl.file, |scope| {
+            let key = instance_key(scope);
             let mut body = self.body(
                 inst,
                 &decl.block.body,
@@ -361,6 +365,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                 Mode::Managed => format!("{}.{}", decl.kind, decl.name),
                 Mode::Data => format!("data.{}.{}", decl.kind, decl.name),
             };
+            let suffix = key_suffix(key.as_ref());
             let address = if inst.prefix.is_empty() {
                 format!("{config}{suffix}")
             } else {
@@ -373,10 +378,8 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                 mode,
                 kind: decl.kind.to_string(),
                 name: decl.name.to_string(),
-                key: scope
-                    .count_index
-                    .clone()
-                    .or_else(|| scope.each.as_ref().map(|(k, _)| k.clone())),
+                key,
+                in_unknown_instance: inst.key_unknown,
                 location: Location {
                     file: decl.file,
                     span: block_span(decl.block),
@@ -397,14 +400,15 @@ impl<'a, 'd> Evaluator<'a, 'd> {
         Some(key)
     }
 
-    /// Runs `each` once per instance `count`/`for_each` asks for, and gathers what it
-    /// returns as references see the instances: one, a list (count) or a map (for_each).
+    /// Runs `each` once per instance `count`/`for_each` asks for, with the instance's
+    /// `count.index` or `each` in scope, and gathers what it returns as references see the
+    /// instances: one, a list (count) or a map (for_each).
     fn expand<R>(
         &self,
         inst: &Instance<'a, 'd>,
         block: &HclBlock,
         file: usize,
-        mut each: impl FnMut(&Scope, &str) -> R,
+        mut each: impl FnMut(&Scope) -> R,
     ) -> Expanded<R> {
         let cx = self.cx(inst);
         if let Some(count) = block.body.get_attribute("count") {
@@ -421,7 +425,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                             count_index: Some(Value::Number(i as f64)),
                             ..Scope::default()
                         };
-                        items.push(each(&scope, &format!("[{i}]")));
+                        items.push(each(&scope));
                     }
                     Expanded::List(items)
                 }
@@ -440,7 +444,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                         ..Scope::default()
                     };
                     if budget::instance(count.span()) {
-                        each(&scope, "[?]");
+                        each(&scope);
                     }
                     Expanded::Unknown
                 }
@@ -469,8 +473,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                             each: Some((Value::String(k.clone()), v)),
                             ..Scope::default()
                         };
-                        let suffix = format!("[{}]", serde_json::Value::String(k.clone()));
-                        map.insert(k, each(&scope, &suffix));
+                        map.insert(k, each(&scope));
                     }
                     Expanded::Map(map)
                 }
@@ -480,7 +483,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                         ..Scope::default()
                     };
                     if budget::instance(for_each.span()) {
-                        each(&scope, "[?]");
+                        each(&scope);
                     }
                     Expanded::Unknown
                 }
@@ -489,7 +492,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
         if !budget::instance(Some(block_span(block))) {
             return Expanded::Unknown;
         }
-        Expanded::One(each(&Scope::default(), ""))
+        Expanded::One(each(&Scope::default()))
     }
 
     /// Evaluates a block body: arguments, nested blocks and `dynamic` blocks.
@@ -679,7 +682,8 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                 Value::Unknown
             }
             Some(child_decl) => self
-                .expand(inst, call.block, call.file, |scope, suffix| {
+                .expand(inst, call.block, call.file, |scope| {
+                    let key = instance_key(scope);
                     let cx = self.cx(inst);
                     let mut vars = FxHashMap::default();
                     for (&var, decl) in &child_decl.variables {
@@ -699,6 +703,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                         file: call.file,
                         span: block_span(call.block),
                     });
+                    let suffix = key_suffix(key.as_ref());
                     let prefix = if inst.prefix.is_empty() {
                         format!("module.{}{suffix}", call.name)
                     } else {
@@ -707,6 +712,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                     let child = Instance {
                         decl: child_decl,
                         prefix,
+                        key_unknown: inst.key_unknown || matches!(key, Some(Value::Unknown)),
                         call_sites,
                         vars,
                         locals: RefCell::default(),
@@ -760,6 +766,26 @@ fn attribute_names(expr: &Expression) -> Value {
     match expr {
         Expression::Array(items) => Value::List(items.iter().map(name).collect()),
         other => name(other),
+    }
+}
+
+/// The instance key `count` or `for_each` gives a scope: `count.index` or `each.key`.
+fn instance_key(scope: &Scope) -> Option<Value> {
+    scope
+        .count_index
+        .clone()
+        .or_else(|| scope.each.as_ref().map(|(k, _)| k.clone()))
+}
+
+/// How an instance key is written in an address, the one place it is: `[0]` for a
+/// `count` index, `["a"]` for a `for_each` key, `[?]` for a key not known, nothing without
+/// count or for_each.
+fn key_suffix(key: Option<&Value>) -> String {
+    match key {
+        None => String::new(),
+        Some(Value::Number(n)) => format!("[{}]", crate::value::format_number(*n)),
+        Some(Value::String(k)) => format!("[{}]", serde_json::Value::String(k.clone())),
+        Some(_) => "[?]".to_string(),
     }
 }
 
@@ -860,23 +886,19 @@ impl Cx<'_, '_, '_> {
         } else {
             format!("{}.{config}", self.inst.prefix)
         };
+        let at = |key: &Value| format!("{base}{}", key_suffix(Some(key)));
         let mut refs = refs.borrow_mut();
         match (instances, index) {
             (Expanded::One(_), _) => refs.push(base),
-            (_, Some(Value::Number(n))) => {
-                refs.push(format!("{base}[{}]", crate::value::format_number(*n)))
-            }
-            (_, Some(Value::String(k))) => {
-                refs.push(format!("{base}[{}]", serde_json::Value::String(k.clone())))
-            }
+            (_, Some(key @ (Value::Number(_) | Value::String(_)))) => refs.push(at(key)),
             (Expanded::List(items), _) => {
-                refs.extend((0..items.len()).map(|i| format!("{base}[{i}]")))
+                refs.extend((0..items.len()).map(|i| at(&Value::Number(i as f64))))
             }
-            (Expanded::Map(map), _) => refs.extend(
-                map.keys()
-                    .map(|k| format!("{base}[{}]", serde_json::Value::String(k.clone()))),
-            ),
-            _ => refs.push(format!("{base}[?]")),
+            (Expanded::Map(map), _) => {
+                refs.extend(map.keys().map(|k| at(&Value::String(k.clone()))))
+            }
+            // Which instance, or how many there are, is not known.
+            _ => refs.push(at(&Value::Unknown)),
         }
     }
 }

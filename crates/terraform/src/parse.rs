@@ -1,6 +1,5 @@
 //! Reading and parsing files, in parallel, with located errors.
 
-use std::fs;
 use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -8,6 +7,7 @@ use std::path::{Path, PathBuf};
 use hcl_edit::structure::Body;
 
 use crate::discover::{discover, Kind};
+use crate::source::{Disk, Source};
 
 /// A file's text as read.
 #[derive(Debug, Clone)]
@@ -61,19 +61,12 @@ pub fn load(roots: &[PathBuf]) -> io::Result<Loaded> {
 /// One file's outcome: its text and syntax tree, or where it failed.
 type Outcome = Result<(SourceFile, Body), ParseError>;
 
-fn read_and_parse(path: &Path) -> Outcome {
-    let at_start = |message: String| ParseError {
+fn read_and_parse(source: &dyn Source, path: &Path) -> Outcome {
+    let text = source.read(path).map_err(|message| ParseError {
         path: path.to_path_buf(),
         line: 1,
         column: 1,
         message,
-    };
-    let bytes = fs::read(path).map_err(|e| at_start(format!("cannot be read: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        at_start(format!(
-            "is not UTF-8 text (invalid byte at offset {}); Terraform reads only UTF-8",
-            e.utf8_error().valid_up_to()
-        ))
     })?;
     let body = parse_text(path, &text)?;
     let kind = Kind::of(path).unwrap_or(Kind::Config);
@@ -111,8 +104,13 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Body, ParseError> {
 /// Reads and parses `paths` on every available core. The result does not depend on the
 /// number of threads or their timing.
 pub fn load_files(paths: Vec<PathBuf>) -> Loaded {
+    read_files(&Disk, paths)
+}
+
+/// [`load_files`] from any source.
+pub(crate) fn read_files(source: &dyn Source, paths: Vec<PathBuf>) -> Loaded {
     let mut loaded = Loaded::default();
-    for outcome in crate::parallel::map(&paths, |p| read_and_parse(p)) {
+    for outcome in crate::parallel::map(&paths, |p| read_and_parse(source, p)) {
         match outcome {
             Ok(file) => loaded.files.push(file),
             Err(e) => loaded.errors.push(e),

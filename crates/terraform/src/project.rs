@@ -1,6 +1,6 @@
 //! A whole project: its files, its root modules, and their evaluation in parallel.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::io;
@@ -12,10 +12,11 @@ use hcl_edit::structure::Body;
 
 use crate::budget::{self, Budgets};
 use crate::config::{Level, LoadProblem, Location, RootModule};
-use crate::discover::{discover, Kind};
+use crate::discover::Kind;
 use crate::expr::{eval, NoRefs, Scope};
 use crate::module::{normalize, Evaluator, ModuleDecl};
-use crate::parse::{load_files, parse_text, ParseError, SourceFile};
+use crate::parse::{parse_text, read_files, ParseError, SourceFile};
+use crate::source::{Disk, Memory, Source};
 use crate::value::Value;
 
 /// How to load a tree: variable values given on the command line, as `terraform plan`
@@ -59,16 +60,12 @@ struct Directories {
 
 impl Directories {
     /// The path the loader knows `dir` by; `dir` itself the first time. Whether it is new.
-    fn name(&mut self, dir: &Path) -> (PathBuf, bool) {
+    fn name(&mut self, source: &dyn Source, dir: &Path) -> (PathBuf, bool) {
         if let Some(known) = self.aliases.get(dir) {
             return (known.clone(), false);
         }
-        let Ok(real) = std::fs::canonicalize(if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        }) else {
-            // Not on disk: the path is all there is to know it by.
+        let Some(real) = source.identity(dir) else {
+            // Not on disk, or in memory: the path is all there is to know it by.
             return (dir.to_path_buf(), true);
         };
         match self.by_real.get(&real) {
@@ -92,153 +89,38 @@ impl Project {
     /// configuration that no other directory calls as a module, and every directory of a
     /// cycle of module calls.
     pub fn load(paths: &[PathBuf], options: &LoadOptions) -> io::Result<Project> {
-        let found = discover(paths)?;
-        let mut loaded = load_files(found.files);
-        let mut errors = found.errors;
-        errors.append(&mut loaded.errors);
-        let mut files: Vec<SourceFile> = Vec::with_capacity(loaded.files.len());
-        let mut bodies: Vec<Body> = Vec::with_capacity(loaded.files.len());
-        for (file, body) in loaded.files {
-            files.push(file);
-            bodies.push(body);
-        }
-        let mut given_dirs: Vec<PathBuf> = Vec::new();
-        let mut last: Option<&Path> = None;
-        for f in files.iter().filter(|f| f.kind == Kind::Config) {
-            // Files are in path order, so a directory's files mostly come together: only
-            // a new parent is normalized.
-            if last != f.path.parent() {
-                last = f.path.parent();
-                given_dirs.push(dir_of(&f.path));
-            }
-        }
-        // Sorted by their bytes: comparing paths component by component is slow on
-        // thousands of directories, and any fixed order will do.
-        given_dirs.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
-        given_dirs.dedup();
-        let mut dirs = Directories::default();
-        // Two paths given for one directory (through a link) make one root.
-        given_dirs.retain(|d| dirs.name(d).1);
+        Project::load_from(&Disk, paths, options)
+    }
 
-        // Local modules called from outside the given paths are loaded too, until no call
-        // leads anywhere new.
-        let mut known_dirs: FxHashSet<PathBuf> = given_dirs.iter().cloned().collect();
-        // What one walk found is in path order already; only modules loaded from outside
-        // it make a sort necessary.
-        let walked = files.len();
-        let mut scanned = 0;
-        loop {
-            // Sources are relative to the calling file's directory.
-            let wanted: BTreeSet<PathBuf> = files[scanned..]
-                .iter()
-                .zip(&bodies[scanned..])
-                .flat_map(|(f, b)| {
-                    let base = dir_of(&f.path);
-                    local_sources(b)
-                        .into_iter()
-                        .map(move |s| normalize(&base.join(s)))
-                })
-                .filter(|d| !known_dirs.contains(d))
-                .collect();
-            scanned = bodies.len();
-            if wanted.is_empty() {
-                break;
-            }
-            for dir in wanted {
-                known_dirs.insert(dir.clone());
-                if !dirs.name(&dir).1 {
-                    continue; // the same directory as one already loaded
-                }
-                let Ok(found) = discover(std::slice::from_ref(&dir)) else {
-                    continue;
-                };
-                // Only the module's own directory: a subdirectory is another module.
-                let more = load_files(
-                    found
-                        .files
-                        .into_iter()
-                        .filter(|p| Kind::of(p) == Some(Kind::Config) && dir_of(p) == dir)
-                        .collect(),
-                );
-                errors.extend(more.errors);
-                for (file, body) in more.files {
-                    files.push(file);
-                    bodies.push(body);
-                }
-            }
-        }
-        let (files, bodies) = if files.len() > walked {
-            sort_together(files, bodies)
-        } else {
-            (files, bodies)
-        };
+    /// Loads a tree held in memory as [`Project::load`] loads one from disk. `files` maps
+    /// each file's relative, `/`-separated path (`environments/prod/main.tf`) to its text;
+    /// `roots` are paths in it (`environments/prod`). Local module sources resolve inside
+    /// the tree (`../../modules/network` from `environments/prod` is `modules/network`),
+    /// and every path is shown as the tree writes it. The `var_files` of `options` are
+    /// still read from disk: they come from the command line, not from the tree.
+    pub fn load_in_memory(
+        files: &BTreeMap<String, String>,
+        roots: &[&str],
+        options: &LoadOptions,
+    ) -> io::Result<Project> {
+        let roots: Vec<PathBuf> = roots.iter().map(PathBuf::from).collect();
+        Project::load_from(&Memory::new(files), &roots, options)
+    }
 
-        let mut decls: FxHashMap<PathBuf, ModuleDecl<'_>> = FxHashMap::default();
-        for (i, (file, body)) in files.iter().zip(&bodies).enumerate() {
-            if file.kind != Kind::Config {
-                continue;
-            }
-            let dir = dir_of(&file.path);
-            decls
-                .entry(dir.clone())
-                .or_insert_with(|| ModuleDecl {
-                    dir,
-                    ..ModuleDecl::default()
-                })
-                .add_file(i, body);
-        }
-        // A call through a link names its directory as the loader first knew it.
-        for decl in decls.values_mut() {
-            for call in &mut decl.calls {
-                if let Some(dir) = &mut call.local_dir {
-                    if let Some(first) = dirs.aliases.get(dir) {
-                        *dir = first.clone();
-                    }
-                }
-            }
-        }
-        // Variable files belong to the root module of their directory.
-        for (i, file) in files.iter().enumerate() {
-            if file.kind == Kind::Vars {
-                if let Some(decl) = decls.get_mut(&dir_of(&file.path)) {
-                    decl.vars_files.push(i);
-                }
-            }
-        }
-        let paths_by_index: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
-        let (mut problems, cyclic) = crate::cycles::cut(&mut decls, &paths_by_index);
-        let called: FxHashSet<&PathBuf> = decls
-            .values()
-            .flat_map(|d| {
-                d.calls
-                    .iter()
-                    .filter(|c| !c.cut)
-                    .filter_map(|c| c.local_dir.as_ref())
-            })
-            .filter(|d| **d != PathBuf::new())
-            .collect();
-        let mut roots: Vec<&PathBuf> = given_dirs
-            .iter()
-            .chain(cyclic.iter().filter(|d| !given_dirs.contains(d)))
-            .filter(|d| !called.contains(d))
-            .collect();
-        roots.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
-        roots.dedup();
-
-        let var_files = read_var_files(&options.var_files, &mut problems);
-        let roots: Vec<RootModule> = crate::parallel::map(&roots, |dir| {
-            evaluate_root(
-                dir,
-                &decls,
-                &files,
-                &bodies,
-                &var_files,
-                &paths_by_index,
-                options,
-            )
-        });
+    fn load_from(
+        source: &dyn Source,
+        paths: &[PathBuf],
+        options: &LoadOptions,
+    ) -> io::Result<Project> {
+        let tree = Tree::read(source, paths)?;
+        let (problems, roots) = evaluate(&tree, options);
+        let Tree {
+            files,
+            bodies,
+            mut errors,
+            ..
+        } = tree;
         let line_starts = files.iter().map(|_| OnceLock::new()).collect();
-        drop(decls);
         errors.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(Project {
             files,
@@ -302,6 +184,195 @@ impl Project {
             .get(location.file)
             .map_or(Path::new(""), |f| f.path.as_path())
     }
+}
+
+/// A tree's files, read and parsed: those at or below the paths given, then those of the
+/// local modules they call, wherever those are.
+struct Tree {
+    /// In path order, each with its syntax tree in `bodies`.
+    files: Vec<SourceFile>,
+    bodies: Vec<Body>,
+    /// Files and directories that could not be read or parsed.
+    errors: Vec<ParseError>,
+    /// The directories of configuration at or below the paths given, each once.
+    given_dirs: Vec<PathBuf>,
+    /// A path that names a directory already known by another path, and that path.
+    aliases: FxHashMap<PathBuf, PathBuf>,
+}
+
+impl Tree {
+    fn read(source: &dyn Source, paths: &[PathBuf]) -> io::Result<Tree> {
+        let found = source.discover(paths)?;
+        let loaded = read_files(source, found.files);
+        let mut errors = found.errors;
+        errors.extend(loaded.errors);
+        let (files, bodies): (Vec<SourceFile>, Vec<Body>) = loaded.files.into_iter().unzip();
+        let mut given_dirs: Vec<PathBuf> = Vec::new();
+        let mut last: Option<&Path> = None;
+        for f in files.iter().filter(|f| f.kind == Kind::Config) {
+            // Files are in path order, so a directory's files mostly come together: only
+            // a new parent is normalized.
+            if last != f.path.parent() {
+                last = f.path.parent();
+                given_dirs.push(dir_of(&f.path));
+            }
+        }
+        // Sorted by their bytes: comparing paths component by component is slow on
+        // thousands of directories, and any fixed order will do.
+        given_dirs.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+        given_dirs.dedup();
+        let mut dirs = Directories::default();
+        // Two paths given for one directory (through a link) make one root.
+        given_dirs.retain(|d| dirs.name(source, d).1);
+        let mut tree = Tree {
+            files,
+            bodies,
+            errors,
+            given_dirs,
+            aliases: FxHashMap::default(),
+        };
+        tree.add_called_modules(source, &mut dirs);
+        tree.aliases = dirs.aliases;
+        Ok(tree)
+    }
+
+    /// Loads the local modules called from outside the given paths, until no call leads
+    /// anywhere new.
+    fn add_called_modules(&mut self, source: &dyn Source, dirs: &mut Directories) {
+        let mut known_dirs: FxHashSet<PathBuf> = self.given_dirs.iter().cloned().collect();
+        // What one walk found is in path order already; only modules loaded from outside
+        // it make a sort necessary.
+        let walked = self.files.len();
+        let mut scanned = 0;
+        loop {
+            // Sources are relative to the calling file's directory.
+            let wanted: BTreeSet<PathBuf> = self.files[scanned..]
+                .iter()
+                .zip(&self.bodies[scanned..])
+                .flat_map(|(f, b)| {
+                    let base = dir_of(&f.path);
+                    local_sources(b)
+                        .into_iter()
+                        .map(move |s| normalize(&base.join(s)))
+                })
+                .filter(|d| !known_dirs.contains(d))
+                .collect();
+            scanned = self.bodies.len();
+            if wanted.is_empty() {
+                break;
+            }
+            for dir in wanted {
+                known_dirs.insert(dir.clone());
+                if !dirs.name(source, &dir).1 {
+                    continue; // the same directory as one already loaded
+                }
+                let Ok(found) = source.discover(std::slice::from_ref(&dir)) else {
+                    continue;
+                };
+                // Only the module's own directory: a subdirectory is another module.
+                let more = read_files(
+                    source,
+                    found
+                        .files
+                        .into_iter()
+                        .filter(|p| Kind::of(p) == Some(Kind::Config) && dir_of(p) == dir)
+                        .collect(),
+                );
+                self.errors.extend(more.errors);
+                for (file, body) in more.files {
+                    self.files.push(file);
+                    self.bodies.push(body);
+                }
+            }
+        }
+        if self.files.len() > walked {
+            let files = std::mem::take(&mut self.files);
+            let bodies = std::mem::take(&mut self.bodies);
+            (self.files, self.bodies) = sort_together(files, bodies);
+        }
+    }
+}
+
+/// Finds the root modules of a tree and evaluates each: the problems of the tree as a
+/// whole (cycles, variable files), and the roots.
+fn evaluate(tree: &Tree, options: &LoadOptions) -> (Vec<LoadProblem>, Vec<RootModule>) {
+    let (files, bodies, given_dirs) = (&tree.files, &tree.bodies, &tree.given_dirs);
+    let mut decls = declarations(files, bodies, &tree.aliases);
+    let paths_by_index: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+    let (mut problems, cyclic) = crate::cycles::cut(&mut decls, &paths_by_index);
+    let called: FxHashSet<&PathBuf> = decls
+        .values()
+        .flat_map(|d| {
+            d.calls
+                .iter()
+                .filter(|c| !c.cut)
+                .filter_map(|c| c.local_dir.as_ref())
+        })
+        .filter(|d| **d != PathBuf::new())
+        .collect();
+    let mut roots: Vec<&PathBuf> = given_dirs
+        .iter()
+        .chain(cyclic.iter().filter(|d| !given_dirs.contains(d)))
+        .filter(|d| !called.contains(d))
+        .collect();
+    roots.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+    roots.dedup();
+
+    let var_files = read_var_files(&options.var_files, &mut problems);
+    let roots: Vec<RootModule> = crate::parallel::map(&roots, |dir| {
+        evaluate_root(
+            dir,
+            &decls,
+            files,
+            bodies,
+            &var_files,
+            &paths_by_index,
+            options,
+        )
+    });
+    (problems, roots)
+}
+
+/// What each directory of configuration declares, its module calls naming directories as
+/// the loader first knew them, and its variable files.
+fn declarations<'a>(
+    files: &[SourceFile],
+    bodies: &'a [Body],
+    aliases: &FxHashMap<PathBuf, PathBuf>,
+) -> FxHashMap<PathBuf, ModuleDecl<'a>> {
+    let mut decls: FxHashMap<PathBuf, ModuleDecl<'_>> = FxHashMap::default();
+    for (i, (file, body)) in files.iter().zip(bodies).enumerate() {
+        if file.kind != Kind::Config {
+            continue;
+        }
+        let dir = dir_of(&file.path);
+        decls
+            .entry(dir.clone())
+            .or_insert_with(|| ModuleDecl {
+                dir,
+                ..ModuleDecl::default()
+            })
+            .add_file(i, body);
+    }
+    // A call through a link names its directory as the loader first knew it.
+    for decl in decls.values_mut() {
+        for call in &mut decl.calls {
+            if let Some(dir) = &mut call.local_dir {
+                if let Some(first) = aliases.get(dir) {
+                    *dir = first.clone();
+                }
+            }
+        }
+    }
+    // Variable files belong to the root module of their directory.
+    for (i, file) in files.iter().enumerate() {
+        if file.kind == Kind::Vars {
+            if let Some(decl) = decls.get_mut(&dir_of(&file.path)) {
+                decl.vars_files.push(i);
+            }
+        }
+    }
+    decls
 }
 
 /// A file's directory, normalized so that `./infra/dev` and `infra/x/../dev` name the

@@ -245,6 +245,62 @@ resource "aws_instance" "unknown_count" {
 }
 
 #[test]
+fn whether_a_resource_has_known_instances_is_a_property_of_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                "main.tf",
+                r#"
+variable "zones" {}
+resource "aws_nat_gateway" "unknown_count" {
+  count = length(var.zones)
+}
+resource "aws_eip" "known" {
+  count = 1
+}
+resource "aws_eip" "key_written_like_unknown" {
+  for_each = toset(["[?]"])
+}
+module "per_zone" {
+  source   = "./modules/zone"
+  for_each = var.zones
+}
+"#,
+            ),
+            (
+                "modules/zone/main.tf",
+                r#"
+resource "aws_subnet" "this" {}
+resource "aws_route_table" "private" {
+  count = 2
+}
+"#,
+            ),
+        ],
+    );
+    let p = load(dir.path(), &LoadOptions::default());
+    let facts: Vec<(&str, bool, bool)> = p.roots[0]
+        .resources
+        .iter()
+        .map(|r| (r.address.as_str(), r.key_unknown(), r.instances_unknown()))
+        .collect();
+    assert_eq!(
+        facts,
+        [
+            ("aws_eip.key_written_like_unknown[\"[?]\"]", false, false),
+            ("aws_eip.known[0]", false, false),
+            ("aws_nat_gateway.unknown_count[?]", true, true),
+            ("module.per_zone[?].aws_route_table.private[0]", false, true),
+            ("module.per_zone[?].aws_route_table.private[1]", false, true),
+            ("module.per_zone[?].aws_subnet.this", false, true),
+        ],
+        "(address, own key unknown, instances unknown)"
+    );
+}
+
+#[test]
 fn local_modules_nest_under_full_addresses_with_their_inputs() {
     let dir = tempfile::tempdir().unwrap();
     write(
@@ -434,6 +490,29 @@ resource "aws_flow_log" "this" {
         flow.body.refs("subnet_all"),
         ["aws_subnet.private[\"a\"]", "aws_subnet.private[\"b\"]"]
     );
+
+    // The same facts asked of the root: what an argument refers to, and what refers to a
+    // resource through an argument.
+    let root = &p.roots[0];
+    let vpc = root.resource("aws_vpc.this").unwrap();
+    assert!(flow.refers_to("vpc_id", vpc));
+    assert!(!flow.refers_to("subnet_one", vpc));
+    let named = |found: Vec<&wharf_terraform::Resource>| -> Vec<String> {
+        found.iter().map(|r| r.address.clone()).collect()
+    };
+    assert_eq!(
+        named(root.referenced(flow, "subnet_all").collect()),
+        ["aws_subnet.private[\"a\"]", "aws_subnet.private[\"b\"]"]
+    );
+    assert_eq!(
+        named(root.referring("vpc_id", vpc).collect()),
+        [
+            "aws_flow_log.this",
+            "aws_subnet.private[\"a\"]",
+            "aws_subnet.private[\"b\"]"
+        ]
+    );
+    assert!(root.resource("aws_vpc.other").is_none());
 }
 
 #[test]

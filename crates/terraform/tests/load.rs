@@ -180,3 +180,143 @@ fn deep_nesting_and_long_chains_do_not_overflow() {
     let r = &project.roots[0].resources[0];
     assert_eq!(r.body.get("v"), &wharf_terraform::Value::Unknown);
 }
+
+/// A tree with what loading has to get right: a module called from another directory, a
+/// variable file, a module that calls itself, a module that is not there, a hidden
+/// directory, a file that does not parse, and a root over its budget.
+fn small_tree() -> std::collections::BTreeMap<String, String> {
+    let files = [
+        (
+            "environments/prod/main.tf",
+            r#"
+provider "aws" {
+  region = "us-east-1"
+}
+variable "zones" {}
+module "network" {
+  source = "../../modules/network"
+  zones  = var.zones
+}
+module "loop" {
+  source = "../../modules/loop"
+}
+module "missing" {
+  source = "../../modules/missing"
+}
+resource "aws_eip" "nat" {
+  count  = length(var.zones)
+  domain = "vpc"
+}
+"#,
+        ),
+        ("environments/prod/terraform.tfvars", "zones = [\"a\", \"b\"]\n"),
+        ("environments/prod/README.md", "Not Terraform.\n"),
+        (
+            "environments/prod/.terraform/modules/x/main.tf",
+            "resource \"aws_vpc\" \"downloaded\" {}\n",
+        ),
+        (
+            "environments/staging/main.tf",
+            "resource \"aws_vpc\" \"this\" {\n  cidr_block = \n}\n",
+        ),
+        (
+            "environments/big/main.tf",
+            "resource \"aws_eip\" \"many\" {\n  count = 1000\n}\n",
+        ),
+        (
+            "modules/network/main.tf",
+            r#"
+variable "zones" {}
+resource "aws_subnet" "private" {
+  for_each          = toset(var.zones)
+  availability_zone = each.key
+}
+"#,
+        ),
+        (
+            "modules/loop/main.tf",
+            "module \"again\" {\n  source = \"../loop\"\n}\nresource \"aws_sns_topic\" \"this\" {}\n",
+        ),
+    ];
+    files
+        .iter()
+        .map(|(path, text)| (path.to_string(), text.to_string()))
+        .collect()
+}
+
+#[test]
+fn a_tree_in_memory_loads_as_the_same_tree_on_disk() {
+    use wharf_terraform::{Budget, LoadOptions, Project};
+
+    let files = small_tree();
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in &files {
+        let path = dir.path().join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    let mut options = LoadOptions::default();
+    options.budgets.set(Budget::Instances, 100);
+
+    let on_disk = Project::load(&[dir.path().join("environments")], &options).unwrap();
+    let in_memory = Project::load_in_memory(&files, &["environments"], &options).unwrap();
+    // Everything the project holds, with paths as each names them: under the temporary
+    // directory on disk, as the tree writes them in memory.
+    let facts = |p: &Project| {
+        format!(
+            "{:#?}\n{:#?}\n{:#?}\n{:#?}",
+            p.files, p.parse_errors, p.problems, p.roots
+        )
+    };
+    let prefix = format!("{}/", dir.path().display());
+    assert_eq!(facts(&on_disk).replace(&prefix, ""), facts(&in_memory));
+
+    // The tree has what the comparison is meant to cover.
+    let roots: Vec<String> = in_memory
+        .roots
+        .iter()
+        .map(|r| r.dir.display().to_string())
+        .collect();
+    // Staging's only file does not parse: it declares nothing to evaluate.
+    assert_eq!(roots, ["environments/big", "environments/prod"]);
+    let prod = &in_memory.roots[1];
+    let addresses: Vec<&str> = prod.resources.iter().map(|r| r.address.as_str()).collect();
+    assert_eq!(
+        addresses,
+        [
+            "aws_eip.nat[0]",
+            "aws_eip.nat[1]",
+            "module.loop.aws_sns_topic.this",
+            "module.network.aws_subnet.private[\"a\"]",
+            "module.network.aws_subnet.private[\"b\"]",
+        ]
+    );
+    let messages: Vec<&str> = in_memory
+        .all_problems()
+        .map(|p| p.message.as_str())
+        .collect();
+    assert_eq!(messages.len(), 3, "{messages:#?}");
+    assert!(messages[0].ends_with("modules/loop → modules/loop"));
+    assert!(messages[1].contains("`instances` budget"));
+    assert_eq!(
+        messages[2],
+        "module `missing` calls modules/missing, which has no .tf files; its resources are not reviewed"
+    );
+    assert_eq!(
+        in_memory.parse_errors[0].path,
+        PathBuf::from("environments/staging/main.tf")
+    );
+}
+
+#[test]
+fn a_root_not_in_the_tree_in_memory_is_an_error() {
+    let files = small_tree();
+    let options = wharf_terraform::LoadOptions::default();
+    let err = wharf_terraform::Project::load_in_memory(&files, &["environments/dev"], &options)
+        .unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::NotFound);
+    // A path that is only the beginning of another's name is not a directory of it.
+    assert!(
+        wharf_terraform::Project::load_in_memory(&files, &["environments/pro"], &options).is_err()
+    );
+}

@@ -2,7 +2,7 @@
 
 use wharf_terraform::{Resource, Value};
 
-use crate::estimate::{Charge, Pricer, HOURS_PER_MONTH};
+use crate::pricer::{Charge, Pricer, HOURS_PER_MONTH};
 
 /// Instance hours and gp3 storage; a Multi-AZ instance deployment costs twice both.
 /// <https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_OnDemandDBInstances.html>

@@ -4,7 +4,7 @@
 
 use wharf_terraform::{Block, Resource, Value};
 
-use crate::estimate::{plural, trim, Charge, Pricer, HOURS_PER_MONTH};
+use crate::pricer::{plural, trim, Charge, Pricer, HOURS_PER_MONTH};
 
 /// Ephemeral storage each task gets without charge, GiB.
 const INCLUDED_STORAGE_GB: f64 = 20.0;
@@ -246,7 +246,7 @@ fn cluster_default<'a>(p: &Pricer<'a>, r: &Resource) -> Vec<&'a Block> {
     let chosen = match cluster {
         Some(c) => all
             .iter()
-            .find(|cp| cp.body.refs("cluster_name").contains(&c.address))
+            .find(|cp| cp.refers_to("cluster_name", c))
             .copied(),
         None if all.len() == 1 => all.first().copied(),
         None => None,

@@ -3,7 +3,7 @@
 
 use wharf_terraform::Resource;
 
-use crate::estimate::{Charge, Pricer};
+use crate::pricer::{Charge, Pricer};
 
 pub fn sns_topic(p: &mut Pricer<'_>, r: &Resource) {
     p.metered(

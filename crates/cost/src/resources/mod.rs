@@ -12,7 +12,7 @@ mod storage;
 
 use wharf_terraform::Resource;
 
-use crate::estimate::Pricer;
+use crate::pricer::Pricer;
 
 /// Resource types with no charge of their own (configuration, attachments, permissions).
 const FREE: &[&str] = &[

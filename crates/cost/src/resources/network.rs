@@ -3,7 +3,7 @@
 
 use wharf_terraform::{Resource, Value};
 
-use crate::estimate::{plural, Charge, Pricer, HOURS_PER_MONTH};
+use crate::pricer::{plural, Charge, Pricer, HOURS_PER_MONTH};
 
 /// Hours, the public IPv4 address of a public gateway, and the data it processes.
 /// <https://aws.amazon.com/vpc/pricing/>

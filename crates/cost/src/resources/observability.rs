@@ -3,7 +3,7 @@
 
 use wharf_terraform::{Resource, Value};
 
-use crate::estimate::{trim, Charge, Pricer, HOURS_PER_MONTH};
+use crate::pricer::{trim, Charge, Pricer, HOURS_PER_MONTH};
 
 /// Days in an average month (730 hours).
 const DAYS_PER_MONTH: f64 = HOURS_PER_MONTH / 24.0;

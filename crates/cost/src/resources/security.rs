@@ -2,7 +2,7 @@
 
 use wharf_terraform::Resource;
 
-use crate::estimate::{Charge, Pricer};
+use crate::pricer::{Charge, Pricer};
 
 pub fn kms_key(p: &mut Pricer<'_>, r: &Resource) {
     p.fixed(

@@ -26,20 +26,6 @@ pub enum Format {
     Markdown,
 }
 
-impl Format {
-    pub const NAMES: [&'static str; 4] = ["text", "json", "sarif", "markdown"];
-
-    pub fn parse(s: &str) -> Option<Format> {
-        match s {
-            "text" => Some(Format::Text),
-            "json" => Some(Format::Json),
-            "sarif" => Some(Format::Sarif),
-            "markdown" | "md" => Some(Format::Markdown),
-            _ => None,
-        }
-    }
-}
-
 /// Everything a report shows: the review and the loader's own problems.
 pub struct Input<'a> {
     pub project: &'a Project,

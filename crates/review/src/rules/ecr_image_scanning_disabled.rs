@@ -100,7 +100,7 @@ fn registry_scans(configs: &[&Resource], name: &Value) -> Option<bool> {
                     _ => continue,
                 }
                 // A configuration whose count or for_each is not known may not exist.
-                if config.address.ends_with("[?]") {
+                if config.key_unknown() {
                     unknown = true;
                 } else {
                     return Some(true);

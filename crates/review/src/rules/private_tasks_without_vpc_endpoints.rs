@@ -68,7 +68,7 @@ fn check(cx: &mut Check<'_>) {
         return;
     }
     // A NAT gateway whose count or for_each is not known may not exist.
-    let nat_exists = nats.iter().any(|n| !n.address.ends_with("[?]"));
+    let nat_exists = nats.iter().any(|n| !n.key_unknown());
     let (mut api, mut dkr, mut unknown) = (false, false, false);
     for endpoint in root.resources_of("aws_vpc_endpoint") {
         match service_of(endpoint) {

@@ -118,7 +118,7 @@ fn alarm_watches(alarm: &Resource, service: &str) -> Option<bool> {
         .map(|m| metric_watches(m.get("namespace"), m.get("dimensions"), service));
     match any_of(std::iter::once(own).chain(queried)) {
         // An alarm whose count or for_each is not known may not exist.
-        Some(true) if alarm.address.ends_with("[?]") => None,
+        Some(true) if alarm.key_unknown() => None,
         outcome => outcome,
     }
 }

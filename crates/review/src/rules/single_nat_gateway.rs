@@ -73,7 +73,7 @@ fn check(cx: &mut Check<'_>) {
         return;
     }
     // A NAT gateway whose count or for_each is not known stands for an unknown number.
-    if gateways.iter().any(|g| g.address.ends_with("[?]")) {
+    if gateways.iter().any(|g| g.key_unknown()) {
         return;
     }
     if gateways.len() == 1 {
