@@ -1,11 +1,16 @@
 //! The Terraform loader that `wharf review` and `wharf cost` stand on: it reads any tree of
-//! `.tf` and `.tfvars` files, whether wharf rendered it or someone wrote it by hand.
+//! `.tf` and `.tfvars` files, whether wharf rendered it or someone wrote it by hand, from
+//! disk or from a tree held in memory (`source`), parses the files in parallel into HCL
+//! syntax trees that keep every span (`parse`), and evaluates each root module with its
+//! local module calls, variables, locals, `count`, `for_each` and the common functions
+//! (`project`, `module`, `expr`, `functions`). What cannot be known statically is Unknown.
 //!
-//! This first layer finds the files, on disk or in a tree held in memory, and parses them,
-//! in parallel, into HCL syntax trees that keep every span. The invariant it keeps: no input panics, and a file that fails to
-//! parse is reported with its path, line and column while every other file is still
-//! loaded. Results are in path order whatever the thread timing, so everything built on the
-//! loader is deterministic.
+//! The invariants it keeps: no input panics; a file that fails to parse is reported with its
+//! path, line and column while every other file is still loaded; a module call that leads
+//! back to its own directory is an error at the call (`cycles`); every expansion is counted
+//! against a per-root budget, and running out is a located error (`budget`). Results are in
+//! path order whatever the thread timing, so everything built on the loader is
+//! deterministic.
 
 pub mod budget;
 mod config;

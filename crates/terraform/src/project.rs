@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::Body;
+use wharf_diagnostic::LineIndex;
 
 use crate::budget::{self, Budgets};
 use crate::config::{Level, LoadProblem, Location, RootModule};
@@ -41,7 +42,7 @@ pub struct Project {
     /// parse. Those of one root module are in its `problems`.
     pub problems: Vec<LoadProblem>,
     pub roots: Vec<RootModule>,
-    line_starts: Vec<OnceLock<Vec<usize>>>,
+    line_starts: Vec<OnceLock<LineIndex>>,
     /// Each file's syntax tree, kept until the project is dropped: freeing a large tree's
     /// trees took a tenth of a review's time, on one core, before any report was written.
     _syntax: Vec<Body>,
@@ -164,18 +165,9 @@ impl Project {
         let Some(source) = self.files.get(file) else {
             return (1, 1);
         };
-        let starts = self.line_starts[file].get_or_init(|| {
-            std::iter::once(0)
-                .chain(source.text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect()
-        });
-        let line = starts.partition_point(|&s| s <= offset).max(1);
-        let start = starts[line - 1];
-        let column = source
-            .text
-            .get(start..offset.min(source.text.len()))
-            .map_or(1, |s| s.chars().count() + 1);
-        (line, column)
+        self.line_starts[file]
+            .get_or_init(|| LineIndex::new(&source.text))
+            .line_col(&source.text, offset)
     }
 
     /// The path of a location's file.
