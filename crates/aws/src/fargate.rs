@@ -20,6 +20,9 @@ pub fn memory_options(cpu: u32) -> Option<Vec<u32>> {
 /// Fargate's CPU sizes, in CPU units.
 pub const CPU_SIZES: [u32; 7] = [256, 512, 1024, 2048, 4096, 8192, 16384];
 
+/// The least and the most memory (MiB) a Fargate task can have, whatever its CPU.
+pub const MEMORY_MIB: std::ops::RangeInclusive<u32> = 512..=122_880;
+
 /// Whether Fargate offers a task of `cpu` units and `memory` MiB (for Linux; Windows tasks
 /// also need at least 1024 units).
 pub fn offers(cpu: u32, memory: u32) -> bool {
@@ -61,5 +64,11 @@ mod tests {
         assert_eq!(memory_options(16384).unwrap().last(), Some(&122880));
         assert_eq!(memory_options(300), None);
         assert!(offers(256, 2048) && !offers(256, 1536) && !offers(512, 512));
+        let all: Vec<u32> = CPU_SIZES
+            .iter()
+            .flat_map(|c| memory_options(*c).unwrap())
+            .collect();
+        assert_eq!(all.iter().min(), Some(MEMORY_MIB.start()));
+        assert_eq!(all.iter().max(), Some(MEMORY_MIB.end()));
     }
 }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use wharf_cost::{report, Estimate, Fixed, Options, PriceTable, Usage};
 use wharf_terraform::LoadOptions;
 
-use crate::review::LoadArgs;
+use crate::load_args::LoadArgs;
 
 #[derive(clap::Args)]
 pub struct Args {

@@ -18,6 +18,7 @@ use wharf_manifest::Diagnostics;
 use wharf_model::Platform;
 
 mod cost;
+mod load_args;
 mod release;
 mod render;
 mod review;

@@ -38,6 +38,7 @@ fn bad_manifests_exit_2_with_located_messages() {
         "not-utf8",
         "deep-keys",
         "accepted-values",
+        "no-port",
     ] {
         let file = format!("{name}.toml");
         let out = wharf(

@@ -78,7 +78,11 @@ impl Diagnostics {
             .collect();
         let mut out = String::new();
         for d in &items {
-            out.push_str(&mask_known(&self.render_one(d, &redacted), &secrets));
+            // Masked again after drawing, in case the library ever shows text of its own.
+            out.push_str(&mask_known(
+                &self.render_one(d, &redacted, &secrets),
+                &secrets,
+            ));
             out.push('\n');
         }
         let n = items.len();
@@ -92,7 +96,7 @@ impl Diagnostics {
         out
     }
 
-    fn render_one(&self, d: &Diagnostic, redacted: &[Range<usize>]) -> String {
+    fn render_one(&self, d: &Diagnostic, redacted: &[Range<usize>], secrets: &[&str]) -> String {
         let src = self.source.as_str();
         let start = floor_char_boundary(src, d.span.start);
         let (line, col) = line_col(src, start);
@@ -101,13 +105,19 @@ impl Diagnostics {
         let end = floor_char_boundary(src, d.span.end.clamp(start, line_end));
         // Whatever the diagnostic is about, no credential on the shown line is printed: the
         // line is masked before the frame is drawn.
-        let mut text = mask_credentials(&wharf_secrets::mask_line(
-            mask_spans(src, line_start..line_end, redacted).trim_end_matches('\r'),
-        ));
+        let mut text = mask_known(
+            &mask_credentials(&wharf_secrets::mask_line(
+                mask_spans(src, line_start..line_end, redacted).trim_end_matches('\r'),
+            )),
+            secrets,
+        );
         let mut width = src[start..end].chars().count().max(1);
         if d.redact {
             // Mask the whole rest of the line: a credential must not reach a terminal or a CI log.
-            let keep = mask_credentials(&mask_spans(src, line_start..start, redacted));
+            let keep = mask_known(
+                &mask_credentials(&mask_spans(src, line_start..start, redacted)),
+                secrets,
+            );
             let masked = "*".repeat(8);
             text = format!("{keep}{masked}");
             width = masked.len();
@@ -119,15 +129,19 @@ impl Diagnostics {
                 .map_or(text.len(), |(i, _)| i)
         };
         let span = byte(col - 1)..byte(col - 1 + width);
+        // Everything the frame shows is masked before it is drawn: the library may shorten a
+        // long line, and a secret cut in two would no longer be found to mask.
+        let label = d.label.as_deref().map(|l| mask_known(l, secrets));
         let shown = wharf_diagnostic::Shown {
             path: Some(&self.file),
             line,
             text: &text,
             span,
-            label: d.label.as_deref(),
+            label: label.as_deref(),
         };
-        let message = mask_credentials(&d.message);
-        wharf_diagnostic::frame(Some(&message), shown, d.help.as_deref()) + "\n"
+        let message = mask_known(&mask_credentials(&d.message), secrets);
+        let help = d.help.as_deref().map(|h| mask_known(h, secrets));
+        wharf_diagnostic::frame(Some(&message), shown, help.as_deref()) + "\n"
     }
 }
 
@@ -211,6 +225,33 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("\"BAD-NAME\""), "{text}");
+    }
+
+    #[test]
+    fn a_redacted_value_on_a_long_line_is_masked_before_the_line_is_shortened() {
+        // The frame shortens a line wider than its width in the middle: a secret repeated
+        // there must be masked before, or the cut would leave part of it for no mask to find.
+        let secret = "hunter2hunter2hunter2";
+        // The secret straddles the width at which the line is cut.
+        let filler = "x".repeat(112);
+        let source = format!(
+            "[x]\nDB_PASSWORD = \"{secret}\"\nBAD-NAME = [\"{filler}\", \"{secret}\", \"{filler}\"]\n"
+        );
+        let value = source.find(&format!("\"{secret}\"")).unwrap();
+        let key = source.find("BAD-NAME").unwrap();
+        let diags = Diagnostics {
+            file: "wharf.toml".into(),
+            source: source.clone(),
+            items: vec![
+                Diagnostic::new("literal secret", value..value + secret.len() + 2).redacted(),
+                Diagnostic::new("bad name", key..key + 8),
+            ],
+        };
+        let text = diags.render();
+        for part in secret.as_bytes().windows(4) {
+            let part = std::str::from_utf8(part).unwrap();
+            assert!(!text.contains(part), "{part} shown in:\n{text}");
+        }
     }
 
     #[test]

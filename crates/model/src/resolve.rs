@@ -33,14 +33,24 @@ pub(crate) fn pick<'a, T: Copy>(candidates: &[Option<&'a Spanned<T>>], default: 
         })
 }
 
+/// Where the first of `spans` that the manifest set is, else `fallback`: the place to
+/// report a problem with values that may come from several keys or from the profile.
+pub(crate) fn first_set(spans: &[Option<&Range<usize>>], fallback: &Range<usize>) -> Range<usize> {
+    spans
+        .iter()
+        .flatten()
+        .next()
+        .copied()
+        .unwrap_or(fallback)
+        .clone()
+}
+
 pub fn resolve(m: &Manifest) -> Result<Platform, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let targets = load_balancer::routes(m, &mut diags);
     let mut environments = Vec::new();
     for env in m.environments.values() {
-        if let Some(e) = environment(m, env, &targets, &mut diags) {
-            environments.push(e);
-        }
+        environments.push(environment(m, env, &targets, &mut diags));
     }
     if !diags.is_empty() {
         return Err(diags);
@@ -63,7 +73,7 @@ fn environment(
     env: &manifest::Environment,
     routes: &[Route],
     diags: &mut Vec<Diagnostic>,
-) -> Option<Environment> {
+) -> Environment {
     let p = crate::profile::profile(env.profile.value);
     let prefix = naming::env_prefix(&m.app.name, &env.key);
     let require_https = pick(&[env.overrides.require_https.as_ref()], p.require_https).value;
@@ -77,14 +87,13 @@ fn environment(
         );
     }
     let capacity = cluster::capacity(env, &p, diags);
-    let mut services = Vec::new();
-    for svc in m.services.values() {
-        if let Some(s) = service::resolve(m, env, svc, &p, capacity, diags) {
-            services.push(s);
-        }
-    }
+    let services = m
+        .services
+        .values()
+        .map(|svc| service::resolve(m, env, svc, &p, capacity, diags))
+        .collect();
     let load_balancer = load_balancer::resolve(m, env, &p, &prefix, routes);
-    Some(Environment {
+    Environment {
         name: env.key.value.clone(),
         profile: env.profile.value,
         network: network::resolve(m, env, &p, diags),
@@ -94,5 +103,5 @@ fn environment(
         services,
         alarms: alarms::resolve(env, &p),
         prefix,
-    })
+    }
 }

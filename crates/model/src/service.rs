@@ -8,7 +8,7 @@ use wharf_manifest::{self as manifest, naming, Diagnostic, Grant, Manifest, Secr
 
 use crate::cluster::Capacity;
 use crate::profile::Profile;
-use crate::resolve::pick;
+use crate::resolve::{first_set, pick};
 
 #[derive(Debug, Clone)]
 pub struct Service {
@@ -110,11 +110,7 @@ fn size(
     );
     let valid = fargate::memory_options(cpu.value).unwrap_or_default();
     if !valid.contains(&memory.value) {
-        let span = memory
-            .span
-            .or(cpu.span)
-            .cloned()
-            .unwrap_or(svc.key.span.clone());
+        let span = first_set(&[memory.span, cpu.span], &svc.key.span);
         diags.push(
             Diagnostic::new(
                 format!(
@@ -127,7 +123,6 @@ fn size(
             .with_help("pick a memory size from that list, or change `cpu`"),
         );
     }
-
     (cpu.value, memory.value)
 }
 
@@ -165,11 +160,7 @@ fn counts(
         min.value,
     );
     if min.value > max.value {
-        let span = max
-            .span
-            .or(min.span)
-            .cloned()
-            .unwrap_or(svc.key.span.clone());
+        let span = first_set(&[max.span, min.span], &svc.key.span);
         diags.push(
             Diagnostic::new(
                 format!(
@@ -186,7 +177,7 @@ fn counts(
             )),
         );
     } else if desired.value < min.value || desired.value > max.value {
-        let span = desired.span.cloned().unwrap_or(svc.key.span.clone());
+        let span = first_set(&[desired.span], &svc.key.span);
         diags.push(
             Diagnostic::new(
                 format!(
@@ -219,11 +210,11 @@ pub(crate) fn resolve(
     p: &Profile,
     capacity: Capacity,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Service> {
+) -> Service {
     let (cpu, memory_mib) = size(env, svc, diags);
     let (desired_count, min_count, max_count) = counts(env, svc, p, diags);
     let name = naming::service_name(&m.app.name, &env.key, &svc.key);
-    Some(Service {
+    Service {
         key: svc.key.value.clone(),
         name,
         port: svc.port.value,
@@ -265,7 +256,7 @@ pub(crate) fn resolve(
         max_count,
         capacity,
         task_role_statements: statements(m, svc),
-    })
+    }
 }
 
 fn secret(region: &str, r: &SecretRef) -> Secret {

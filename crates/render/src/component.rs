@@ -9,8 +9,8 @@ use wharf_review::Rule;
 
 use crate::hcl::{Block, Body, Expr};
 
-/// One platform component. Its name is its directory under `modules/` and the name of its
-/// file in each crate: `manifest/src/schema/`, `model/src/`, `render/src/components/`.
+/// One platform component: its name is its directory under `modules/`, and its file in
+/// `render/src/components/` and in `model/src/` (with `-` as `_`).
 pub trait Component: Sync {
     /// `load-balancer`: the module directory, and the component's name in every layer.
     fn name(&self) -> &'static str;
@@ -22,6 +22,12 @@ pub trait Component: Sync {
     /// Data sources the root needs before any module call.
     fn data(&self, _p: &Platform, _env: &Environment) -> Vec<Block> {
         Vec::new()
+    }
+
+    /// Whether an ARN its calls write holds the deploying account's id (`ACCOUNT`, written
+    /// with `root::arn`): the root then looks the account up once, as `local.account_id`.
+    fn uses_account_id(&self, _env: &Environment) -> bool {
+        false
     }
 
     /// Its module calls in the environment's `main.tf`: none when the environment has no
@@ -72,8 +78,10 @@ pub struct Call {
 }
 
 impl Call {
-    /// `module "<label>" { source = "../../modules/<module>" … }`.
-    pub fn new(label: &str, module: &'static str, body: Body) -> Call {
+    /// `module "<label>" { source = "../../modules/<name>" … }`: a call of `component`'s
+    /// module.
+    pub fn new(component: &dyn Component, label: &str, body: Body) -> Call {
+        let module = component.name();
         let mut b = Body::new()
             .attr("source", Expr::str(format!("../../modules/{module}")))
             .blank();

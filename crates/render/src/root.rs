@@ -1,7 +1,7 @@
 //! One Terraform root per environment: the module calls with the environment's resolved
 //! values written out literally, so that a reader sees every choice without chasing tfvars.
 
-use wharf_model::{Environment, Platform, Secret, Service, ACCOUNT};
+use wharf_model::{Environment, Platform, Service, ACCOUNT};
 
 use crate::component::{Call, Component};
 use crate::hcl::{file, Block, Body, Expr, Part};
@@ -127,22 +127,6 @@ pub(crate) fn output(name: &str, description: &str, value: Expr) -> Block {
     )
 }
 
-/// Whether any ARN of the environment needs the deploying account's id.
-fn uses_account_id(env: &Environment) -> bool {
-    env.services.iter().any(|s| {
-        s.task_role_statements
-            .iter()
-            .flat_map(|st| &st.resources)
-            .any(|r| r.contains(ACCOUNT))
-            || s.secrets.values().any(|v| match v {
-                Secret::SsmParameter { arn } | Secret::SecretsManagerArn { arn, .. } => {
-                    arn.contains(ACCOUNT)
-                }
-                Secret::SecretsManagerName { .. } => false,
-            })
-    })
-}
-
 /// `main.tf`: the data sources every component needs, then each component's module calls.
 fn main(
     p: &Platform,
@@ -151,7 +135,7 @@ fn main(
     calls: &[Call],
 ) -> Vec<Block> {
     let mut blocks = Vec::new();
-    let account_id = uses_account_id(env);
+    let account_id = components.iter().any(|c| c.uses_account_id(env));
     if account_id {
         blocks.push(Block::new(
             "data",

@@ -44,6 +44,43 @@ fn manifest_choices() {
     insta::assert_snapshot!("choices", roots);
 }
 
+/// A trade-off a root documents is one its component declares, and every trade-off a
+/// component declares is documented by some example or test manifest: the list that
+/// `wharf render --format json` prints cannot drift from what the roots carry.
+#[test]
+fn documented_trade_offs_are_the_declared_ones() {
+    let choices = include_str!("../../../tests/platform/manifests/choices.toml");
+    let texts = EXAMPLES.iter().map(|(_, _, t)| *t).chain([choices]);
+    let mut seen = Vec::new();
+    for text in texts {
+        for env in render(text).environments {
+            for d in &env.trade_offs {
+                let c = wharf_render::COMPONENTS
+                    .iter()
+                    .find(|c| c.name() == d.component)
+                    .unwrap();
+                assert!(
+                    c.trade_offs().contains(&d.trade_off),
+                    "{} documents {:?}, which {} does not declare",
+                    d.address,
+                    d.trade_off,
+                    c.name()
+                );
+                seen.push(d.trade_off);
+            }
+        }
+    }
+    for c in wharf_render::COMPONENTS {
+        for t in c.trade_offs() {
+            assert!(
+                seen.contains(t),
+                "{} declares {t:?}, which no root documents",
+                c.name()
+            );
+        }
+    }
+}
+
 #[test]
 fn modules_are_the_same_for_every_example() {
     let trees: Vec<_> = EXAMPLES.iter().map(|(_, _, t)| render(t)).collect();
@@ -108,7 +145,7 @@ mod throw_away {
 
         fn calls(&self, _p: &Platform, env: &Environment) -> Vec<Call> {
             let body = Body::new().attr("text", Expr::str(format!("hello from {}", env.name)));
-            vec![Call::new("greeting", "greeting", body).trade_off(true, &NO_ALARM_ACTIONS)]
+            vec![Call::new(self, "greeting", body).trade_off(true, &NO_ALARM_ACTIONS)]
         }
 
         fn readme(&self, _p: &Platform, env: &Environment, readme: &mut Readme) {

@@ -28,7 +28,7 @@ mod value;
 
 pub use budget::{Budget, Budgets};
 pub use config::{Attr, Block, Level, LoadProblem, Location, Mode, Resource, RootModule};
-pub use discover::{discover, Kind};
-pub use parse::{load, load_files, parse_text, Loaded, ParseError, SourceFile};
+pub use discover::Kind;
+pub use parse::{load, parse_text, Loaded, ParseError, SourceFile};
 pub use project::{LoadOptions, Project};
 pub use value::Value;

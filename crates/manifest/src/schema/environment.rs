@@ -151,41 +151,32 @@ fn read_retention(t: &mut TableReader, sink: &mut Sink, key: &'static str) -> Op
     let days = u32::try_from(v.value)
         .ok()
         .filter(|d| wharf_aws::logs::RETENTION_DAYS.contains(d));
-    if days.is_none() {
-        let accepted: Vec<String> = wharf_aws::logs::RETENTION_DAYS
-            .iter()
-            .map(u32::to_string)
-            .collect();
-        sink.push(
-            Diagnostic::new(
-                format!(
-                    "`{key} = {}` is not a retention CloudWatch Logs accepts",
-                    v.value
-                ),
-                v.span.clone(),
-            )
-            .with_help(format!("use one of {}", accepted.join(", "))),
-        );
-    }
+    let accepted = wharf_aws::logs::RETENTION_DAYS.map(|d| d.to_string());
+    sink.check(
+        days.is_some(),
+        &v.span,
+        format!(
+            "`{key} = {}` is not a retention CloudWatch Logs accepts",
+            v.value
+        ),
+        format!("use one of {}", accepted.join(", ")),
+    );
     days.map(|d| Spanned::new(d, v.span))
 }
 
 fn read_ecr_encryption(t: &mut TableReader, sink: &mut Sink) -> Option<Spanned<EcrEncryption>> {
     let s = t.string(sink, "ecr_encryption")?;
     let found = EcrEncryption::ALL.iter().find(|e| e.as_str() == s.value);
-    if found.is_none() {
-        let names: Vec<&str> = EcrEncryption::ALL.iter().map(|e| e.as_str()).collect();
-        sink.push(
-            Diagnostic::new(
-                format!(
-                    "`ecr_encryption = \"{}\"` is not an ECR encryption type",
-                    s.value
-                ),
-                s.span.clone(),
-            )
-            .with_help(format!("use {}", quoted_or(&names, "\"", "\""))),
-        );
-    }
+    let names = EcrEncryption::ALL.map(EcrEncryption::as_str);
+    sink.check(
+        found.is_some(),
+        &s.span,
+        format!(
+            "`ecr_encryption = \"{}\"` is not an ECR encryption type",
+            s.value
+        ),
+        format!("use {}", quoted_or(&names, "\"", "\"")),
+    );
     found.map(|e| Spanned::new(*e, s.span))
 }
 

@@ -28,32 +28,27 @@ pub(super) fn check_names(
 /// Names derived from the app and environment keys: the load balancer and its log bucket.
 fn check_environment_names(app: &App, env: &Environment, sink: &mut Sink) {
     let prefix = naming::env_prefix(&app.name, &env.key);
-    if prefix.len() > naming::ALB_NAME_MAX {
-        sink.push(
-            Diagnostic::new(
-                format!(
-                    "the load balancer would be named `{prefix}` ({} characters); AWS allows {}",
-                    prefix.len(),
-                    naming::ALB_NAME_MAX
-                ),
-                env.key.span.clone(),
-            )
-            .with_help("shorten the environment or app name"),
-        );
-    }
+    sink.check(
+        prefix.len() <= naming::ALB_NAME_MAX,
+        &env.key.span,
+        format!(
+            "the load balancer would be named `{prefix}` ({} characters); AWS allows {}",
+            prefix.len(),
+            naming::ALB_NAME_MAX
+        ),
+        "shorten the environment or app name",
+    );
     let bucket = naming::access_logs_bucket_len(&app.name, &env.key);
-    if bucket > naming::S3_BUCKET_NAME_MAX && prefix.len() <= naming::ALB_NAME_MAX {
-        sink.push(
-            Diagnostic::new(
-                format!(
-                    "the access-log bucket name would be {bucket} characters; S3 allows {}",
-                    naming::S3_BUCKET_NAME_MAX
-                ),
-                env.key.span.clone(),
-            )
-            .with_help("shorten the environment or app name"),
-        );
-    }
+    // A name too long for the load balancer is reported once, above.
+    sink.check(
+        bucket <= naming::S3_BUCKET_NAME_MAX || prefix.len() > naming::ALB_NAME_MAX,
+        &env.key.span,
+        format!(
+            "the access-log bucket name would be {bucket} characters; S3 allows {}",
+            naming::S3_BUCKET_NAME_MAX
+        ),
+        "shorten the environment or app name",
+    );
 }
 
 /// Names derived from a service key in an environment: its target group, roles and

@@ -150,18 +150,12 @@ pub(super) fn check_zone_regions(
     if let Some(prefix) = net::zone_id_prefix(&app.region) {
         for list in zone_lists {
             for id in &list.value {
-                if !id.starts_with(&format!("{prefix}-az")) {
-                    sink.push(
-                        Diagnostic::new(
-                            format!("`{id}` is not an AZ of {}", app.region.value),
-                            list.span.clone(),
-                        )
-                        .with_help(format!(
-                            "AZ IDs of {} start with `{prefix}-az`",
-                            app.region.value
-                        )),
-                    );
-                }
+                sink.check(
+                    id.starts_with(&format!("{prefix}-az")),
+                    &list.span,
+                    format!("`{id}` is not an AZ of {}", app.region.value),
+                    format!("AZ IDs of {} start with `{prefix}-az`", app.region.value),
+                );
             }
         }
     }

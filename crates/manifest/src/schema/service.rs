@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use wharf_aws::fargate;
+
 use crate::diagnostic::Diagnostic;
 use crate::naming::{self, is_key};
 use crate::net;
@@ -20,7 +22,7 @@ pub(super) fn read_cpu_memory(
     let cpu = t.integer(sink, "cpu").and_then(|c| {
         let size = u32::try_from(c.value)
             .ok()
-            .filter(|v| wharf_aws::fargate::CPU_SIZES.contains(v));
+            .filter(|v| fargate::CPU_SIZES.contains(v));
         if let Some(size) = size {
             Some(Spanned::new(size, c.span))
         } else {
@@ -32,20 +34,19 @@ pub(super) fn read_cpu_memory(
                 .with_label("1024 units are one vCPU")
                 .with_help(format!(
                     "use one of {}",
-                    wharf_aws::fargate::CPU_SIZES
-                        .map(|c| c.to_string())
-                        .join(", ")
+                    fargate::CPU_SIZES.map(|c| c.to_string()).join(", ")
                 )),
             );
             None
         }
     });
+    let (low, high) = fargate::MEMORY_MIB.into_inner();
     let memory = t
         .integer_in(
             sink,
             "memory",
-            512..=122_880,
-            "Fargate memory is 512 to 122880 MiB",
+            i64::from(low)..=i64::from(high),
+            &format!("Fargate memory is {low} to {high} MiB"),
         )
         .map(|m| Spanned::new(m.value, m.span));
     (cpu, memory)
@@ -71,17 +72,13 @@ pub(super) fn read_counts(t: &mut TableReader, sink: &mut Sink) -> Counts {
 /// <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-autoscaling-targettracking.html>
 pub(super) fn read_min_count(t: &mut TableReader, sink: &mut Sink) -> Option<Spanned<u32>> {
     let min = t.integer_in(sink, "min_count", 0..=1000, "task counts are 0 to 1000")?;
-    if min.value == 0 {
-        sink.push(
-            Diagnostic::new(
-                format!("`{}.min_count = 0` would let the service scale to no tasks, and scaling on CPU and memory cannot bring it back", t.path),
-                min.span.clone(),
-            )
-            .with_help("use 1 or more: target tracking needs a running task to measure, and the running-tasks alarm could never fire; scaling to zero needs a signal that exists without tasks, such as a queue's depth"),
-        );
-        return None;
-    }
-    Some(min)
+    let ok = sink.check(
+        min.value > 0,
+        &min.span,
+        format!("`{}.min_count = 0` would let the service scale to no tasks, and scaling on CPU and memory cannot bring it back", t.path),
+        "use 1 or more: target tracking needs a running task to measure, and the running-tasks alarm could never fire; scaling to zero needs a signal that exists without tasks, such as a queue's depth",
+    );
+    ok.then_some(min)
 }
 
 fn is_env_name(s: &str) -> bool {
@@ -157,6 +154,8 @@ pub(super) fn read_service(
     let env = read_env(env_raw, &not_secret, sink);
     let secrets = read_secrets(secrets_raw, &env, sink);
     check_repository(&repository, sink);
+    // Every problem of the table is reported before a missing `port` ends the read.
+    let grants = read_grants(grants_raw, sink);
     Some(Service {
         key,
         port: port?,
@@ -171,7 +170,7 @@ pub(super) fn read_service(
         secrets,
         repository,
         counts,
-        grants: read_grants(grants_raw, sink),
+        grants,
         readonly_root_filesystem,
         user,
         health_check_command,
@@ -188,15 +187,12 @@ fn read_routes(
     let paths = one_or_many(t, sink, "path", "paths");
     let hosts = one_or_many(t, sink, "host", "hosts");
     for p in &paths {
-        if !net::is_path_pattern(p) {
-            sink.push(
-                Diagnostic::new(
-                    format!("`{}` is not an ALB path pattern", p.value),
-                    p.span.clone(),
-                )
-                .with_help("start it with `/`; `*` matches any characters, e.g. `/api/*`"),
-            );
-        }
+        sink.check(
+            net::is_path_pattern(p),
+            &p.span,
+            format!("`{}` is not an ALB path pattern", p.value),
+            "start it with `/`; `*` matches any characters, e.g. `/api/*`",
+        );
     }
     for h in &hosts {
         sink.check(
@@ -396,15 +392,12 @@ fn read_secrets(
 fn check_repository(repository: &Option<Spanned<String>>, sink: &mut Sink) {
     if let Some(r) = &repository {
         // `{env}` stands for the environment's name; the rest must already be valid.
-        if !naming::is_repository_name(&r.replace("{env}", "env")) {
-            sink.push(
-                Diagnostic::new(
-                    format!("`{}` is not a valid ECR repository name", r.value),
-                    r.span.clone(),
-                )
-                .with_help("use lower-case letters, digits, `.`, `_`, `-`, `/` between parts, and `{env}` for the environment's name"),
-            );
-        }
+        sink.check(
+            naming::is_repository_name(&r.replace("{env}", "env")),
+            &r.span,
+            format!("`{}` is not a valid ECR repository name", r.value),
+            "use lower-case letters, digits, `.`, `_`, `-`, `/` between parts, and `{env}` for the environment's name",
+        );
     }
 }
 
@@ -481,15 +474,12 @@ fn check_health_check_command(
         Some("CMD-SHELL") => command.value.len() == 2,
         _ => false,
     };
-    if !ok {
-        sink.push(
-            Diagnostic::new(
-                "`health_check_command` is not in ECS's form",
-                command.span.clone(),
-            )
-            .with_help("write `[\"CMD\", \"program\", \"arg\", …]` to run a program, or `[\"CMD-SHELL\", \"one shell command\"]`; exit code 0 means healthy, e.g. [\"CMD\", \"curl\", \"-f\", \"http://localhost:8080/health\"]"),
-        );
-    }
+    sink.check(
+        ok,
+        &command.span,
+        "`health_check_command` is not in ECS's form",
+        "write `[\"CMD\", \"program\", \"arg\", …]` to run a program, or `[\"CMD-SHELL\", \"one shell command\"]`; exit code 0 means healthy, e.g. [\"CMD\", \"curl\", \"-f\", \"http://localhost:8080/health\"]",
+    );
 }
 
 fn parse_grant(raw: &str) -> Result<Grant, String> {

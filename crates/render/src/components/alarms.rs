@@ -72,7 +72,7 @@ impl Component for Alarms {
                 Expr::Float(a.response_time_seconds),
             )
             .attr("services", services(env));
-        vec![Call::new("alarms", "alarms", body)]
+        vec![Call::new(self, "alarms", body)]
     }
 
     fn outputs(&self, _env: &Environment) -> Vec<Block> {

@@ -37,7 +37,7 @@ impl Component for Cluster {
                 Expr::int(capacity.fargate_spot_weight),
             )
             .attr("log_retention_days", Expr::int(*log_retention_days));
-        vec![Call::new("cluster", "cluster", body)]
+        vec![Call::new(self, "cluster", body)]
     }
 
     fn outputs(&self, _env: &Environment) -> Vec<Block> {

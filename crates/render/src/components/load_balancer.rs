@@ -101,7 +101,7 @@ impl Component for LoadBalancer {
                 lb.waf.map(|_| Expr::raw("module.cluster.kms_key_arn")),
             )
             .attr("targets", targets(env));
-        vec![Call::new("load_balancer", "load-balancer", body)
+        vec![Call::new(self, "load_balancer", body)
             .trade_off(lb.certificate_arn.is_none(), &PLAIN_HTTP)
             .trade_off(lb.waf.is_none(), &NO_WAF)
             .trade_off(!lb.deletion_protection, &NO_DELETION_PROTECTION)]

@@ -73,8 +73,7 @@ impl Component for Network {
                 "flow_log_kms_key_arn",
                 Expr::raw("module.cluster.kms_key_arn"),
             );
-        vec![Call::new("network", "network", body)
-            .trade_off(*single_nat_gateway, &SINGLE_NAT_GATEWAY)]
+        vec![Call::new(self, "network", body).trade_off(*single_nat_gateway, &SINGLE_NAT_GATEWAY)]
     }
 
     fn outputs(&self, _env: &Environment) -> Vec<Block> {

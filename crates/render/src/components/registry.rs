@@ -32,7 +32,7 @@ impl Component for Registry {
             .attr("encryption_type", Expr::str(r.encryption.as_str()))
             .attr("image_count_to_keep", Expr::int(r.images_to_keep))
             .attr("force_delete", Expr::Bool(r.force_delete));
-        vec![Call::new("registry", "registry", body)]
+        vec![Call::new(self, "registry", body)]
     }
 
     fn outputs(&self, _env: &Environment) -> Vec<Block> {

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use wharf_model::{ContainerHealthCheck, Environment, Platform, Secret, Statement};
+use wharf_model::{ContainerHealthCheck, Environment, Platform, Secret, Statement, ACCOUNT};
 use wharf_review::rules::{
     container_health_check_missing, private_tasks_without_vpc_endpoints,
     spot_without_on_demand_base,
@@ -63,6 +63,21 @@ impl Component for Service {
                 .blank()
                 .attr("name", Expr::raw("each.key")),
         )]
+    }
+
+    fn uses_account_id(&self, env: &Environment) -> bool {
+        env.services.iter().any(|s| {
+            s.task_role_statements
+                .iter()
+                .flat_map(|st| &st.resources)
+                .any(|r| r.contains(ACCOUNT))
+                || s.secrets.values().any(|v| match v {
+                    Secret::SsmParameter { arn } | Secret::SecretsManagerArn { arn, .. } => {
+                        arn.contains(ACCOUNT)
+                    }
+                    Secret::SecretsManagerName { .. } => false,
+                })
+        })
     }
 
     fn calls(&self, p: &Platform, env: &Environment) -> Vec<Call> {
@@ -296,7 +311,7 @@ fn call(p: &Platform, env: &Environment, s: &wharf_model::Service) -> Call {
             Expr::List(s.task_role_statements.iter().map(statement).collect()),
         );
     let c = s.capacity;
-    Call::new(&label(s), "service", body)
+    Call::new(&Service, &label(s), body)
         .trade_off(c.fargate_base == 0 && c.fargate_spot_weight > 0, &SPOT_ONLY)
         .trade_off(
             s.container_health_check == ContainerHealthCheck::Off,
