@@ -10,7 +10,6 @@
 //! capacity weights), and every violation is reported against the manifest line that caused
 //! it.
 
-#![deny(clippy::iter_over_hash_type)]
 // Functions stay short enough to read at once (the threshold is in clippy.toml).
 #![deny(clippy::too_many_lines)]
 

@@ -15,7 +15,6 @@
 //! that wharf did not write, or one edited since wharf wrote it (see `tree`), and never
 //! touches anything outside the output directory or through a link inside it (see `outdir`).
 
-#![deny(clippy::iter_over_hash_type)]
 // Functions stay short enough to read at once (the threshold is in clippy.toml).
 #![deny(clippy::too_many_lines)]
 

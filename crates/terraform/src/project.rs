@@ -347,6 +347,7 @@ fn declarations<'a>(
             .add_file(i, body);
     }
     // A call through a link names its directory as the loader first knew it.
+    #[allow(clippy::iter_over_hash_type)] // each declaration is changed on its own: no order shows
     for decl in decls.values_mut() {
         for call in &mut decl.calls {
             if let Some(dir) = &mut call.local_dir {
