@@ -8,7 +8,6 @@
 //! `wharf render` builds it), and one that did not load whole (a file that does not parse,
 //! a root module that could not be evaluated) is refused rather than priced short.
 
-
 mod error;
 mod estimate;
 mod load;

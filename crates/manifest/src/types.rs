@@ -151,33 +151,39 @@ impl ProfileName {
 /// Per-environment overrides of the profile's values. `None` keeps the profile's value.
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
+    // The network's (schema/network.rs).
     pub az_count: Option<Spanned<u32>>,
     pub zone_ids: Option<Spanned<Vec<String>>>,
     pub cidr: Option<Spanned<Cidr>>,
     pub single_nat_gateway: Option<Spanned<bool>>,
+    /// The AWS services reached through interface VPC endpoints (`ecr.api`, `logs`, …);
+    /// empty for none.
+    pub interface_endpoints: Option<Spanned<Vec<Spanned<String>>>>,
+    // The registry's (schema/registry.rs).
+    pub ecr_encryption: Option<Spanned<EcrEncryption>>,
+    pub ecr_force_delete: Option<Spanned<bool>>,
+    pub images_to_keep: Option<Spanned<u32>>,
+    // The cluster's (schema/cluster.rs); the log retention applies to every log group.
     pub log_retention_days: Option<Spanned<u32>>,
     pub container_insights: Option<Spanned<bool>>,
     pub fargate_base: Option<Spanned<u32>>,
     pub fargate_weight: Option<Spanned<u32>>,
     pub fargate_spot_weight: Option<Spanned<u32>>,
-    pub min_count: Option<Spanned<u32>>,
-    pub max_count: Option<Spanned<u32>>,
-    pub ecr_encryption: Option<Spanned<EcrEncryption>>,
-    pub ecr_force_delete: Option<Spanned<bool>>,
-    pub images_to_keep: Option<Spanned<u32>>,
+    // The load balancer's (schema/load_balancer.rs).
     pub deletion_protection: Option<Spanned<bool>>,
     pub access_logs_retention_days: Option<Spanned<u32>>,
-    pub cpu_alarm_percent: Option<Spanned<u32>>,
-    pub memory_alarm_percent: Option<Spanned<u32>>,
-    pub target_5xx_alarm_count: Option<Spanned<u32>>,
-    pub response_time_alarm_seconds: Option<Spanned<f64>>,
     pub access_logs_force_destroy: Option<Spanned<bool>>,
     pub require_https: Option<Spanned<bool>>,
     pub waf: Option<Spanned<bool>>,
     pub waf_rate_limit: Option<Spanned<u32>>,
-    /// The AWS services reached through interface VPC endpoints (`ecr.api`, `logs`, …);
-    /// empty for none.
-    pub interface_endpoints: Option<Spanned<Vec<Spanned<String>>>>,
+    // Every service's (schema/service.rs).
+    pub min_count: Option<Spanned<u32>>,
+    pub max_count: Option<Spanned<u32>>,
+    // The alarms' (schema/alarms.rs).
+    pub cpu_alarm_percent: Option<Spanned<u32>>,
+    pub memory_alarm_percent: Option<Spanned<u32>>,
+    pub target_5xx_alarm_count: Option<Spanned<u32>>,
+    pub response_time_alarm_seconds: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

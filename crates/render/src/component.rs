@@ -9,8 +9,10 @@ use wharf_review::Rule;
 
 use crate::hcl::{Block, Body, Expr};
 
-/// One platform component: its name is its directory under `modules/`, and its file in
-/// `render/src/components/` and in `model/src/` (with `-` as `_`).
+/// One platform component. Its name (`load-balancer`) is its directory under `modules/`;
+/// with `-` as `_`, it is also the name of its file in each crate: its keys in
+/// `manifest/src/schema/`, its type and resolver in `model/src/`, this trait's
+/// implementation in `render/src/components/`.
 pub trait Component: Sync {
     /// `load-balancer`: the module directory, and the component's name in every layer.
     fn name(&self) -> &'static str;

@@ -5,9 +5,13 @@
 //! The platform is a list of components ([`COMPONENTS`], one file each in `components/`):
 //! the render summary, the module list, the roots and the READMEs are built by iterating
 //! it, so nothing lists the components a second time. The table lives here, in the crate at
-//! the top of manifest → model → render, and is passed as a value to [`render_with`]: the
-//! manifest's table readers (`wharf-manifest`, `schema/`) and the model's resolvers
-//! (`wharf-model`) are typed per component and found by the component's name.
+//! the top of manifest → model → render, and is passed as a value to [`render_with`] (a
+//! test adds a component of its own that way). The two layers below have no table of
+//! their own because their output is typed per component: the manifest reads each
+//! component's keys in `schema/<name>.rs` (an environment's, through the list in
+//! `schema/environment.rs`), and the model resolves each into its field of `Environment`,
+//! in `model/src/<name>.rs`; a component's render file reads that field. Trade-offs name
+//! their rule through `wharf-review`'s registry, which is why this crate depends on it.
 //!
 //! The invariant this crate keeps: output is a pure function of the model and the manifest's
 //! file name — byte for byte, with sorted maps, no timestamps and no machine paths — and is

@@ -6,7 +6,6 @@
 //! always a fact about the configuration as written. Results are sorted and do not depend
 //! on thread timing: the same tree gives the same report every run.
 
-
 pub mod docs;
 pub mod ecs;
 pub mod iam;

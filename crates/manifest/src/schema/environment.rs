@@ -10,9 +10,8 @@ use crate::net;
 use crate::read::{closest, Sink, TableReader};
 use crate::types::*;
 
-use super::network::{read_az_count, read_cidr, read_interface_endpoints, read_zone_ids};
-use super::service::{read_counts, read_cpu_memory, read_min_count};
-use super::{key_rule_help, quoted_or};
+use super::service::{read_counts, read_cpu_memory};
+use super::{alarms, cluster, key_rule_help, load_balancer, network, quoted_or, registry, service};
 
 pub(super) fn read_environment(
     key: Spanned<String>,
@@ -145,118 +144,23 @@ fn check_values(
     }
 }
 
-/// `log_retention_days`: one of the retention periods CloudWatch Logs accepts.
-fn read_retention(t: &mut TableReader, sink: &mut Sink, key: &'static str) -> Option<Spanned<u32>> {
-    let v = t.integer(sink, key)?;
-    let days = u32::try_from(v.value)
-        .ok()
-        .filter(|d| wharf_aws::logs::RETENTION_DAYS.contains(d));
-    let accepted = wharf_aws::logs::RETENTION_DAYS.map(|d| d.to_string());
-    sink.check(
-        days.is_some(),
-        &v.span,
-        format!(
-            "`{key} = {}` is not a retention CloudWatch Logs accepts",
-            v.value
-        ),
-        format!("use one of {}", accepted.join(", ")),
-    );
-    days.map(|d| Spanned::new(d, v.span))
-}
+/// The keys with which an environment overrides its profile's choices, each component's
+/// read by its own reader, in component order.
+const OVERRIDES: [fn(&mut TableReader, &mut Sink, &mut Overrides); 6] = [
+    network::read_overrides,
+    registry::read_overrides,
+    cluster::read_overrides,
+    load_balancer::read_overrides,
+    service::read_overrides,
+    alarms::read_overrides,
+];
 
-fn read_ecr_encryption(t: &mut TableReader, sink: &mut Sink) -> Option<Spanned<EcrEncryption>> {
-    let s = t.string(sink, "ecr_encryption")?;
-    let found = EcrEncryption::ALL.iter().find(|e| e.as_str() == s.value);
-    let names = EcrEncryption::ALL.map(EcrEncryption::as_str);
-    sink.check(
-        found.is_some(),
-        &s.span,
-        format!(
-            "`ecr_encryption = \"{}\"` is not an ECR encryption type",
-            s.value
-        ),
-        format!("use {}", quoted_or(&names, "\"", "\"")),
-    );
-    found.map(|e| Spanned::new(*e, s.span))
-}
-
-fn read_response_time(t: &mut TableReader, sink: &mut Sink) -> Option<Spanned<f64>> {
-    let s = t.number(sink, "response_time_alarm_seconds")?;
-    let ok = sink.check(
-        s.value > 0.0 && s.value <= 600.0,
-        &s.span,
-        "`response_time_alarm_seconds` must be above 0 and at most 600",
-        "the p95 target response time that raises the alarm, e.g. 2",
-    );
-    ok.then_some(s)
-}
-
-/// The keys with which an environment overrides its profile's choices.
 fn read_overrides(t: &mut TableReader, sink: &mut Sink) -> Overrides {
-    let percent = "a percentage is 1 to 100";
-    Overrides {
-        az_count: read_az_count(t, sink),
-        zone_ids: read_zone_ids(t, sink),
-        cidr: read_cidr(t, sink),
-        single_nat_gateway: t.boolean(sink, "single_nat_gateway"),
-        log_retention_days: read_retention(t, sink, "log_retention_days"),
-        container_insights: t.boolean(sink, "container_insights"),
-        fargate_base: t.integer_in(
-            sink,
-            "fargate_base",
-            0..=100_000,
-            "the FARGATE base is 0 to 100000 tasks",
-        ),
-        fargate_weight: t.integer_in(
-            sink,
-            "fargate_weight",
-            0..=1000,
-            "capacity provider weights are 0 to 1000",
-        ),
-        fargate_spot_weight: t.integer_in(
-            sink,
-            "fargate_spot_weight",
-            0..=1000,
-            "capacity provider weights are 0 to 1000",
-        ),
-        min_count: read_min_count(t, sink),
-        max_count: t.integer_in(
-            sink,
-            "max_count",
-            1..=1000,
-            "the maximum task count is 1 to 1000",
-        ),
-        ecr_encryption: read_ecr_encryption(t, sink),
-        ecr_force_delete: t.boolean(sink, "ecr_force_delete"),
-        images_to_keep: t.integer_in(sink, "images_to_keep", 1..=10_000, "keep 1 to 10000 images"),
-        deletion_protection: t.boolean(sink, "deletion_protection"),
-        access_logs_retention_days: t.integer_in(
-            sink,
-            "access_logs_retention_days",
-            1..=3653,
-            "keep access logs 1 to 3653 days",
-        ),
-        cpu_alarm_percent: t.integer_in(sink, "cpu_alarm_percent", 1..=100, percent),
-        memory_alarm_percent: t.integer_in(sink, "memory_alarm_percent", 1..=100, percent),
-        target_5xx_alarm_count: t.integer_in(
-            sink,
-            "target_5xx_alarm_count",
-            1..=1_000_000,
-            "a count of 5XX responses in five minutes, 1 or more",
-        ),
-        response_time_alarm_seconds: read_response_time(t, sink),
-        access_logs_force_destroy: t.boolean(sink, "access_logs_force_destroy"),
-        require_https: t.boolean(sink, "require_https"),
-        waf: t.boolean(sink, "waf"),
-        // AWS WAF rate-based rules accept 10 to 2,000,000,000 requests per 5 minutes.
-        waf_rate_limit: t.integer_in(
-            sink,
-            "waf_rate_limit",
-            10..=2_000_000_000,
-            "a WAF rate limit is 10 to 2000000000 requests per 5 minutes",
-        ),
-        interface_endpoints: read_interface_endpoints(t, sink),
+    let mut o = Overrides::default();
+    for read in OVERRIDES {
+        read(t, sink, &mut o);
     }
+    o
 }
 
 pub(super) fn check_certificate_region(app: &App, env: &Environment, sink: &mut Sink) {

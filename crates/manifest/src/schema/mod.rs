@@ -1,6 +1,8 @@
-//! The manifest schema, one file per table it reads: `app` (`[app]`), `network`
-//! (`[network]`), `service` (`[services.*]`) and `environment` (`[environments.*]`); `names`
-//! holds the checks across tables. Which keys exist, what each must hold, and the checks
+//! The manifest schema. `app` reads `[app]`, `environment` the frame of each
+//! `[environments.*]` table (profile, certificate, alerts email), and each platform component
+//! its own keys, in a file of its name: `network` (`[network]` and an environment's network
+//! keys), `registry`, `cluster`, `load_balancer`, `service` (`[services.*]`, and the task
+//! counts an environment sets) and `alarms`. `names` holds the checks across tables. Which keys exist, what each must hold, and the checks
 //! that need only the manifest itself; cross-field checks that depend on profile values
 //! live in the model.
 
@@ -12,10 +14,14 @@ use crate::naming::is_key;
 use crate::read::{Sink, TableReader};
 use crate::types::*;
 
+mod alarms;
 mod app;
+mod cluster;
 mod environment;
+mod load_balancer;
 mod names;
 mod network;
+mod registry;
 mod service;
 
 pub use service::is_root_user;

@@ -8,7 +8,7 @@ use crate::net;
 use crate::read::{closest, Sink, TableReader};
 use crate::types::*;
 
-pub(super) fn read_cidr(t: &mut TableReader, sink: &mut Sink) -> Option<Spanned<Cidr>> {
+fn read_cidr(t: &mut TableReader, sink: &mut Sink) -> Option<Spanned<Cidr>> {
     let raw = t.string(sink, "cidr")?;
     match net::parse_cidr(&raw) {
         // 16 subnets per VPC: a /23 gives /27s, the smallest subnet an ALB accepts.
@@ -43,7 +43,7 @@ pub(super) fn read_cidr(t: &mut TableReader, sink: &mut Sink) -> Option<Spanned<
     }
 }
 
-pub(super) fn read_az_count(t: &mut TableReader, sink: &mut Sink) -> Option<Spanned<u32>> {
+fn read_az_count(t: &mut TableReader, sink: &mut Sink) -> Option<Spanned<u32>> {
     t.integer_in(
         sink,
         "az_count",
@@ -54,7 +54,7 @@ pub(super) fn read_az_count(t: &mut TableReader, sink: &mut Sink) -> Option<Span
 
 /// `zone_ids`: at least two distinct AZ IDs (`use1-az1`). Their region is checked once the
 /// app's region is known.
-pub(super) fn read_zone_ids(t: &mut TableReader, sink: &mut Sink) -> Option<Spanned<Vec<String>>> {
+fn read_zone_ids(t: &mut TableReader, sink: &mut Sink) -> Option<Spanned<Vec<String>>> {
     let list = t.string_list(sink, "zone_ids")?;
     let mut ids: Vec<String> = Vec::new();
     for z in &list.value {
@@ -86,6 +86,15 @@ pub(super) fn read_zone_ids(t: &mut TableReader, sink: &mut Sink) -> Option<Span
     (ids.len() == list.value.len()).then(|| Spanned::new(ids, list.span))
 }
 
+/// The network keys an environment may override.
+pub(super) fn read_overrides(t: &mut TableReader, sink: &mut Sink, o: &mut Overrides) {
+    o.az_count = read_az_count(t, sink);
+    o.zone_ids = read_zone_ids(t, sink);
+    o.cidr = read_cidr(t, sink);
+    o.single_nat_gateway = t.boolean(sink, "single_nat_gateway");
+    o.interface_endpoints = read_interface_endpoints(t, sink);
+}
+
 pub(super) fn read_network(mut t: TableReader, sink: &mut Sink) -> Network {
     let cidr = read_cidr(&mut t, sink);
     let az_count = read_az_count(&mut t, sink);
@@ -100,7 +109,7 @@ pub(super) fn read_network(mut t: TableReader, sink: &mut Sink) -> Network {
 
 /// `interface_endpoints`: AWS services the environment reaches through interface VPC
 /// endpoints instead of the NAT gateway, each at most once.
-pub(super) fn read_interface_endpoints(
+fn read_interface_endpoints(
     t: &mut TableReader,
     sink: &mut Sink,
 ) -> Option<Spanned<Vec<Spanned<String>>>> {

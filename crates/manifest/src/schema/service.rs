@@ -52,6 +52,17 @@ pub(super) fn read_cpu_memory(
     (cpu, memory)
 }
 
+/// The task counts an environment may set for every service.
+pub(super) fn read_overrides(t: &mut TableReader, sink: &mut Sink, o: &mut Overrides) {
+    o.min_count = read_min_count(t, sink);
+    o.max_count = t.integer_in(
+        sink,
+        "max_count",
+        1..=1000,
+        "the maximum task count is 1 to 1000",
+    );
+}
+
 pub(super) fn read_counts(t: &mut TableReader, sink: &mut Sink) -> Counts {
     let help = "task counts are 0 to 1000";
     Counts {
@@ -70,7 +81,7 @@ pub(super) fn read_counts(t: &mut TableReader, sink: &mut Sink) -> Counts {
 /// cannot scale out from zero tasks (there is no utilization without a task), and whose
 /// running-tasks alarm could never fire.
 /// <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-autoscaling-targettracking.html>
-pub(super) fn read_min_count(t: &mut TableReader, sink: &mut Sink) -> Option<Spanned<u32>> {
+fn read_min_count(t: &mut TableReader, sink: &mut Sink) -> Option<Spanned<u32>> {
     let min = t.integer_in(sink, "min_count", 0..=1000, "task counts are 0 to 1000")?;
     let ok = sink.check(
         min.value > 0,

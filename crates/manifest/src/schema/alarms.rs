@@ -1,0 +1,28 @@
+//! The alarms' keys: the thresholds at which an environment's alarms fire.
+
+use crate::read::{Sink, TableReader};
+use crate::types::*;
+
+pub(super) fn read_overrides(t: &mut TableReader, sink: &mut Sink, o: &mut Overrides) {
+    let percent = "a percentage is 1 to 100";
+    o.cpu_alarm_percent = t.integer_in(sink, "cpu_alarm_percent", 1..=100, percent);
+    o.memory_alarm_percent = t.integer_in(sink, "memory_alarm_percent", 1..=100, percent);
+    o.target_5xx_alarm_count = t.integer_in(
+        sink,
+        "target_5xx_alarm_count",
+        1..=1_000_000,
+        "a count of 5XX responses in five minutes, 1 or more",
+    );
+    o.response_time_alarm_seconds = read_response_time(t, sink);
+}
+
+fn read_response_time(t: &mut TableReader, sink: &mut Sink) -> Option<Spanned<f64>> {
+    let s = t.number(sink, "response_time_alarm_seconds")?;
+    let ok = sink.check(
+        s.value > 0.0 && s.value <= 600.0,
+        &s.span,
+        "`response_time_alarm_seconds` must be above 0 and at most 600",
+        "the p95 target response time that raises the alarm, e.g. 2",
+    );
+    ok.then_some(s)
+}
