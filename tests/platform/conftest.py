@@ -32,7 +32,7 @@ EXAMPLES_DIR = REPO_ROOT / "examples"
 CHECKOV_SKIPS_FILE = PLATFORM_DIR / "checkov-skips.txt"
 
 # (tree, environment) pairs that are applied and destroyed against moto.
-MOTO_ENVIRONMENTS = [("minimal", "dev")]
+MOTO_ENVIRONMENTS = [("minimal", "dev"), ("queues", "dev")]
 
 # Environments Checkov must pass: every prod environment of every tree.
 CHECKOV_ENVIRONMENT = "prod"
@@ -306,6 +306,7 @@ MOTO_SERVICES = [
     "s3",
     "secretsmanager",
     "sns",
+    "sqs",
     "sts",
     "wafv2",
 ]

@@ -81,6 +81,12 @@ pub fn is_bucket_name(s: &str) -> bool {
         && !s.contains("..")
 }
 
+/// `QUEUE_<NAME>_URL`: the environment variable that tells a service where a queue it uses
+/// is, in upper case with `-` as `_`.
+pub fn queue_url_variable(queue: &str) -> String {
+    format!("QUEUE_{}_URL", queue.to_ascii_uppercase().replace('-', "_"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,6 +32,8 @@ pub struct Manifest {
     pub network: Network,
     /// Services by key, sorted by key.
     pub services: BTreeMap<String, Service>,
+    /// `[queues.*]` by key, sorted by key.
+    pub queues: BTreeMap<String, Queue>,
     /// Environments by key, sorted by key.
     pub environments: BTreeMap<String, Environment>,
 }
@@ -92,6 +94,46 @@ pub struct Service {
     /// `container_health_check = false`: no container health check; the load balancer's
     /// check on `health_check` alone decides a task's health.
     pub container_health_check: Option<Spanned<bool>>,
+    /// `uses`: the manifest's data resources the service reaches, and how.
+    pub uses: Vec<Spanned<Use>>,
+}
+
+/// One entry of a service's `uses`: a data resource of the manifest and the access to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Use {
+    /// `queue:NAME` (send and receive), `queue:NAME:send` or `queue:NAME:receive`.
+    Queue {
+        queue: Spanned<String>,
+        access: QueueAccess,
+    },
+}
+
+/// What a service may do with a queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum QueueAccess {
+    /// Send messages only (a producer).
+    Send,
+    /// Receive, delete and extend the visibility of messages only (a consumer).
+    Receive,
+    /// Both.
+    SendReceive,
+}
+
+/// `[queues.NAME]`: an SQS queue.
+#[derive(Debug, Clone)]
+pub struct Queue {
+    pub key: Spanned<String>,
+    /// `fifo = true`: a FIFO queue (its name ends in `.fifo`), with content-based
+    /// deduplication. Default: a standard queue.
+    pub fifo: Option<Spanned<bool>>,
+    /// How long a received message stays hidden from other consumers. Default: 30 s, SQS's.
+    pub visibility_timeout_seconds: Option<Spanned<u32>>,
+    /// How long a message is kept. Default: 4 days, SQS's.
+    pub retention_days: Option<Spanned<u32>>,
+    /// `dead_letter_queue = false`: no dead-letter queue. Default: one, after `max_receives`.
+    pub dead_letter_queue: Option<Spanned<bool>>,
+    /// Receives before a message moves to the dead-letter queue. Default: 5.
+    pub max_receives: Option<Spanned<u32>>,
 }
 
 /// Task counts; any may be left to the profile.

@@ -18,6 +18,7 @@ mod cluster;
 mod load_balancer;
 mod network;
 mod profile;
+mod queue;
 mod registry;
 mod resolve;
 mod service;
@@ -26,9 +27,12 @@ pub use alarms::Alarms;
 pub use cluster::{Capacity, Cluster};
 pub use load_balancer::{LoadBalancer, Target};
 pub use network::Network;
+pub use queue::Queue;
 pub use registry::Registry;
 use resolve::resolve;
 pub use service::{Condition, ContainerHealthCheck, Secret, Service, Statement, ACCOUNT};
+/// `QUEUE_<NAME>_URL`, the variable with which a service finds a queue it uses.
+pub use wharf_manifest::naming::queue_url_variable;
 pub use wharf_manifest::{EcrEncryption, ProfileName};
 
 /// A whole application: every environment, fully resolved.
@@ -53,6 +57,8 @@ pub struct Environment {
     pub registry: Registry,
     pub cluster: Cluster,
     pub load_balancer: LoadBalancer,
+    /// Queues sorted by key.
+    pub queues: Vec<Queue>,
     /// Services sorted by key.
     pub services: Vec<Service>,
     pub alarms: Alarms,

@@ -100,6 +100,11 @@ fn environment(
         registry: registry::resolve(m, env, &p),
         cluster: cluster::resolve(env, &p, &prefix, capacity),
         load_balancer,
+        queues: m
+            .queues
+            .values()
+            .map(|q| queue::resolve(m, env, q))
+            .collect(),
         services,
         alarms: alarms::resolve(env, &p),
         prefix,

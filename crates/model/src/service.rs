@@ -32,6 +32,18 @@ pub struct Service {
     pub max_count: u32,
     pub capacity: Capacity,
     pub task_role_statements: Vec<Statement>,
+    /// The keys of the queues it uses, each with `QUEUE_<NAME>_URL` in its environment.
+    pub queues: Vec<String>,
+}
+
+/// The keys of the queues a service uses, in its `uses` order.
+fn queues(svc: &manifest::Service) -> Vec<String> {
+    svc.uses
+        .iter()
+        .map(|u| match &u.value {
+            wharf_manifest::Use::Queue { queue, .. } => queue.value.clone(),
+        })
+        .collect()
 }
 
 /// How ECS tells that a container is healthy, besides the load balancer's check.
@@ -255,7 +267,8 @@ pub(crate) fn resolve(
         min_count,
         max_count,
         capacity,
-        task_role_statements: statements(m, svc),
+        task_role_statements: statements(m, env, svc),
+        queues: queues(svc),
     }
 }
 
@@ -283,7 +296,7 @@ fn secret(region: &str, r: &SecretRef) -> Secret {
 }
 
 /// `my-uploads.bucket` → `MyUploadsBucket`, for statement ids (alphanumeric only).
-fn camel(s: &str) -> String {
+pub(crate) fn camel(s: &str) -> String {
     s.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(|w| {
@@ -297,8 +310,13 @@ fn camel(s: &str) -> String {
 
 /// The task role's least-privilege statements, one set per grant, with unique ids (IAM
 /// refuses a policy whose statement ids repeat).
-fn statements(m: &Manifest, svc: &manifest::Service) -> Vec<Statement> {
+fn statements(
+    m: &Manifest,
+    env: &manifest::Environment,
+    svc: &manifest::Service,
+) -> Vec<Statement> {
     let mut out = grant_statements(m, svc);
+    out.extend(crate::queue::statements(m, env, svc));
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for st in &mut out {
         let n = seen.entry(st.sid.clone()).or_insert(0);

@@ -50,7 +50,8 @@ fn manifest_choices() {
 #[test]
 fn documented_trade_offs_are_the_declared_ones() {
     let choices = include_str!("../../../tests/platform/manifests/choices.toml");
-    let texts = EXAMPLES.iter().map(|(_, _, t)| *t).chain([choices]);
+    let queues = include_str!("../../../tests/platform/manifests/queues.toml");
+    let texts = EXAMPLES.iter().map(|(_, _, t)| *t).chain([choices, queues]);
     let mut seen = Vec::new();
     for text in texts {
         for env in render(text).environments {
@@ -79,6 +80,20 @@ fn documented_trade_offs_are_the_declared_ones() {
             );
         }
     }
+}
+
+/// Queues: what a queue renders, what the services that use it may do, and the variable
+/// that tells them where it is.
+#[test]
+fn queues() {
+    let text = include_str!("../../../tests/platform/manifests/queues.toml");
+    let tree = render(text);
+    let roots = concat(
+        tree.files
+            .iter()
+            .filter(|(p, _)| p.starts_with("environments/")),
+    );
+    insta::assert_snapshot!("queues", roots);
 }
 
 #[test]

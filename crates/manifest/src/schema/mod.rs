@@ -21,6 +21,7 @@ mod environment;
 mod load_balancer;
 mod names;
 mod network;
+mod queue;
 mod registry;
 mod service;
 
@@ -44,6 +45,43 @@ pub fn read(doc: &Document<&str>, sink: &mut Sink) -> Option<Manifest> {
         .map(|t| network::read_network(t, sink))
         .unwrap_or_default();
 
+    let (declared, services) = read_services(&mut root, sink);
+    let queues = root
+        .tables(sink, "queues")
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(key, table)| (key.value.clone(), queue::read_queue(key, table, sink)))
+        .collect();
+    let environments = read_environments(&mut root, &declared, sink);
+    root.finish(sink);
+
+    let app = app?;
+    // Names derive from the app name; when it is invalid, they would only repeat that error.
+    if is_key(&app.name) {
+        names::check_names(&app, &services, &environments, sink);
+    }
+    names::check_grants(&app, &services, sink);
+    network::check_zone_regions(&app, &network, &environments, sink);
+    for env in environments.values() {
+        environment::check_certificate_region(&app, env, sink);
+    }
+    let manifest = Manifest {
+        app,
+        network,
+        services,
+        queues,
+        environments,
+    };
+    queue::check_uses(&manifest, sink);
+    Some(manifest)
+}
+
+/// `[services.*]`: every service, and the keys declared (those whose table did not read
+/// whole included, so that an environment's override of one is not called undeclared).
+fn read_services(
+    root: &mut TableReader,
+    sink: &mut Sink,
+) -> (Vec<String>, BTreeMap<String, Service>) {
     let service_tables = root.tables(sink, "services");
     root.require(
         sink,
@@ -62,7 +100,14 @@ pub fn read(doc: &Document<&str>, sink: &mut Sink) -> Option<Manifest> {
             services.insert(key.value.clone(), s);
         }
     }
+    (declared, services)
+}
 
+fn read_environments(
+    root: &mut TableReader,
+    services: &[String],
+    sink: &mut Sink,
+) -> BTreeMap<String, Environment> {
     let env_tables = root.tables(sink, "environments");
     root.require(
         sink,
@@ -72,28 +117,11 @@ pub fn read(doc: &Document<&str>, sink: &mut Sink) -> Option<Manifest> {
     );
     let mut environments = BTreeMap::new();
     for (key, table) in env_tables.unwrap_or_default() {
-        if let Some(e) = environment::read_environment(key.clone(), table, &declared, sink) {
+        if let Some(e) = environment::read_environment(key.clone(), table, services, sink) {
             environments.insert(key.value.clone(), e);
         }
     }
-    root.finish(sink);
-
-    let app = app?;
-    // Names derive from the app name; when it is invalid, they would only repeat that error.
-    if is_key(&app.name) {
-        names::check_names(&app, &services, &environments, sink);
-    }
-    names::check_grants(&app, &services, sink);
-    network::check_zone_regions(&app, &network, &environments, sink);
-    for env in environments.values() {
-        environment::check_certificate_region(&app, env, sink);
-    }
-    Some(Manifest {
-        app,
-        network,
-        services,
-        environments,
-    })
+    environments
 }
 
 fn key_rule_help(what: &str) -> String {

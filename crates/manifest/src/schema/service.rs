@@ -159,6 +159,7 @@ pub(super) fn read_service(
     let health_check_command = t.string_list(sink, "health_check_command");
     let container_health_check = t.boolean(sink, "container_health_check");
     let not_secret = t.string_list(sink, "not_secret");
+    let uses = read_uses(&mut t, sink);
     t.finish(sink);
     check_health_check_command(&health_check_command, &container_health_check, sink);
     check_container(&t, &health_check, &command, &user, &port, sink);
@@ -186,7 +187,31 @@ pub(super) fn read_service(
         user,
         health_check_command,
         container_health_check,
+        uses,
     })
+}
+
+/// `uses`: the manifest's data resources the service reaches, each parsed; whether each is
+/// declared is checked once every table is read.
+fn read_uses(t: &mut TableReader, sink: &mut Sink) -> Vec<Spanned<Use>> {
+    let mut uses = Vec::new();
+    for raw in t
+        .string_list(sink, "uses")
+        .map(|l| l.value)
+        .unwrap_or_default()
+    {
+        match super::queue::parse_use(&raw) {
+            Ok(u) => uses.push(Spanned::new(u, raw.span.clone())),
+            Err(help) => sink.push(
+                Diagnostic::new(
+                    format!("`{}` is not something a service can use", raw.value),
+                    raw.span.clone(),
+                )
+                .with_help(help),
+            ),
+        }
+    }
+    uses
 }
 
 /// `path`/`paths` and `host`/`hosts`: the ALB rule's conditions, five at most.

@@ -37,6 +37,7 @@ mod alarms;
 mod cluster;
 mod load_balancer;
 mod network;
+mod queue;
 mod registry;
 pub(crate) mod service;
 
@@ -46,6 +47,7 @@ pub static COMPONENTS: &[&dyn Component] = &[
     &registry::Registry,
     &cluster::Cluster,
     &load_balancer::LoadBalancer,
+    &queue::Queues,
     &service::Service,
     &alarms::Alarms,
 ];

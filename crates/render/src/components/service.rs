@@ -260,11 +260,18 @@ fn wiring(p: &Platform, s: &wharf_model::Service) -> Body {
 
 /// The task definition's container: size, command, environment, secrets, user, checks.
 fn container(body: Body, s: &wharf_model::Service) -> Body {
-    let environment: Vec<(String, Expr)> = s
+    // The manifest's `env`, and where each queue the service uses is (the manifest refuses a
+    // name in both).
+    let mut environment: Vec<(String, Expr)> = s
         .environment
         .iter()
         .map(|(k, v)| (k.clone(), Expr::str(v)))
         .collect();
+    environment.extend(s.queues.iter().map(|q| {
+        let url = format!("module.{}.url", crate::components::queue::label(q));
+        (wharf_model::queue_url_variable(q), Expr::Raw(url))
+    }));
+    environment.sort_by(|a, b| a.0.cmp(&b.0));
     let (secrets, secret_arns, ssm) = secret_inputs(s);
     body.attr("port", Expr::int(s.port))
         .attr("cpu", Expr::int(s.cpu))

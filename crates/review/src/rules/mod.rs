@@ -38,6 +38,7 @@ pub mod log_group_not_kms_encrypted;
 pub mod log_group_without_retention;
 pub mod private_tasks_without_vpc_endpoints;
 pub mod privileged_container;
+pub mod queue_without_dead_letter_queue;
 pub mod rds_backup_retention_short;
 pub mod rds_publicly_accessible;
 pub mod rds_single_az;
@@ -54,6 +55,7 @@ pub mod service_without_circuit_breaker;
 pub mod single_nat_gateway;
 pub mod sns_topic_not_encrypted;
 pub mod spot_without_on_demand_base;
+pub mod sqs_queue_not_encrypted;
 pub mod suppression_without_reason;
 pub mod task_public_ip_assigned;
 pub mod unused_suppression;
@@ -84,6 +86,7 @@ pub static RULES: &[&Rule] = &[
     &log_group_not_kms_encrypted::RULE,
     &sns_topic_not_encrypted::RULE,
     &vpc_flow_logs_disabled::RULE,
+    &sqs_queue_not_encrypted::RULE,
     &service_without_circuit_breaker::RULE,
     &service_without_autoscaling::RULE,
     &single_nat_gateway::RULE,
@@ -96,6 +99,7 @@ pub static RULES: &[&Rule] = &[
     &load_balancer_deletion_protection_disabled::RULE,
     &health_check_grace_period_missing::RULE,
     &dynamodb_point_in_time_recovery_disabled::RULE,
+    &queue_without_dead_letter_queue::RULE,
     &log_group_without_retention::RULE,
     &service_without_alarms::RULE,
     &container_insights_disabled::RULE,
