@@ -74,6 +74,10 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
                 "monthly_read_request_units",
                 "on-demand read request units a month",
             ),
+            (
+                "storage_gb",
+                "GB stored in the table (and kept by point-in-time recovery when it is on)",
+            ),
         ],
     ),
     (

@@ -426,6 +426,14 @@ resource "aws_dynamodb_table" "sessions" {{
   name         = "sessions"
   billing_mode = "PAY_PER_REQUEST"
   hash_key     = "id"
+  point_in_time_recovery {{
+    enabled = true
+  }}
+}}
+resource "aws_dynamodb_table" "cache" {{
+  name         = "cache"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "id"
 }}
 resource "aws_elasticache_serverless_cache" "cache" {{
   name   = "cache"
@@ -454,6 +462,7 @@ monthly_requests = 3000000
 [defaults.aws_dynamodb_table]
 monthly_write_request_units = 4000000
 monthly_read_request_units = 8000000
+storage_gb = 40
 [defaults.aws_apigatewayv2_api]
 monthly_requests = 5000000
 "#;
@@ -504,11 +513,18 @@ monthly_requests = 5000000
     );
     close(cost(&e, "aws_route53_zone.main", "hosted zone"), 0.50);
     close(cost(&e, "aws_apigatewayv2_api.api", "requests"), 5.0 * 1.00);
-    // DynamoDB storage is not in the table: said, not guessed.
-    assert!(e
-        .items
-        .iter()
-        .any(|i| i.address == "aws_dynamodb_table.sessions" && i.status() == Status::NotPriced));
+    // Storage, and point-in-time recovery on the same GB where it is on.
+    close(
+        cost(&e, "aws_dynamodb_table.sessions", "storage"),
+        40.0 * 0.25,
+    );
+    close(
+        cost(&e, "aws_dynamodb_table.sessions", "point-in-time recovery"),
+        40.0 * 0.20,
+    );
+    assert!(!e.items.iter().any(
+        |i| i.address == "aws_dynamodb_table.cache" && i.component == "point-in-time recovery"
+    ));
 }
 
 #[test]

@@ -87,6 +87,15 @@ pub fn queue_url_variable(queue: &str) -> String {
     format!("QUEUE_{}_URL", queue.to_ascii_uppercase().replace('-', "_"))
 }
 
+/// `TABLE_<NAME>_NAME`: the environment variable that tells a service the name of a table
+/// it uses.
+pub fn table_name_variable(table: &str) -> String {
+    format!(
+        "TABLE_{}_NAME",
+        table.to_ascii_uppercase().replace('-', "_")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

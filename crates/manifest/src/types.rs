@@ -34,6 +34,8 @@ pub struct Manifest {
     pub services: BTreeMap<String, Service>,
     /// `[queues.*]` by key, sorted by key.
     pub queues: BTreeMap<String, Queue>,
+    /// `[tables.*]` by key, sorted by key.
+    pub tables: BTreeMap<String, Table>,
     /// Environments by key, sorted by key.
     pub environments: BTreeMap<String, Environment>,
 }
@@ -106,6 +108,48 @@ pub enum Use {
         queue: Spanned<String>,
         access: QueueAccess,
     },
+    /// `table:NAME` (read and write) or `table:NAME:read`.
+    Table { table: Spanned<String>, write: bool },
+}
+
+impl Use {
+    /// `queue` or `table`, and the resource's key.
+    pub fn target(&self) -> (&'static str, &Spanned<String>) {
+        match self {
+            Use::Queue { queue, .. } => ("queue", queue),
+            Use::Table { table, .. } => ("table", table),
+        }
+    }
+}
+
+/// `[tables.NAME]`: a DynamoDB table, billed on demand.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub key: Spanned<String>,
+    /// `partition_key` (required) and `partition_key_type` (default `S`).
+    pub partition_key: Spanned<KeyAttribute>,
+    /// `sort_key` and `sort_key_type`; none by default.
+    pub sort_key: Option<Spanned<KeyAttribute>>,
+    /// `ttl_attribute`: the attribute holding each item's expiry (epoch seconds); none by
+    /// default.
+    pub ttl_attribute: Option<Spanned<String>>,
+    /// `[tables.NAME.indexes.INDEX]`: global secondary indexes, projecting every attribute.
+    pub indexes: Vec<TableIndex>,
+}
+
+/// A key attribute of a table or index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyAttribute {
+    pub name: String,
+    /// `S` (string), `N` (number) or `B` (binary).
+    pub kind: &'static str,
+}
+
+#[derive(Debug, Clone)]
+pub struct TableIndex {
+    pub key: Spanned<String>,
+    pub partition_key: Spanned<KeyAttribute>,
+    pub sort_key: Option<Spanned<KeyAttribute>>,
 }
 
 /// What a service may do with a queue.
@@ -221,6 +265,8 @@ pub struct Overrides {
     // Every service's (schema/service.rs).
     pub min_count: Option<Spanned<u32>>,
     pub max_count: Option<Spanned<u32>>,
+    // The tables' (schema/table.rs).
+    pub point_in_time_recovery: Option<Spanned<bool>>,
     // The alarms' (schema/alarms.rs).
     pub cpu_alarm_percent: Option<Spanned<u32>>,
     pub memory_alarm_percent: Option<Spanned<u32>>,

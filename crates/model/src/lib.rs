@@ -22,6 +22,7 @@ mod queue;
 mod registry;
 mod resolve;
 mod service;
+mod table;
 
 pub use alarms::Alarms;
 pub use cluster::{Capacity, Cluster};
@@ -31,8 +32,12 @@ pub use queue::Queue;
 pub use registry::Registry;
 use resolve::resolve;
 pub use service::{Condition, ContainerHealthCheck, Secret, Service, Statement, ACCOUNT};
+pub use table::{Index, Table};
 /// `QUEUE_<NAME>_URL`, the variable with which a service finds a queue it uses.
 pub use wharf_manifest::naming::queue_url_variable;
+/// `TABLE_<NAME>_NAME`, the variable with which a service finds a table it uses.
+pub use wharf_manifest::naming::table_name_variable;
+pub use wharf_manifest::KeyAttribute;
 pub use wharf_manifest::{EcrEncryption, ProfileName};
 
 /// A whole application: every environment, fully resolved.
@@ -59,6 +64,8 @@ pub struct Environment {
     pub load_balancer: LoadBalancer,
     /// Queues sorted by key.
     pub queues: Vec<Queue>,
+    /// Tables sorted by key.
+    pub tables: Vec<Table>,
     /// Services sorted by key.
     pub services: Vec<Service>,
     pub alarms: Alarms,

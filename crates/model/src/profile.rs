@@ -29,7 +29,10 @@ pub(crate) struct Profile {
     /// Let `terraform destroy` delete repositories that still hold images.
     pub ecr_force_delete: bool,
     pub images_to_keep: u32,
+    /// Deletion protection of the load balancer and the tables.
     pub deletion_protection: bool,
+    /// 35 days of continuous backups of every table.
+    pub point_in_time_recovery: bool,
     pub access_logs_retention_days: u32,
     /// Let `terraform destroy` delete the access-log bucket with its logs.
     pub access_logs_force_destroy: bool,
@@ -75,6 +78,7 @@ pub(crate) fn profile(name: ProfileName) -> Profile {
             ecr_force_delete: true,
             images_to_keep: 10,
             deletion_protection: false,
+            point_in_time_recovery: false,
             access_logs_retention_days: 90,
             access_logs_force_destroy: true,
             cpu_alarm_percent: 90,
@@ -100,6 +104,7 @@ pub(crate) fn profile(name: ProfileName) -> Profile {
             ecr_force_delete: false,
             images_to_keep: 10,
             deletion_protection: false,
+            point_in_time_recovery: true,
             access_logs_retention_days: 90,
             access_logs_force_destroy: false,
             cpu_alarm_percent: 85,
@@ -125,6 +130,7 @@ pub(crate) fn profile(name: ProfileName) -> Profile {
             ecr_force_delete: false,
             images_to_keep: 10,
             deletion_protection: true,
+            point_in_time_recovery: true,
             access_logs_retention_days: 90,
             access_logs_force_destroy: false,
             cpu_alarm_percent: 80,

@@ -50,6 +50,7 @@ pub(crate) fn resolve(m: &Manifest, env: &manifest::Environment, q: &manifest::Q
             .filter(|s| {
                 s.uses.iter().any(|u| match &u.value {
                     Use::Queue { queue, access } => queue.value == q.key.value && wants(*access),
+                    Use::Table { .. } => false,
                 })
             })
             .map(|s| s.key.value.clone())
@@ -83,7 +84,9 @@ pub(crate) fn statements(
     let mut out = Vec::new();
     let mut key_actions: Vec<String> = Vec::new();
     for u in &svc.uses {
-        let Use::Queue { queue, access } = &u.value;
+        let Use::Queue { queue, access } = &u.value else {
+            continue;
+        };
         let Some(q) = m.queues.get(&queue.value) else {
             continue;
         };

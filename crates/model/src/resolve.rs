@@ -105,6 +105,11 @@ fn environment(
             .values()
             .map(|q| queue::resolve(m, env, q))
             .collect(),
+        tables: m
+            .tables
+            .values()
+            .map(|t| table::resolve(m, env, &p, t))
+            .collect(),
         services,
         alarms: alarms::resolve(env, &p),
         prefix,

@@ -34,15 +34,18 @@ pub struct Service {
     pub task_role_statements: Vec<Statement>,
     /// The keys of the queues it uses, each with `QUEUE_<NAME>_URL` in its environment.
     pub queues: Vec<String>,
+    /// The keys of the tables it uses, each with `TABLE_<NAME>_NAME` in its environment.
+    pub tables: Vec<String>,
 }
 
-/// The keys of the queues a service uses, in its `uses` order.
-fn queues(svc: &manifest::Service) -> Vec<String> {
+/// The keys of the resources of `kind` (`queue`, `table`) a service uses, in its `uses`
+/// order.
+fn used(svc: &manifest::Service, kind: &str) -> Vec<String> {
     svc.uses
         .iter()
-        .map(|u| match &u.value {
-            wharf_manifest::Use::Queue { queue, .. } => queue.value.clone(),
-        })
+        .map(|u| u.value.target())
+        .filter(|(k, _)| *k == kind)
+        .map(|(_, key)| key.value.clone())
         .collect()
 }
 
@@ -268,7 +271,8 @@ pub(crate) fn resolve(
         max_count,
         capacity,
         task_role_statements: statements(m, env, svc),
-        queues: queues(svc),
+        queues: used(svc, "queue"),
+        tables: used(svc, "table"),
     }
 }
 
@@ -317,6 +321,7 @@ fn statements(
 ) -> Vec<Statement> {
     let mut out = grant_statements(m, svc);
     out.extend(crate::queue::statements(m, env, svc));
+    out.extend(crate::table::statements(m, env, svc));
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for st in &mut out {
         let n = seen.entry(st.sid.clone()).or_insert(0);

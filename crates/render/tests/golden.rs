@@ -50,8 +50,8 @@ fn manifest_choices() {
 #[test]
 fn documented_trade_offs_are_the_declared_ones() {
     let choices = include_str!("../../../tests/platform/manifests/choices.toml");
-    let queues = include_str!("../../../tests/platform/manifests/queues.toml");
-    let texts = EXAMPLES.iter().map(|(_, _, t)| *t).chain([choices, queues]);
+    let data = include_str!("../../../tests/platform/manifests/data.toml");
+    let texts = EXAMPLES.iter().map(|(_, _, t)| *t).chain([choices, data]);
     let mut seen = Vec::new();
     for text in texts {
         for env in render(text).environments {
@@ -82,18 +82,18 @@ fn documented_trade_offs_are_the_declared_ones() {
     }
 }
 
-/// Queues: what a queue renders, what the services that use it may do, and the variable
-/// that tells them where it is.
+/// Data resources (queues, tables): what each renders, what the services that use it may
+/// do, and the variable that tells them where it is.
 #[test]
-fn queues() {
-    let text = include_str!("../../../tests/platform/manifests/queues.toml");
+fn data_resources() {
+    let text = include_str!("../../../tests/platform/manifests/data.toml");
     let tree = render(text);
     let roots = concat(
         tree.files
             .iter()
             .filter(|(p, _)| p.starts_with("environments/")),
     );
-    insta::assert_snapshot!("queues", roots);
+    insta::assert_snapshot!("data", roots);
 }
 
 #[test]

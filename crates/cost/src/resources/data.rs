@@ -56,8 +56,8 @@ pub fn db_instance(p: &mut Pricer<'_>, r: &Resource) {
     }
 }
 
-/// On-demand tables: request units from the usage file. Provisioned capacity and storage
-/// are not in the price table.
+/// On-demand tables: request units and storage from the usage file, and point-in-time
+/// recovery on the same GB when it is on. Provisioned capacity is not in the price table.
 pub fn dynamodb_table(p: &mut Pricer<'_>, r: &Resource) {
     match r.body.get("billing_mode") {
         Value::String(m) if m == "PAY_PER_REQUEST" => {
@@ -90,7 +90,34 @@ pub fn dynamodb_table(p: &mut Pricer<'_>, r: &Resource) {
         ),
         _ => p.unpriced(r, "requests", "the billing mode is not known"),
     }
-    p.unpriced(r, "storage", "DynamoDB storage is not in the price table");
+    p.metered(
+        r,
+        Charge::new("storage", "GB-month", "dynamodb.storage.gb_month"),
+        "storage_gb",
+        1.0,
+    );
+    let pitr = r
+        .body
+        .block("point_in_time_recovery")
+        .map(|b| b.get("enabled"));
+    match pitr {
+        Some(Value::Bool(false)) | None => {}
+        Some(Value::Bool(true)) => p.metered(
+            r,
+            Charge::new(
+                "point-in-time recovery",
+                "GB-month",
+                "dynamodb.pitr.gb_month",
+            ),
+            "storage_gb",
+            1.0,
+        ),
+        Some(_) => p.unpriced(
+            r,
+            "point-in-time recovery",
+            "whether point-in-time recovery is on is not known",
+        ),
+    }
 }
 
 /// Data stored (with the minimum AWS meters) and processing units.

@@ -11,7 +11,9 @@ use crate::read::{closest, Sink, TableReader};
 use crate::types::*;
 
 use super::service::{read_counts, read_cpu_memory};
-use super::{alarms, cluster, key_rule_help, load_balancer, network, quoted_or, registry, service};
+use super::{
+    alarms, cluster, key_rule_help, load_balancer, network, quoted_or, registry, service, table,
+};
 
 pub(super) fn read_environment(
     key: Spanned<String>,
@@ -146,11 +148,12 @@ fn check_values(
 
 /// The keys with which an environment overrides its profile's choices, each component's
 /// read by its own reader, in component order.
-const OVERRIDES: [fn(&mut TableReader, &mut Sink, &mut Overrides); 6] = [
+const OVERRIDES: [fn(&mut TableReader, &mut Sink, &mut Overrides); 7] = [
     network::read_overrides,
     registry::read_overrides,
     cluster::read_overrides,
     load_balancer::read_overrides,
+    table::read_overrides,
     service::read_overrides,
     alarms::read_overrides,
 ];

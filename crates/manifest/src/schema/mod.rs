@@ -24,6 +24,8 @@ mod network;
 mod queue;
 mod registry;
 mod service;
+mod table;
+mod uses;
 
 pub use service::is_root_user;
 
@@ -52,6 +54,13 @@ pub fn read(doc: &Document<&str>, sink: &mut Sink) -> Option<Manifest> {
         .into_iter()
         .map(|(key, table)| (key.value.clone(), queue::read_queue(key, table, sink)))
         .collect();
+    let table_tables = root.tables(sink, "tables").unwrap_or_default();
+    // A table that did not read whole is still declared: using it is no second error.
+    let declared_tables: Vec<String> = table_tables.iter().map(|(k, _)| k.value.clone()).collect();
+    let tables = table_tables
+        .into_iter()
+        .filter_map(|(key, table)| Some((key.value.clone(), table::read_table(key, table, sink)?)))
+        .collect();
     let environments = read_environments(&mut root, &declared, sink);
     root.finish(sink);
 
@@ -70,9 +79,10 @@ pub fn read(doc: &Document<&str>, sink: &mut Sink) -> Option<Manifest> {
         network,
         services,
         queues,
+        tables,
         environments,
     };
-    queue::check_uses(&manifest, sink);
+    uses::check_uses(&manifest, &declared_tables, sink);
     Some(manifest)
 }
 

@@ -1,9 +1,8 @@
-//! `[queues.*]`: one SQS queue per table, and a service's `uses` of it.
+//! `[queues.*]`: one SQS queue per table.
 
-use crate::naming::{self, is_key};
-use crate::read::{closest, Sink, TableReader};
+use crate::naming::is_key;
+use crate::read::{Sink, TableReader};
 use crate::types::*;
-use crate::Diagnostic;
 
 use super::key_rule_help;
 
@@ -58,75 +57,5 @@ pub(super) fn read_queue(key: Spanned<String>, mut t: TableReader, sink: &mut Si
         retention_days,
         dead_letter_queue,
         max_receives,
-    }
-}
-
-/// One entry of `uses`: `queue:NAME`, `queue:NAME:send` or `queue:NAME:receive`.
-pub(super) fn parse_use(raw: &Spanned<String>) -> Result<Use, String> {
-    const KNOWN: &str =
-        "write `queue:NAME` (send and receive), `queue:NAME:send` or `queue:NAME:receive`";
-    let parts: Vec<&str> = raw.split(':').collect();
-    let access = match parts.as_slice() {
-        ["queue", _] => QueueAccess::SendReceive,
-        ["queue", _, "send"] => QueueAccess::Send,
-        ["queue", _, "receive"] => QueueAccess::Receive,
-        ["queue", _, other] => return Err(format!("`{other}` is not an access to a queue; {KNOWN}")),
-        [kind, ..] => {
-            return Err(format!(
-                "wharf renders no `{kind}` data resource yet; queues are the data resource a service can use: {KNOWN}"
-            ))
-        }
-        [] => return Err(KNOWN.to_string()),
-    };
-    Ok(Use::Queue {
-        queue: Spanned::new(parts[1].to_string(), raw.span.clone()),
-        access,
-    })
-}
-
-/// Every queue a service uses is declared, and used once.
-pub(super) fn check_uses(manifest: &Manifest, sink: &mut Sink) {
-    let declared: Vec<&str> = manifest.queues.keys().map(String::as_str).collect();
-    for svc in manifest.services.values() {
-        let mut seen: Vec<&str> = Vec::new();
-        for u in &svc.uses {
-            let Use::Queue { queue, .. } = &u.value;
-            if !declared.contains(&queue.value.as_str()) {
-                let mut d = Diagnostic::new(
-                    format!(
-                        "service `{}` uses queue `{}`, which is not declared",
-                        svc.key.value, queue.value
-                    ),
-                    u.span.clone(),
-                );
-                if let Some(c) = closest(&queue.value, &declared) {
-                    d = d.with_label(format!("did you mean `{c}`?"));
-                }
-                sink.push(d.with_help(format!(
-                    "declare it as `[queues.{}]`, or fix the name",
-                    queue.value
-                )));
-            }
-            let first = sink.check(
-                !seen.contains(&queue.value.as_str()),
-                &u.span,
-                format!(
-                    "service `{}` uses queue `{}` twice",
-                    svc.key.value, queue.value
-                ),
-                "keep one entry: `queue:NAME` already allows sending and receiving",
-            );
-            seen.push(&queue.value);
-            let var = naming::queue_url_variable(&queue.value);
-            sink.check(
-                !first || !(svc.env.contains_key(&var) || svc.secrets.contains_key(&var)),
-                &u.span,
-                format!(
-                    "service `{}` sets `{var}` itself, the variable `queue:{}` gives it",
-                    svc.key.value, queue.value
-                ),
-                format!("remove `{var}` from the service's `env` or `secrets`: wharf sets it to the queue's URL"),
-            );
-        }
     }
 }

@@ -200,7 +200,7 @@ fn read_uses(t: &mut TableReader, sink: &mut Sink) -> Vec<Spanned<Use>> {
         .map(|l| l.value)
         .unwrap_or_default()
     {
-        match super::queue::parse_use(&raw) {
+        match super::uses::parse_use(&raw) {
             Ok(u) => uses.push(Spanned::new(u, raw.span.clone())),
             Err(help) => sink.push(
                 Diagnostic::new(

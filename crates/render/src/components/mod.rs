@@ -40,6 +40,7 @@ mod network;
 mod queue;
 mod registry;
 pub(crate) mod service;
+mod table;
 
 /// Every component, in the order of its module calls in a root and its parts in the README.
 pub static COMPONENTS: &[&dyn Component] = &[
@@ -48,6 +49,7 @@ pub static COMPONENTS: &[&dyn Component] = &[
     &cluster::Cluster,
     &load_balancer::LoadBalancer,
     &queue::Queues,
+    &table::Tables,
     &service::Service,
     &alarms::Alarms,
 ];

@@ -65,6 +65,10 @@ impl Component for Network {
                 "interface_endpoints",
                 Expr::strs(interface_endpoints.iter().copied()),
             )
+            .attr_opt(
+                "dynamodb_gateway_endpoint",
+                (!env.tables.is_empty()).then_some(Expr::Bool(true)),
+            )
             .attr(
                 "flow_log_retention_days",
                 Expr::int(*flow_log_retention_days),

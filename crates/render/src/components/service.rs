@@ -260,8 +260,8 @@ fn wiring(p: &Platform, s: &wharf_model::Service) -> Body {
 
 /// The task definition's container: size, command, environment, secrets, user, checks.
 fn container(body: Body, s: &wharf_model::Service) -> Body {
-    // The manifest's `env`, and where each queue the service uses is (the manifest refuses a
-    // name in both).
+    // The manifest's `env`, and where each queue and table the service uses is (the manifest
+    // refuses a name in both).
     let mut environment: Vec<(String, Expr)> = s
         .environment
         .iter()
@@ -270,6 +270,10 @@ fn container(body: Body, s: &wharf_model::Service) -> Body {
     environment.extend(s.queues.iter().map(|q| {
         let url = format!("module.{}.url", crate::components::queue::label(q));
         (wharf_model::queue_url_variable(q), Expr::Raw(url))
+    }));
+    environment.extend(s.tables.iter().map(|t| {
+        let name = format!("module.{}.name", crate::components::table::label(t));
+        (wharf_model::table_name_variable(t), Expr::Raw(name))
     }));
     environment.sort_by(|a, b| a.0.cmp(&b.0));
     let (secrets, secret_arns, ssm) = secret_inputs(s);

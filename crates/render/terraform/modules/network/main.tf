@@ -187,6 +187,18 @@ resource "aws_vpc_endpoint" "s3" {
   tags = merge(var.tags, { Name = "${var.name}-s3" })
 }
 
+# Tables are reached through a gateway endpoint too: no hourly charge, no NAT data charge.
+resource "aws_vpc_endpoint" "dynamodb" {
+  count = var.dynamodb_gateway_endpoint ? 1 : 0
+
+  vpc_id            = aws_vpc.this.id
+  service_name      = "com.amazonaws.${var.region}.dynamodb"
+  vpc_endpoint_type = "Gateway"
+  route_table_ids   = aws_route_table.private[*].id
+
+  tags = merge(var.tags, { Name = "${var.name}-dynamodb" })
+}
+
 ################################################################################
 # Flow logs
 # https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-cwl.html

@@ -39,6 +39,12 @@ variable "interface_endpoints" {
   default     = ["ecr.api", "ecr.dkr", "logs", "secretsmanager"]
 }
 
+variable "dynamodb_gateway_endpoint" {
+  description = "Whether the private subnets reach DynamoDB through a gateway endpoint (when the environment has tables)."
+  type        = bool
+  default     = false
+}
+
 variable "flow_log_retention_days" {
   description = "Days to keep VPC flow logs in CloudWatch Logs."
   type        = number

@@ -1,0 +1,90 @@
+//! A service's `uses`: the manifest's data resources it reaches (`queue:NAME[:send|:receive]`,
+//! `table:NAME[:read]`), each declared, used once, and not shadowing the variable that
+//! tells the service where it is.
+
+use crate::naming;
+use crate::read::{closest, Sink};
+use crate::types::*;
+use crate::Diagnostic;
+
+const FORMS: &str = "write `queue:NAME` (send and receive), `queue:NAME:send`, `queue:NAME:receive`, `table:NAME` (read and write) or `table:NAME:read`";
+
+/// One entry of `uses`.
+pub(super) fn parse_use(raw: &Spanned<String>) -> Result<Use, String> {
+    let parts: Vec<&str> = raw.split(':').collect();
+    let name = |n: &str| Spanned::new(n.to_string(), raw.span.clone());
+    match parts.as_slice() {
+        ["queue", q] => Ok(Use::Queue { queue: name(q), access: QueueAccess::SendReceive }),
+        ["queue", q, "send"] => Ok(Use::Queue { queue: name(q), access: QueueAccess::Send }),
+        ["queue", q, "receive"] => Ok(Use::Queue { queue: name(q), access: QueueAccess::Receive }),
+        ["table", t] => Ok(Use::Table { table: name(t), write: true }),
+        ["table", t, "read"] => Ok(Use::Table { table: name(t), write: false }),
+        [kind @ ("queue" | "table"), _, other] => {
+            Err(format!("`{other}` is not an access to a {kind}; {FORMS}"))
+        }
+        [kind, ..] if !["queue", "table"].contains(kind) => Err(format!(
+            "wharf renders no `{kind}` data resource yet; queues and tables are what a service can use: {FORMS}"
+        )),
+        _ => Err(FORMS.to_string()),
+    }
+}
+
+/// The variable with which a service finds a resource it uses.
+pub(super) fn variable(u: &Use) -> String {
+    match u {
+        Use::Queue { queue, .. } => naming::queue_url_variable(queue),
+        Use::Table { table, .. } => naming::table_name_variable(table),
+    }
+}
+
+/// Every resource a service uses is declared, used once, and its variable is not one the
+/// service sets itself.
+/// `tables` names every `[tables.*]` written, whether or not it read whole.
+pub(super) fn check_uses(manifest: &Manifest, tables: &[String], sink: &mut Sink) {
+    for svc in manifest.services.values() {
+        let mut seen: Vec<(&str, &str)> = Vec::new();
+        for u in &svc.uses {
+            let (kind, key) = u.value.target();
+            let declared: Vec<&str> = match kind {
+                "queue" => manifest.queues.keys().map(String::as_str).collect(),
+                _ => tables.iter().map(String::as_str).collect(),
+            };
+            if !declared.contains(&key.value.as_str()) {
+                let mut d = Diagnostic::new(
+                    format!(
+                        "service `{}` uses {kind} `{}`, which is not declared",
+                        svc.key.value, key.value
+                    ),
+                    u.span.clone(),
+                );
+                if let Some(c) = closest(&key.value, &declared) {
+                    d = d.with_label(format!("did you mean `{c}`?"));
+                }
+                sink.push(d.with_help(format!(
+                    "declare it as `[{kind}s.{}]`, or fix the name",
+                    key.value
+                )));
+            }
+            let first = sink.check(
+                !seen.contains(&(kind, key.value.as_str())),
+                &u.span,
+                format!(
+                    "service `{}` uses {kind} `{}` twice",
+                    svc.key.value, key.value
+                ),
+                format!("keep one entry: `{kind}:NAME` already allows every access"),
+            );
+            seen.push((kind, &key.value));
+            let var = variable(&u.value);
+            sink.check(
+                !first || !(svc.env.contains_key(&var) || svc.secrets.contains_key(&var)),
+                &u.span,
+                format!(
+                    "service `{}` sets `{var}` itself, the variable `{kind}:{}` gives it",
+                    svc.key.value, key.value
+                ),
+                format!("remove `{var}` from the service's `env` or `secrets`: wharf sets it"),
+            );
+        }
+    }
+}
