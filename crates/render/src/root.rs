@@ -112,6 +112,18 @@ pub(crate) fn arn(s: &str) -> Expr {
     Expr::Template(parts)
 }
 
+/// Names as a README cell: each in backticks, or a dash for none.
+pub(crate) fn code_list(names: &[String]) -> String {
+    if names.is_empty() {
+        return "—".to_string();
+    }
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// An ARN as the README shows it: the account placeholder as `ACCOUNT`.
 pub(crate) fn shown_arn(arn: &str) -> String {
     arn.replace(ACCOUNT, "ACCOUNT")

@@ -9,7 +9,7 @@ use wharf_review::rules::queue_without_dead_letter_queue;
 
 use crate::component::{Call, Component, Readme, TradeOff};
 use crate::hcl::{Block, Body, Expr};
-use crate::root::{ident, output};
+use crate::root::{code_list, ident, output};
 
 pub struct Queues;
 
@@ -81,16 +81,6 @@ impl Component for Queues {
 }
 
 fn row(q: &Queue) -> String {
-    let services = |keys: &[String]| {
-        if keys.is_empty() {
-            "—".to_string()
-        } else {
-            keys.iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
-    };
     format!(
         "| `{}` | {} | {} s | {} days | {} | {} | {} | `{}` |",
         q.name,
@@ -101,8 +91,8 @@ fn row(q: &Queue) -> String {
             Some(n) => format!("after {n} receives, kept 14 days"),
             None => "none".to_string(),
         },
-        services(&q.senders),
-        services(&q.receivers),
+        code_list(&q.senders),
+        code_list(&q.receivers),
         wharf_model::queue_url_variable(&q.key),
     )
 }

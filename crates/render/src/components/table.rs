@@ -9,7 +9,7 @@ use wharf_review::rules::dynamodb_point_in_time_recovery_disabled;
 
 use crate::component::{Call, Component, Readme, TradeOff};
 use crate::hcl::{Block, Body, Expr};
-use crate::root::{ident, output};
+use crate::root::{code_list, ident, output};
 
 pub struct Tables;
 
@@ -86,16 +86,6 @@ impl Component for Tables {
 }
 
 fn row(t: &Table) -> String {
-    let list = |keys: &[String]| {
-        if keys.is_empty() {
-            "—".to_string()
-        } else {
-            keys.iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
-    };
     let keys = |p: &KeyAttribute, s: &Option<KeyAttribute>| match s {
         Some(s) => format!("`{}` ({}), `{}` ({})", p.name, p.kind, s.name, s.kind),
         None => format!("`{}` ({})", p.name, p.kind),
@@ -125,8 +115,8 @@ fn row(t: &Table) -> String {
             .map_or("—".to_string(), |a| format!("`{a}`")),
         yes(t.point_in_time_recovery),
         yes(t.deletion_protection),
-        list(&readers),
-        list(&t.writers),
+        code_list(&readers),
+        code_list(&t.writers),
         wharf_model::table_name_variable(&t.key),
     )
 }
