@@ -2,6 +2,7 @@
 
 use wharf_manifest::{self as manifest, naming, Manifest, QueueAccess, Use};
 
+use crate::resolve::services_using;
 use crate::service::{Condition, Statement, ACCOUNT};
 
 /// A queue fed or drained by the environment's services.
@@ -32,9 +33,18 @@ const VISIBILITY_TIMEOUT_SECONDS: u32 = 30;
 const RETENTION_DAYS: u32 = 4;
 const MAX_RECEIVES: u32 = 5;
 
+/// `{app}-{env}-{queue}`, with `.fifo` for a FIFO queue, as SQS requires.
+fn name(m: &Manifest, env: &manifest::Environment, q: &manifest::Queue) -> String {
+    let base = naming::service_name(&m.app.name, &env.key, &q.key);
+    if q.fifo.as_ref().is_some_and(|f| f.value) {
+        format!("{base}.fifo")
+    } else {
+        base
+    }
+}
+
 pub(crate) fn resolve(m: &Manifest, env: &manifest::Environment, q: &manifest::Queue) -> Queue {
     let fifo = q.fifo.as_ref().is_some_and(|f| f.value);
-    let base = naming::service_name(&m.app.name, &env.key, &q.key);
     let retention_days = q
         .retention_days
         .as_ref()
@@ -44,21 +54,15 @@ pub(crate) fn resolve(m: &Manifest, env: &manifest::Environment, q: &manifest::Q
         .as_ref()
         .map_or(VISIBILITY_TIMEOUT_SECONDS, |v| v.value);
     let dead_letter = q.dead_letter_queue.as_ref().is_none_or(|d| d.value);
-    let users = |wants: fn(QueueAccess) -> bool| -> Vec<String> {
-        m.services
-            .values()
-            .filter(|s| {
-                s.uses.iter().any(|u| match &u.value {
-                    Use::Queue { queue, access } => queue.value == q.key.value && wants(*access),
-                    Use::Table { .. } => false,
-                })
-            })
-            .map(|s| s.key.value.clone())
-            .collect()
+    let users = |wants: fn(QueueAccess) -> bool| {
+        services_using(
+            m,
+            |u| matches!(u, Use::Queue { queue, access } if queue.value == q.key.value && wants(*access)),
+        )
     };
     Queue {
         key: q.key.value.clone(),
-        name: if fifo { format!("{base}.fifo") } else { base },
+        name: name(m, env, q),
         fifo,
         visibility_timeout_seconds: visibility,
         retention_seconds: retention_days * 86_400,
@@ -90,7 +94,7 @@ pub(crate) fn statements(
         let Some(q) = m.queues.get(&queue.value) else {
             continue;
         };
-        let name = resolve(m, env, q).name;
+        let name = name(m, env, q);
         let arn = format!("arn:aws:sqs:{region}:{ACCOUNT}:{name}");
         let camel = crate::service::camel(&queue.value);
         let mut actions = vec![

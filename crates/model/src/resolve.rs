@@ -45,6 +45,16 @@ pub(crate) fn first_set(spans: &[Option<&Range<usize>>], fallback: &Range<usize>
         .clone()
 }
 
+/// Keys of the services with a `uses` entry that `wants`, in key order: who sends to a
+/// queue, who writes a table.
+pub(crate) fn services_using(m: &Manifest, wants: impl Fn(&manifest::Use) -> bool) -> Vec<String> {
+    m.services
+        .values()
+        .filter(|s| s.uses.iter().any(|u| wants(&u.value)))
+        .map(|s| s.key.value.clone())
+        .collect()
+}
+
 pub fn resolve(m: &Manifest) -> Result<Platform, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let targets = load_balancer::routes(m, &mut diags);

@@ -3,7 +3,7 @@
 use wharf_manifest::{self as manifest, naming, KeyAttribute, Manifest, Use};
 
 use crate::profile::Profile;
-use crate::resolve::pick;
+use crate::resolve::{pick, services_using};
 use crate::service::{Statement, ACCOUNT};
 
 /// A table, billed on demand and encrypted with the environment's KMS key.
@@ -41,16 +41,11 @@ pub(crate) fn resolve(
     t: &manifest::Table,
 ) -> Table {
     let o = &env.overrides;
-    let users = |write: bool| -> Vec<String> {
-        m.services
-            .values()
-            .filter(|s| {
-                s.uses.iter().any(|u| {
-                    matches!(&u.value, Use::Table { table, write: w } if table.value == t.key.value && (*w || !write))
-                })
-            })
-            .map(|s| s.key.value.clone())
-            .collect()
+    let users = |write: bool| {
+        services_using(
+            m,
+            |u| matches!(u, Use::Table { table, write: w } if table.value == t.key.value && (*w || !write)),
+        )
     };
     Table {
         key: t.key.value.clone(),
