@@ -38,7 +38,7 @@ fn bad_manifests_exit_2_with_located_messages() {
         "not-utf8",
         "deep-keys",
         "accepted-values",
-        "no-port",
+        "bad-workers",
         "bad-queues",
         "bad-tables",
     ] {

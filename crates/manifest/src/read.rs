@@ -150,6 +150,11 @@ impl<'a> TableReader<'a> {
             .unwrap_or_else(|| self.span.clone())
     }
 
+    /// Whether `key` is written in the table (read or not).
+    pub fn has(&self, key: &str) -> bool {
+        self.table.get(key).is_some()
+    }
+
     fn item(&mut self, key: &'static str, want: Want) -> Option<(&'a Item, Range<usize>)> {
         self.known.push((key, want));
         let item = self.table.get(key)?;

@@ -73,7 +73,9 @@ impl std::fmt::Display for Cidr {
 #[derive(Debug, Clone)]
 pub struct Service {
     pub key: Spanned<String>,
-    pub port: Spanned<u32>,
+    /// The port the container listens on; none makes the service a **worker**, which no
+    /// load balancer routes to.
+    pub port: Option<Spanned<u32>>,
     pub cpu: Option<Spanned<u32>>,
     pub memory: Option<Spanned<u32>>,
     pub paths: Vec<Spanned<String>>,
@@ -98,6 +100,12 @@ pub struct Service {
     pub container_health_check: Option<Spanned<bool>>,
     /// `uses`: the manifest's data resources the service reaches, and how.
     pub uses: Vec<Spanned<Use>>,
+    /// `scale_on = "queue:NAME"` (workers only): scale on that queue's backlog instead of
+    /// CPU and memory; the key of the queue.
+    pub scale_on: Option<Spanned<String>>,
+    /// `messages_per_task`: with `scale_on`, how many waiting messages each task may have
+    /// (acceptable latency ÷ the time one message takes); 100 by default.
+    pub messages_per_task: Option<Spanned<u32>>,
 }
 
 /// One entry of a service's `uses`: a data resource of the manifest and the access to it.

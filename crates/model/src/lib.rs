@@ -31,7 +31,10 @@ pub use network::Network;
 pub use queue::Queue;
 pub use registry::Registry;
 use resolve::resolve;
-pub use service::{Condition, ContainerHealthCheck, Secret, Service, Statement, ACCOUNT};
+pub use service::{
+    Condition, ContainerHealthCheck, Scaling, Secret, Service, Statement, ACCOUNT,
+    DEFAULT_MESSAGES_PER_TASK,
+};
 pub use table::{Index, Table};
 /// `QUEUE_<NAME>_URL`, the variable with which a service finds a queue it uses.
 pub use wharf_manifest::naming::queue_url_variable;

@@ -70,7 +70,7 @@ pub(crate) fn resolve(
                 Target {
                     service: r.service.clone(),
                     target_group_name: naming::service_name(&m.app.name, &env.key, &r.service),
-                    port: svc.port.value,
+                    port: r.port,
                     health_check_path: health_check_path(svc),
                     paths: r.paths.clone(),
                     hosts: r.hosts.clone(),
@@ -85,6 +85,7 @@ pub(crate) fn resolve(
 /// A service's place on the load balancer, the same in every environment.
 pub(crate) struct Route {
     service: String,
+    port: u32,
     paths: Vec<String>,
     hosts: Vec<String>,
     priority: u32,
@@ -163,7 +164,8 @@ fn default_and_ruled<'m>(
 ) -> (Option<&'m manifest::Service>, Vec<&'m manifest::Service>) {
     let mut default: Option<&manifest::Service> = None;
     let mut ruled = Vec::new();
-    for svc in m.services.values() {
+    // Workers (no port) get no route.
+    for svc in m.services.values().filter(|s| s.port.is_some()) {
         if !is_catch_all(svc) {
             ruled.push(svc);
         } else if let Some(first) = default {
@@ -240,6 +242,7 @@ pub(crate) fn routes(m: &Manifest, diags: &mut Vec<Diagnostic>) -> Vec<Route> {
     let mut next = 10;
     let mut out = Vec::new();
     for svc in ruled {
+        let Some(port) = &svc.port else { continue };
         let priority = match &svc.priority {
             Some(p) => p.value,
             None => {
@@ -253,15 +256,17 @@ pub(crate) fn routes(m: &Manifest, diags: &mut Vec<Diagnostic>) -> Vec<Route> {
         };
         out.push(Route {
             service: svc.key.value.clone(),
+            port: port.value,
             paths: svc.paths.iter().map(|p| p.value.clone()).collect(),
             hosts: svc.hosts.iter().map(|h| h.value.clone()).collect(),
             priority,
             is_default: false,
         });
     }
-    if let Some(svc) = default {
+    if let Some((svc, port)) = default.and_then(|s| Some((s, s.port.as_ref()?))) {
         out.push(Route {
             service: svc.key.value.clone(),
+            port: port.value,
             paths: vec!["/*".to_string()],
             hosts: vec![],
             priority: 0,

@@ -103,12 +103,14 @@ fn environment(
         .map(|svc| service::resolve(m, env, svc, &p, capacity, diags))
         .collect();
     let load_balancer = load_balancer::resolve(m, env, &p, &prefix, routes);
+    let cluster = cluster::resolve(env, &p, &prefix, capacity);
+    service::check_queue_scaling(m, env, &cluster, diags);
     Environment {
         name: env.key.value.clone(),
         profile: env.profile.value,
         network: network::resolve(m, env, &p, diags),
         registry: registry::resolve(m, env, &p),
-        cluster: cluster::resolve(env, &p, &prefix, capacity),
+        cluster,
         load_balancer,
         queues: m
             .queues

@@ -15,7 +15,8 @@ pub struct Service {
     pub key: String,
     /// `{app}-{env}-{service}`.
     pub name: String,
-    pub port: u32,
+    /// `None` for a worker: no port, no load balancer target.
+    pub port: Option<u32>,
     pub cpu: u32,
     pub memory_mib: u32,
     pub command: Option<Vec<String>>,
@@ -31,6 +32,7 @@ pub struct Service {
     pub min_count: u32,
     pub max_count: u32,
     pub capacity: Capacity,
+    pub scaling: Scaling,
     pub task_role_statements: Vec<Statement>,
     /// The keys of the queues it uses, each with `QUEUE_<NAME>_URL` in its environment.
     pub queues: Vec<String>,
@@ -47,6 +49,68 @@ fn used(svc: &manifest::Service, kind: &str) -> Vec<String> {
         .filter(|(k, _)| *k == kind)
         .map(|(_, key)| key.value.clone())
         .collect()
+}
+
+/// What the service's task count follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scaling {
+    /// Target tracking on average CPU and memory utilization.
+    Utilization,
+    /// A worker's queue: target tracking on messages waiting per running task, and a step
+    /// policy that starts the first task when messages wait and none runs.
+    Queue {
+        queue: String,
+        messages_per_task: u32,
+    },
+}
+
+/// Messages each task may have waiting when the manifest does not say: AWS's worked
+/// example, 10 seconds of acceptable latency at 0.1 s per message.
+/// <https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-using-sqs-queue.html>
+pub const DEFAULT_MESSAGES_PER_TASK: u32 = 100;
+
+/// A worker's backlog per task divides by Container Insights' RunningTaskCount, so a
+/// cluster that scales a worker on a queue must have it on.
+pub(crate) fn check_queue_scaling(
+    m: &Manifest,
+    env: &manifest::Environment,
+    cluster: &crate::Cluster,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if cluster.container_insights {
+        return;
+    }
+    for svc in m.services.values() {
+        if let Some(q) = &svc.scale_on {
+            let span = first_set(
+                &[env.overrides.container_insights.as_ref().map(|c| &c.span)],
+                &q.span,
+            );
+            diags.push(
+                Diagnostic::new(
+                    format!(
+                        "worker `{}` scales on queue `{}`, which needs Container Insights, and environment `{}` turns it off",
+                        svc.key.value, q.value, env.key.value
+                    ),
+                    span,
+                )
+                .with_help("remove `container_insights = false`: backlog per task divides the queue's messages by Container Insights' RunningTaskCount"),
+            );
+        }
+    }
+}
+
+fn scaling(svc: &manifest::Service) -> Scaling {
+    match &svc.scale_on {
+        Some(q) => Scaling::Queue {
+            queue: q.value.clone(),
+            messages_per_task: svc
+                .messages_per_task
+                .as_ref()
+                .map_or(DEFAULT_MESSAGES_PER_TASK, |m| m.value),
+        },
+        None => Scaling::Utilization,
+    }
 }
 
 /// How ECS tells that a container is healthy, besides the load balancer's check.
@@ -174,7 +238,19 @@ fn counts(
         ],
         min.value,
     );
-    if min.value > max.value {
+    if min.value == 0 && svc.scale_on.is_none() {
+        let span = first_set(&[min.span], &svc.key.span);
+        diags.push(
+            Diagnostic::new(
+                format!(
+                    "service `{}` in environment `{}` may scale to no tasks, and scaling on CPU and memory cannot bring it back",
+                    svc.key.value, env.key.value
+                ),
+                span,
+            )
+            .with_help("use `min_count` 1 or more: target tracking needs a running task to measure, and the running-tasks alarm could never fire; only a worker with `scale_on = \"queue:NAME\"` starts from zero, on the queue's messages"),
+        );
+    } else if min.value > max.value {
         let span = first_set(&[max.span, min.span], &svc.key.span);
         diags.push(
             Diagnostic::new(
@@ -208,12 +284,15 @@ fn counts(
     (desired.value, min.value, max.value)
 }
 
+/// The manifest's choice; a worker without `health_check_command` has none, since it has
+/// no port for wget to ask.
 fn container_health_check(svc: &manifest::Service) -> ContainerHealthCheck {
     match (&svc.health_check_command, &svc.container_health_check) {
         (_, Some(on)) if !on.value => ContainerHealthCheck::Off,
         (Some(command), _) => {
             ContainerHealthCheck::Command(command.value.iter().map(|c| c.value.clone()).collect())
         }
+        _ if svc.port.is_none() => ContainerHealthCheck::Off,
         _ => ContainerHealthCheck::Wget,
     }
 }
@@ -232,7 +311,7 @@ pub(crate) fn resolve(
     Service {
         key: svc.key.value.clone(),
         name,
-        port: svc.port.value,
+        port: svc.port.as_ref().map(|p| p.value),
         cpu,
         memory_mib,
         command: svc
@@ -270,6 +349,7 @@ pub(crate) fn resolve(
         min_count,
         max_count,
         capacity,
+        scaling: scaling(svc),
         task_role_statements: statements(m, env, svc),
         queues: used(svc, "queue"),
         tables: used(svc, "table"),

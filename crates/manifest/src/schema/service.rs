@@ -77,19 +77,10 @@ pub(super) fn read_counts(t: &mut TableReader, sink: &mut Sink) -> Counts {
     }
 }
 
-/// `min_count`: at least 1, since services scale on CPU and memory, whose target tracking
-/// cannot scale out from zero tasks (there is no utilization without a task), and whose
-/// running-tasks alarm could never fire.
-/// <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-autoscaling-targettracking.html>
+/// `min_count`: 0 only for a worker that scales on a queue, which the model checks, since an
+/// environment's `min_count` applies to services of either kind.
 fn read_min_count(t: &mut TableReader, sink: &mut Sink) -> Option<Spanned<u32>> {
-    let min = t.integer_in(sink, "min_count", 0..=1000, "task counts are 0 to 1000")?;
-    let ok = sink.check(
-        min.value > 0,
-        &min.span,
-        format!("`{}.min_count = 0` would let the service scale to no tasks, and scaling on CPU and memory cannot bring it back", t.path),
-        "use 1 or more: target tracking needs a running task to measure, and the running-tasks alarm could never fire; scaling to zero needs a signal that exists without tasks, such as a queue's depth",
-    );
-    ok.then_some(min)
+    t.integer_in(sink, "min_count", 0..=1000, "task counts are 0 to 1000")
 }
 
 fn is_env_name(s: &str) -> bool {
@@ -133,12 +124,6 @@ pub(super) fn read_service(
         key_rule_help("service names"),
     );
     let port = t.integer_in(sink, "port", 1..=65535, "ports are 1 to 65535");
-    t.require(
-        sink,
-        "port",
-        &port,
-        "set the port the container listens on, e.g. `port = 8080`",
-    );
     let (cpu, memory) = read_cpu_memory(&mut t, sink);
     let (paths, hosts) = read_routes(&mut t, &key, sink);
     let priority = t.integer_in(
@@ -160,17 +145,36 @@ pub(super) fn read_service(
     let container_health_check = t.boolean(sink, "container_health_check");
     let not_secret = t.string_list(sink, "not_secret");
     let uses = read_uses(&mut t, sink);
+    let (scale_on, messages_per_task) = read_scale_on(&mut t, sink);
     t.finish(sink);
+    if port.is_none() {
+        check_worker(&t, &key, sink);
+        if let Some(on) = container_health_check.as_ref().filter(|on| on.value) {
+            sink.check(
+                health_check_command.is_some(),
+                &on.span,
+                format!("worker `{}` has no port for the default health check (wget on `health_check`)", key.value),
+                "set `health_check_command` (ECS's form, e.g. [\"CMD\", \"/app/healthy\"]) for the worker to check itself",
+            );
+        }
+    } else if let Some(s) = &scale_on {
+        sink.push(
+            Diagnostic::new(
+                format!("service `{}` has a `port`, and only a worker scales on a queue", key.value),
+                s.span.clone(),
+            )
+            .with_help("remove `scale_on` to scale on CPU and memory, or remove `port` to make the service a worker"),
+        );
+    }
     check_health_check_command(&health_check_command, &container_health_check, sink);
     check_container(&t, &health_check, &command, &user, &port, sink);
     let env = read_env(env_raw, &not_secret, sink);
     let secrets = read_secrets(secrets_raw, &env, sink);
     check_repository(&repository, sink);
-    // Every problem of the table is reported before a missing `port` ends the read.
     let grants = read_grants(grants_raw, sink);
     Some(Service {
         key,
-        port: port?,
+        port,
         cpu,
         memory,
         paths,
@@ -188,7 +192,60 @@ pub(super) fn read_service(
         health_check_command,
         container_health_check,
         uses,
+        scale_on,
+        messages_per_task,
     })
+}
+
+/// `scale_on = "queue:NAME"` and `messages_per_task`; whether the queue is one the service
+/// receives from is checked once every table is read.
+fn read_scale_on(
+    t: &mut TableReader,
+    sink: &mut Sink,
+) -> (Option<Spanned<String>>, Option<Spanned<u32>>) {
+    let raw = t.string(sink, "scale_on");
+    let per_task = t.integer_in(
+        sink,
+        "messages_per_task",
+        1..=100_000,
+        "messages per task are 1 to 100000: the acceptable latency divided by the time one message takes",
+    );
+    let scale_on = raw.and_then(|r| match r.value.split_once(':') {
+        Some(("queue", q)) if !q.is_empty() => Some(Spanned::new(q.to_string(), r.span.clone())),
+        _ => {
+            sink.push(
+                Diagnostic::new(format!("`scale_on = \"{}\"` is not a queue", r.value), r.span.clone())
+                    .with_help("write `scale_on = \"queue:NAME\"` with a queue the worker receives from; without `scale_on` it scales on CPU and memory"),
+            );
+            None
+        }
+    });
+    if let (None, Some(p)) = (&scale_on, &per_task) {
+        sink.push(
+            Diagnostic::new(
+                "`messages_per_task` is set without `scale_on`",
+                p.span.clone(),
+            )
+            .with_help("add `scale_on = \"queue:NAME\"`, or remove `messages_per_task`"),
+        );
+    }
+    (scale_on, per_task)
+}
+
+/// A service without `port` is a worker: nothing routes to it, so route and load balancer
+/// health-check keys have nothing to act on.
+fn check_worker(t: &TableReader, key: &Spanned<String>, sink: &mut Sink) {
+    for k in ["path", "paths", "host", "hosts", "priority", "health_check"] {
+        if t.has(k) {
+            sink.push(
+                Diagnostic::new(
+                    format!("service `{}` has no `port`, so it is a worker, which no load balancer routes to; `{k}` does nothing", key.value),
+                    t.key_span(k),
+                )
+                .with_help(format!("remove `{k}`, or set `port` to the port the container listens on to make it a web service")),
+            );
+        }
+    }
 }
 
 /// `uses`: the manifest's data resources the service reaches, each parsed; whether each is

@@ -42,6 +42,7 @@ pub(super) fn variable(u: &Use) -> String {
 /// `tables` names every `[tables.*]` written, whether or not it read whole.
 pub(super) fn check_uses(manifest: &Manifest, tables: &[String], sink: &mut Sink) {
     for svc in manifest.services.values() {
+        check_scale_on(svc, sink);
         let mut seen: Vec<(&str, &str)> = Vec::new();
         for u in &svc.uses {
             let (kind, key) = u.value.target();
@@ -87,4 +88,24 @@ pub(super) fn check_uses(manifest: &Manifest, tables: &[String], sink: &mut Sink
             );
         }
     }
+}
+
+/// A worker scales on a queue it receives from: the backlog it drains.
+fn check_scale_on(svc: &Service, sink: &mut Sink) {
+    let Some(q) = &svc.scale_on else { return };
+    let receives = svc.uses.iter().any(|u| {
+        matches!(&u.value, Use::Queue { queue, access } if queue.value == q.value && *access != QueueAccess::Send)
+    });
+    sink.check(
+        receives,
+        &q.span,
+        format!(
+            "service `{}` scales on queue `{}`, which it does not receive from",
+            svc.key.value, q.value
+        ),
+        format!(
+            "add \"queue:{}:receive\" (or \"queue:{}\") to the service's `uses`: a worker scales on the backlog it drains",
+            q.value, q.value
+        ),
+    );
 }

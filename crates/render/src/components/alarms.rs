@@ -17,10 +17,14 @@ fn services(env: &Environment) -> Expr {
         env.services
             .iter()
             .map(|s| {
-                let suffix = format!(
-                    "module.load_balancer.target_group_arn_suffixes[\"{}\"]",
-                    s.key
-                );
+                // A worker has no target group; its load balancer alarms are not made.
+                let suffix = match s.port {
+                    Some(_) => Expr::raw(format!(
+                        "module.load_balancer.target_group_arn_suffixes[\"{}\"]",
+                        s.key
+                    )),
+                    None => Expr::Null,
+                };
                 (
                     s.key.clone(),
                     Expr::Object(vec![
@@ -28,7 +32,8 @@ fn services(env: &Environment) -> Expr {
                             "service_name".into(),
                             Expr::raw(format!("module.{}.service_name", label(s))),
                         ),
-                        ("target_group_arn_suffix".into(), Expr::raw(suffix)),
+                        ("load_balanced".into(), Expr::Bool(s.port.is_some())),
+                        ("target_group_arn_suffix".into(), suffix),
                         ("min_tasks".into(), Expr::int(s.min_count)),
                     ]),
                 )

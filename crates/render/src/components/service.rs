@@ -4,7 +4,9 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use wharf_model::{ContainerHealthCheck, Environment, Platform, Secret, Statement, ACCOUNT};
+use wharf_model::{
+    ContainerHealthCheck, Environment, Platform, Scaling, Secret, Statement, ACCOUNT,
+};
 use wharf_review::rules::{
     container_health_check_missing, private_tasks_without_vpc_endpoints,
     spot_without_on_demand_base,
@@ -33,7 +35,17 @@ static PULLS_THROUGH_NAT: TradeOff = TradeOff {
              charges per GB processed; while few tasks start, that costs less than endpoints \
              charged by the hour in every zone",
 };
-static TRADE_OFFS: [&TradeOff; 3] = [&SPOT_ONLY, &NO_CONTAINER_HEALTH_CHECK, &PULLS_THROUGH_NAT];
+static WORKER_WITHOUT_HEALTH_CHECK: TradeOff = TradeOff {
+    rule: &container_health_check_missing::RULE,
+    reason: "a worker without `health_check_command` has no container health check: ECS \
+             replaces its task when the process exits, not when it hangs",
+};
+static TRADE_OFFS: [&TradeOff; 4] = [
+    &SPOT_ONLY,
+    &NO_CONTAINER_HEALTH_CHECK,
+    &WORKER_WITHOUT_HEALTH_CHECK,
+    &PULLS_THROUGH_NAT,
+];
 
 /// `service_<key>`: the module call of a service, which the alarms refer to.
 pub(crate) fn label(s: &wharf_model::Service) -> String {
@@ -228,6 +240,7 @@ fn capacity_strategy(s: &wharf_model::Service) -> Expr {
 /// What the service's module reads from the other components' modules.
 fn wiring(p: &Platform, s: &wharf_model::Service) -> Body {
     let key = &s.key;
+    let web = s.port.is_some();
     Body::new()
         .attr("name", Expr::str(&s.name))
         .attr("container_name", Expr::str(key))
@@ -236,13 +249,13 @@ fn wiring(p: &Platform, s: &wharf_model::Service) -> Body {
         .attr("cluster_name", Expr::raw("module.cluster.cluster_name"))
         .attr("vpc_id", Expr::raw("module.network.vpc_id"))
         .attr("subnet_ids", Expr::raw("module.network.private_subnet_ids"))
-        .attr(
+        .attr_opt(
             "alb_security_group_id",
-            Expr::raw("module.load_balancer.security_group_id"),
+            web.then(|| Expr::raw("module.load_balancer.security_group_id")),
         )
-        .attr(
+        .attr_opt(
             "target_group_arn",
-            Expr::raw(format!("module.load_balancer.target_group_arns[\"{key}\"]")),
+            web.then(|| Expr::raw(format!("module.load_balancer.target_group_arns[\"{key}\"]"))),
         )
         .attr(
             "repository_arn",
@@ -277,7 +290,7 @@ fn container(body: Body, s: &wharf_model::Service) -> Body {
     }));
     environment.sort_by(|a, b| a.0.cmp(&b.0));
     let (secrets, secret_arns, ssm) = secret_inputs(s);
-    body.attr("port", Expr::int(s.port))
+    body.attr_opt("port", s.port.map(Expr::int))
         .attr("cpu", Expr::int(s.cpu))
         .attr("memory", Expr::int(s.memory_mib))
         .attr_opt("command", s.command.as_ref().map(Expr::strs))
@@ -290,7 +303,10 @@ fn container(body: Body, s: &wharf_model::Service) -> Body {
             Expr::Bool(s.readonly_root_filesystem),
         )
         .attr("user", Expr::str(&s.user))
-        .attr("health_check_path", Expr::str(&s.health_check_path))
+        .attr_opt(
+            "health_check_path",
+            s.port.is_some().then(|| Expr::str(&s.health_check_path)),
+        )
         .attr_opt(
             "health_check_command",
             match &s.container_health_check {
@@ -317,6 +333,7 @@ fn call(p: &Platform, env: &Environment, s: &wharf_model::Service) -> Call {
         .attr("min_count", Expr::int(s.min_count))
         .attr("max_count", Expr::int(s.max_count))
         .attr("capacity_provider_strategy", capacity_strategy(s))
+        .attr_opt("queue_scaling", queue_scaling(s))
         .attr(
             "task_role_statements",
             Expr::List(s.task_role_statements.iter().map(statement).collect()),
@@ -325,10 +342,30 @@ fn call(p: &Platform, env: &Environment, s: &wharf_model::Service) -> Call {
     Call::new(&Service, &label(s), body)
         .trade_off(c.fargate_base == 0 && c.fargate_spot_weight > 0, &SPOT_ONLY)
         .trade_off(
-            s.container_health_check == ContainerHealthCheck::Off,
+            s.container_health_check == ContainerHealthCheck::Off && s.port.is_some(),
             &NO_CONTAINER_HEALTH_CHECK,
         )
+        .trade_off(
+            s.container_health_check == ContainerHealthCheck::Off && s.port.is_none(),
+            &WORKER_WITHOUT_HEALTH_CHECK,
+        )
         .trade_off(env.network.pulls_through_nat(), &PULLS_THROUGH_NAT)
+}
+
+/// A worker's queue and backlog target, which replace CPU and memory scaling.
+fn queue_scaling(s: &wharf_model::Service) -> Option<Expr> {
+    let Scaling::Queue {
+        queue,
+        messages_per_task,
+    } = &s.scaling
+    else {
+        return None;
+    };
+    let name = format!("module.{}.name", crate::components::queue::label(queue));
+    Some(Expr::Object(vec![
+        ("queue_name".into(), Expr::Raw(name)),
+        ("messages_per_task".into(), Expr::int(*messages_per_task)),
+    ]))
 }
 
 fn image_tag(s: &wharf_model::Service) -> Block {
@@ -369,7 +406,7 @@ fn route(env: &Environment, service: &str) -> String {
         .iter()
         .find(|t| t.service == service)
     else {
-        return String::new();
+        return "none: a worker".to_string();
     };
     if t.is_default {
         return "everything else (default)".to_string();
@@ -381,12 +418,19 @@ fn route(env: &Environment, service: &str) -> String {
 
 fn services_table(o: &mut String, env: &Environment) {
     let _ = writeln!(o, "## Services\n");
-    let _ = writeln!(o, "| service | route | CPU units / memory MiB | tasks (desired, min–max) | image tag variable |");
-    let _ = writeln!(o, "|---|---|---|---|---|");
+    let _ = writeln!(o, "| service | route | CPU units / memory MiB | tasks (desired, min–max) | scales on | image tag variable |");
+    let _ = writeln!(o, "|---|---|---|---|---|---|");
     for s in &env.services {
+        let scales_on = match &s.scaling {
+            Scaling::Utilization => "CPU and memory".to_string(),
+            Scaling::Queue {
+                queue,
+                messages_per_task,
+            } => format!("queue `{queue}`, {messages_per_task} messages per task"),
+        };
         let _ = writeln!(
             o,
-            "| `{}` | {} | {} / {} | {}, {}–{} | `{}` |",
+            "| `{}` | {} | {} / {} | {}, {}–{} | {scales_on} | `{}` |",
             s.name,
             route(env, &s.key),
             s.cpu,
@@ -396,6 +440,13 @@ fn services_table(o: &mut String, env: &Environment) {
             s.max_count,
             image_tag_variable(s)
         );
+    }
+    if env
+        .services
+        .iter()
+        .any(|s| matches!(s.scaling, Scaling::Queue { .. }))
+    {
+        let _ = writeln!(o, "\nA worker that scales on a queue keeps about its messages per task waiting for each running task (target tracking on the queue's visible messages divided by Container Insights' running task count), down to its minimum once the queue is empty. At zero tasks there is nothing to divide by, so an alarm on messages waiting while no task runs starts the first task, and the tracking takes over from there.");
     }
 }
 
@@ -419,6 +470,13 @@ fn health_checks(o: &mut String, env: &Environment) {
             ContainerHealthCheck::Wget => {}
             ContainerHealthCheck::Command(c) => {
                 let _ = writeln!(o, "- **`{}` checks itself** with `{}`.", s.key, c.join(" "));
+            }
+            ContainerHealthCheck::Off if s.port.is_none() => {
+                let _ = writeln!(
+                    o,
+                    "- **Worker `{}` has no container health check**: ECS replaces a task whose process exits, but not one that hangs. Set `health_check_command` for the worker to check itself.",
+                    s.key
+                );
             }
             ContainerHealthCheck::Off => {
                 let _ = writeln!(

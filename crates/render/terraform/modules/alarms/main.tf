@@ -79,6 +79,14 @@ resource "aws_sns_topic_subscription" "email" {
 # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cloudwatch-metrics.html
 ################################################################################
 
+locals {
+  # Workers have no target group, so no load balancer alarms.
+  web_services = { for key, service in var.services : key => service if service.load_balanced }
+
+  # A worker that may scale to zero tasks is not short of tasks at zero.
+  kept_running = { for key, service in var.services : key => service if service.min_tasks > 0 }
+}
+
 resource "aws_cloudwatch_metric_alarm" "cpu_high" {
   for_each = var.services
 
@@ -129,7 +137,7 @@ resource "aws_cloudwatch_metric_alarm" "memory_high" {
 # only with Container Insights on, so without it the alarm would be in ALARM forever.
 # https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html
 resource "aws_cloudwatch_metric_alarm" "running_tasks_low" {
-  for_each = var.container_insights ? var.services : {}
+  for_each = var.container_insights ? local.kept_running : {}
 
   alarm_name          = "${each.value.service_name}-running-tasks-low"
   alarm_description   = "${each.value.service_name}: fewer than ${each.value.min_tasks} running tasks for 3 minutes; tasks are failing to start or stay healthy."
@@ -158,7 +166,7 @@ resource "aws_cloudwatch_metric_alarm" "running_tasks_low" {
 ################################################################################
 
 resource "aws_cloudwatch_metric_alarm" "unhealthy_targets" {
-  for_each = var.services
+  for_each = local.web_services
 
   alarm_name          = "${each.value.service_name}-unhealthy-targets"
   alarm_description   = "${each.value.service_name}: at least one target failed its load balancer health check for 3 minutes."
@@ -182,7 +190,7 @@ resource "aws_cloudwatch_metric_alarm" "unhealthy_targets" {
 
 # No requests means no errors.
 resource "aws_cloudwatch_metric_alarm" "target_5xx" {
-  for_each = var.services
+  for_each = local.web_services
 
   alarm_name          = "${each.value.service_name}-target-5xx"
   alarm_description   = "${each.value.service_name}: more than ${var.target_5xx_threshold} HTTP 5XX responses from the service in 5 minutes."
@@ -206,7 +214,7 @@ resource "aws_cloudwatch_metric_alarm" "target_5xx" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "response_time" {
-  for_each = var.services
+  for_each = local.web_services
 
   alarm_name          = "${each.value.service_name}-response-time"
   alarm_description   = "${each.value.service_name}: 95th percentile response time above ${var.response_time_threshold_seconds} s for 15 minutes."

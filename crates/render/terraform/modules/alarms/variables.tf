@@ -25,9 +25,10 @@ variable "alb_arn_suffix" {
 }
 
 variable "services" {
-  description = "Services to watch by service key: the ECS service name, the ARN suffix of its target group, and the fewest tasks it should run."
+  description = "Services to watch by service key: the ECS service name, whether a load balancer routes to it (false for a worker) and the ARN suffix of its target group (null for a worker), and the fewest tasks it should run."
   type = map(object({
     service_name            = string
+    load_balanced           = bool
     target_group_arn_suffix = string
     min_tasks               = number
   }))

@@ -15,7 +15,8 @@ locals {
     essential = true
     command   = var.command
 
-    portMappings = [
+    # A worker listens on no port.
+    portMappings = var.port == null ? [] : [
       {
         containerPort = var.port
         hostPort      = var.port
@@ -51,7 +52,7 @@ locals {
     # `container_health_check = false` in wharf.toml. The exec form runs wget without a
     # shell, so the path cannot be misread.
     healthCheck = var.container_health_check ? {
-      command     = coalescelist(var.health_check_command, ["CMD", "wget", "--no-verbose", "--tries=1", "--spider", "http://localhost:${var.port}${var.health_check_path}"])
+      command     = coalescelist(var.health_check_command, ["CMD", "wget", "--no-verbose", "--tries=1", "--spider", "http://localhost:${coalesce(var.port, 0)}${var.health_check_path}"])
       interval    = 30
       timeout     = 5
       retries     = 3
@@ -336,11 +337,18 @@ resource "aws_ecs_task_definition" "this" {
   }
 
   tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.port != null || !var.container_health_check || length(var.health_check_command) > 0
+      error_message = "A worker (no port) has no URL to check: set health_check_command, or container_health_check = false."
+    }
+  }
 }
 
 ################################################################################
-# Security group: traffic in only from the load balancer, out only over HTTPS
-# (AWS APIs through the VPC endpoints, anything else through NAT).
+# Security group: traffic in only from the load balancer (none for a worker), out
+# only over HTTPS (AWS APIs through the VPC endpoints, anything else through NAT).
 ################################################################################
 
 resource "aws_security_group" "this" {
@@ -352,6 +360,8 @@ resource "aws_security_group" "this" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "from_load_balancer" {
+  count = var.port != null ? 1 : 0
+
   security_group_id            = aws_security_group.this.id
   description                  = "Container port from the load balancer"
   ip_protocol                  = "tcp"
@@ -360,6 +370,12 @@ resource "aws_vpc_security_group_ingress_rule" "from_load_balancer" {
   referenced_security_group_id = var.alb_security_group_id
 
   tags = var.tags
+}
+
+# The rule was a single resource before workers made it optional.
+moved {
+  from = aws_vpc_security_group_ingress_rule.from_load_balancer
+  to   = aws_vpc_security_group_ingress_rule.from_load_balancer[0]
 }
 
 resource "aws_vpc_security_group_egress_rule" "https" {
@@ -382,7 +398,7 @@ resource "aws_ecs_service" "this" {
   cluster                           = var.cluster_arn
   task_definition                   = aws_ecs_task_definition.this.arn
   desired_count                     = var.desired_count
-  health_check_grace_period_seconds = var.health_check_grace_period_seconds
+  health_check_grace_period_seconds = var.port != null ? var.health_check_grace_period_seconds : null
   enable_execute_command            = var.enable_execute_command
   enable_ecs_managed_tags           = true
   propagate_tags                    = "SERVICE"
@@ -414,10 +430,15 @@ resource "aws_ecs_service" "this" {
     assign_public_ip = false
   }
 
-  load_balancer {
-    target_group_arn = var.target_group_arn
-    container_name   = var.container_name
-    container_port   = var.port
+  # Whether there is a port is known when planning; the target group's ARN may not be.
+  dynamic "load_balancer" {
+    for_each = var.port != null ? [1] : []
+
+    content {
+      target_group_arn = var.target_group_arn
+      container_name   = var.container_name
+      container_port   = var.port
+    }
   }
 
   tags = var.tags
@@ -449,6 +470,8 @@ resource "aws_appautoscaling_target" "this" {
 }
 
 resource "aws_appautoscaling_policy" "cpu" {
+  count = var.queue_scaling == null ? 1 : 0
+
   name               = "${var.name}-cpu"
   policy_type        = "TargetTrackingScaling"
   service_namespace  = aws_appautoscaling_target.this.service_namespace
@@ -467,6 +490,8 @@ resource "aws_appautoscaling_policy" "cpu" {
 }
 
 resource "aws_appautoscaling_policy" "memory" {
+  count = var.queue_scaling == null ? 1 : 0
+
   name               = "${var.name}-memory"
   policy_type        = "TargetTrackingScaling"
   service_namespace  = aws_appautoscaling_target.this.service_namespace
@@ -482,4 +507,179 @@ resource "aws_appautoscaling_policy" "memory" {
       predefined_metric_type = "ECSServiceAverageMemoryUtilization"
     }
   }
+}
+
+# The policies were single resources before queue scaling made them optional.
+moved {
+  from = aws_appautoscaling_policy.cpu
+  to   = aws_appautoscaling_policy.cpu[0]
+}
+
+moved {
+  from = aws_appautoscaling_policy.memory
+  to   = aws_appautoscaling_policy.memory[0]
+}
+
+################################################################################
+# Scaling on a queue (a worker). Two policies, because backlog per task is undefined
+# at zero tasks:
+# - running: target tracking on messages waiting per running task, which also scales
+#   in, down to min_count (zero included) once the queue is empty;
+# - from zero: with no task running, target tracking has nothing to divide by, so a
+#   step policy adds a task while messages wait; from then on the tracking takes over.
+# RunningTaskCount comes from Container Insights, which the cluster must have on.
+# https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking-metric-math.html
+################################################################################
+
+locals {
+  running_tasks_metric = {
+    namespace   = "ECS/ContainerInsights"
+    metric_name = "RunningTaskCount"
+    dimensions = {
+      ClusterName = var.cluster_name
+      ServiceName = aws_ecs_service.this.name
+    }
+  }
+}
+
+resource "aws_appautoscaling_policy" "backlog" {
+  count = var.queue_scaling != null ? 1 : 0
+
+  name               = "${var.name}-backlog-per-task"
+  policy_type        = "TargetTrackingScaling"
+  service_namespace  = aws_appautoscaling_target.this.service_namespace
+  resource_id        = aws_appautoscaling_target.this.resource_id
+  scalable_dimension = aws_appautoscaling_target.this.scalable_dimension
+
+  target_tracking_scaling_policy_configuration {
+    target_value       = var.queue_scaling.messages_per_task
+    scale_in_cooldown  = var.scale_in_cooldown
+    scale_out_cooldown = var.scale_out_cooldown
+
+    customized_metric_specification {
+      metrics {
+        id          = "visible"
+        label       = "Messages waiting"
+        return_data = false
+
+        metric_stat {
+          stat = "Average"
+
+          metric {
+            namespace   = "AWS/SQS"
+            metric_name = "ApproximateNumberOfMessagesVisible"
+
+            dimensions {
+              name  = "QueueName"
+              value = var.queue_scaling.queue_name
+            }
+          }
+        }
+      }
+
+      metrics {
+        id          = "tasks"
+        label       = "Running tasks"
+        return_data = false
+
+        metric_stat {
+          stat = "Average"
+
+          metric {
+            namespace   = local.running_tasks_metric.namespace
+            metric_name = local.running_tasks_metric.metric_name
+
+            dimensions {
+              name  = "ClusterName"
+              value = local.running_tasks_metric.dimensions.ClusterName
+            }
+
+            dimensions {
+              name  = "ServiceName"
+              value = local.running_tasks_metric.dimensions.ServiceName
+            }
+          }
+        }
+      }
+
+      metrics {
+        id          = "backlog"
+        expression  = "visible / tasks"
+        label       = "Messages waiting per running task"
+        return_data = true
+      }
+    }
+  }
+}
+
+resource "aws_appautoscaling_policy" "from_zero" {
+  count = var.queue_scaling != null ? 1 : 0
+
+  name               = "${var.name}-start-from-zero"
+  policy_type        = "StepScaling"
+  service_namespace  = aws_appautoscaling_target.this.service_namespace
+  resource_id        = aws_appautoscaling_target.this.resource_id
+  scalable_dimension = aws_appautoscaling_target.this.scalable_dimension
+
+  # One task at a time: if the alarm fires while a task is already starting, the worst
+  # case is a task too many, which the backlog policy scales back in.
+  step_scaling_policy_configuration {
+    adjustment_type         = "ChangeInCapacity"
+    cooldown                = var.scale_out_cooldown
+    metric_aggregation_type = "Maximum"
+
+    step_adjustment {
+      metric_interval_lower_bound = 0
+      scaling_adjustment          = 1
+    }
+  }
+}
+
+# Messages are waiting and no task runs (a missing RunningTaskCount counts as none).
+resource "aws_cloudwatch_metric_alarm" "messages_without_tasks" {
+  count = var.queue_scaling != null ? 1 : 0
+
+  alarm_name          = "${var.name}-messages-without-tasks"
+  alarm_description   = "${var.name}: messages wait in ${var.queue_scaling.queue_name} and no task runs; starts the first task."
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  evaluation_periods  = 1
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_appautoscaling_policy.from_zero[0].arn]
+
+  metric_query {
+    id = "visible"
+
+    metric {
+      namespace   = "AWS/SQS"
+      metric_name = "ApproximateNumberOfMessagesVisible"
+      period      = 60
+      stat        = "Maximum"
+
+      dimensions = {
+        QueueName = var.queue_scaling.queue_name
+      }
+    }
+  }
+
+  metric_query {
+    id = "tasks"
+
+    metric {
+      namespace   = local.running_tasks_metric.namespace
+      metric_name = local.running_tasks_metric.metric_name
+      dimensions  = local.running_tasks_metric.dimensions
+      period      = 60
+      stat        = "Maximum"
+    }
+  }
+
+  metric_query {
+    id          = "waiting_without_tasks"
+    expression  = "IF(FILL(tasks, 0) == 0, visible, 0)"
+    label       = "Messages waiting while no task runs"
+    return_data = true
+  }
+
+  tags = var.tags
 }

@@ -34,13 +34,15 @@ variable "subnet_ids" {
 }
 
 variable "alb_security_group_id" {
-  description = "Security group of the load balancer; the only source allowed to reach the container port."
+  description = "Security group of the load balancer; the only source allowed to reach the container port. Required with a port; null for a worker."
   type        = string
+  default     = null
 }
 
 variable "target_group_arn" {
-  description = "ARN of the load balancer target group the tasks register with."
+  description = "ARN of the load balancer target group the tasks register with. Required with a port; null for a worker, which no load balancer routes to."
   type        = string
+  default     = null
 }
 
 variable "repository_arn" {
@@ -64,11 +66,12 @@ variable "image_tag" {
 }
 
 variable "port" {
-  description = "Port the container listens on."
+  description = "Port the container listens on. Null for a worker, which listens on none."
   type        = number
+  default     = null
 
   validation {
-    condition     = var.port >= 1 && var.port <= 65535
+    condition     = var.port == null || (coalesce(var.port, 1) >= 1 && coalesce(var.port, 1) <= 65535)
     error_message = "port must be between 1 and 65535."
   }
 }
@@ -133,8 +136,9 @@ variable "user" {
 }
 
 variable "health_check_path" {
-  description = "HTTP path the container health check requests on the container port."
+  description = "HTTP path the container health check requests on the container port; a worker has none."
   type        = string
+  default     = "/"
 
   validation {
     condition     = startswith(var.health_check_path, "/")
@@ -212,6 +216,15 @@ variable "memory_target" {
   description = "Average memory utilization (percent) auto scaling keeps the service at."
   type        = number
   default     = 80
+}
+
+variable "queue_scaling" {
+  description = "Scale on an SQS queue's backlog instead of CPU and memory: the queue's name and the messages each task may have waiting (acceptable latency divided by the time one message takes). Null scales on CPU and memory."
+  type = object({
+    queue_name        = string
+    messages_per_task = number
+  })
+  default = null
 }
 
 variable "scale_in_cooldown" {
