@@ -258,7 +258,9 @@ def _moto_server(tmp_path_factory: pytest.TempPathFactory):
     log_path = tmp_path_factory.mktemp("moto") / "moto.log"
     log = log_path.open("w")
     # Services report this many running tasks, so deployments of 2 or fewer tasks complete.
-    env = {**os.environ, "MOTO_ECS_SERVICE_RUNNING": "2"}
+    # AWS managed policies (AmazonRDSEnhancedMonitoringRole, which the database module
+    # attaches) exist in moto only when it is asked to load them.
+    env = {**os.environ, "MOTO_ECS_SERVICE_RUNNING": "2", "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -304,6 +306,7 @@ MOTO_SERVICES = [
     "iam",
     "kms",
     "logs",
+    "rds",
     "s3",
     "secretsmanager",
     "sns",

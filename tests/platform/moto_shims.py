@@ -18,6 +18,12 @@ else, and is listed here with the provider call that needs it:
   at once when that is at least the desired count). ``wharf deploy`` and ``wharf rollback``
   follow deployments by task definition, so they need it.
 
+- RDS DB instance resource ids: moto gives every DB instance the same ``DbiResourceId``, and
+  the provider reads an instance back by it (``DescribeDBInstances`` filtered on
+  ``dbi-resource-id``), so with two instances on one server (an RDS instance and an Aurora
+  cluster's instance) it finds the wrong one or none. The shim gives each its own id, in
+  AWS's form (``db-`` and 26 upper-case letters and digits).
+
 Delete a shim as soon as moto implements its action.
 """
 
@@ -30,6 +36,7 @@ from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.core.utils import utcnow
 from moto.ecs.models import EC2ContainerServiceBackend
 from moto.moto_api._internal import mock_random
+from moto.rds.models import DBInstance
 from moto.server import main
 
 # Scalable-target tags by ARN. The server is one process for the whole test session.
@@ -119,6 +126,18 @@ def _update_service_with_a_deployment(self: EC2ContainerServiceBackend, service_
 
 
 EC2ContainerServiceBackend.update_service = _update_service_with_a_deployment
+
+
+_db_instance_init = DBInstance.__init__
+
+
+def _db_instance_with_its_own_resource_id(self: DBInstance, *args, **kwargs) -> None:
+    _db_instance_init(self, *args, **kwargs)
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+    self.dbi_resource_id = "db-" + "".join(mock_random.choice(alphabet) for _ in range(26))
+
+
+DBInstance.__init__ = _db_instance_with_its_own_resource_id
 
 
 if __name__ == "__main__":

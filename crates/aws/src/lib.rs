@@ -6,3 +6,4 @@
 
 pub mod fargate;
 pub mod logs;
+pub mod rds;

@@ -41,6 +41,8 @@ fn bad_manifests_exit_2_with_located_messages() {
         "bad-workers",
         "bad-queues",
         "bad-tables",
+        "bad-databases",
+        "database-profiles",
     ] {
         let file = format!("{name}.toml");
         let out = wharf(
@@ -190,7 +192,7 @@ fn render_then_check_then_drift() {
 
     let again = wharf(dir.path(), &["render"]);
     assert!(
-        again.contains("0 files written, 44 unchanged, 0 removed."),
+        again.contains("0 files written, 48 unchanged, 0 removed."),
         "{again}"
     );
     assert!(wharf(dir.path(), &["render", "--check"]).starts_with("exit: 0\n"));
@@ -241,7 +243,7 @@ fn removed_environment_is_kept_until_prune_and_user_files_always() {
 
     let pruned = wharf(dir.path(), &["render", "--prune"]);
     assert!(
-        pruned.contains("0 files written, 44 unchanged, 6 removed."),
+        pruned.contains("0 files written, 48 unchanged, 6 removed."),
         "{pruned}"
     );
     assert!(!staging.join("main.tf").exists());

@@ -126,6 +126,20 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "aws_rds_cluster",
+        &[
+            ("storage_gb", "GB stored in the Aurora cluster"),
+            ("monthly_io_requests", "Aurora I/O requests a month"),
+        ],
+    ),
+    (
+        "aws_rds_cluster_instance",
+        &[(
+            "acu_hours",
+            "Aurora Serverless v2 ACU-hours a month (average capacity × hours it runs; 0 while paused)",
+        )],
+    ),
+    (
         "aws_s3_bucket",
         &[
             ("stored_gb", "GB stored in S3 Standard"),

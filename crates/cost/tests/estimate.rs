@@ -528,6 +528,126 @@ monthly_requests = 5000000
 }
 
 #[test]
+fn aurora_serverless_v2_and_rds_proxy() {
+    let tf = format!(
+        r#"{PROVIDER}
+resource "aws_db_instance" "db" {{
+  identifier        = "db"
+  engine            = "postgres"
+  instance_class    = "db.t4g.small"
+  storage_type      = "gp3"
+  allocated_storage = 20
+}}
+resource "aws_db_proxy" "db" {{
+  name           = "db"
+  engine_family  = "POSTGRESQL"
+  role_arn       = "arn:aws:iam::123456789012:role/proxy"
+  vpc_subnet_ids = ["subnet-1", "subnet-2"]
+  require_tls    = true
+  auth {{
+    auth_scheme = "SECRETS"
+    secret_arn  = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db"
+  }}
+}}
+resource "aws_db_proxy_default_target_group" "db" {{
+  db_proxy_name = aws_db_proxy.db.name
+}}
+resource "aws_db_proxy_target" "db" {{
+  db_proxy_name          = aws_db_proxy.db.name
+  target_group_name      = aws_db_proxy_default_target_group.db.name
+  db_instance_identifier = aws_db_instance.db.identifier
+}}
+resource "aws_rds_cluster" "steady" {{
+  cluster_identifier = "steady"
+  engine             = "aurora-postgresql"
+  serverlessv2_scaling_configuration {{
+    min_capacity = 0.5
+    max_capacity = 4
+  }}
+}}
+resource "aws_rds_cluster_instance" "steady" {{
+  cluster_identifier = aws_rds_cluster.steady.id
+  instance_class     = "db.serverless"
+  engine             = "aurora-postgresql"
+}}
+resource "aws_rds_cluster" "pausing" {{
+  cluster_identifier = "pausing"
+  engine             = "aurora-postgresql"
+  serverlessv2_scaling_configuration {{
+    min_capacity             = 0
+    max_capacity             = 2
+    seconds_until_auto_pause = 300
+  }}
+}}
+resource "aws_rds_cluster_instance" "pausing" {{
+  cluster_identifier = aws_rds_cluster.pausing.id
+  instance_class     = "db.serverless"
+  engine             = "aurora-postgresql"
+}}
+resource "aws_rds_cluster_instance" "measured" {{
+  cluster_identifier = aws_rds_cluster.pausing.id
+  instance_class     = "db.serverless"
+  engine             = "aurora-postgresql"
+}}
+"#
+    );
+    let usage = r#"version = 1
+[defaults.aws_rds_cluster]
+storage_gb = 50
+monthly_io_requests = 30000000
+[resources."aws_rds_cluster_instance.measured"]
+acu_hours = 120
+"#;
+    let e = run(&tf, usage);
+    // The proxy: 2 vCPUs of db.t4g.small × 730 h × $0.015.
+    close(
+        cost(&e, "aws_db_proxy.db", "proxy vCPU-hours"),
+        2.0 * 730.0 * 0.015,
+    );
+    // At its minimum all month: 0.5 ACU × 730 h × $0.12 = $43.80.
+    close(
+        cost(
+            &e,
+            "aws_rds_cluster_instance.steady",
+            "Serverless v2 capacity",
+        ),
+        0.5 * 730.0 * 0.12,
+    );
+    // Minimum 0: nothing while paused, unless the usage file says how long it runs.
+    close(
+        cost(
+            &e,
+            "aws_rds_cluster_instance.pausing",
+            "Serverless v2 capacity",
+        ),
+        0.0,
+    );
+    close(
+        cost(
+            &e,
+            "aws_rds_cluster_instance.measured",
+            "Serverless v2 capacity",
+        ),
+        120.0 * 0.12,
+    );
+    // Storage and I/O from the usage file: 50 GB × $0.10, 30 M requests × $0.20.
+    close(cost(&e, "aws_rds_cluster.steady", "storage"), 50.0 * 0.10);
+    close(
+        cost(&e, "aws_rds_cluster.steady", "I/O requests"),
+        30.0 * 0.20,
+    );
+    for free in [
+        "aws_db_proxy_target.db",
+        "aws_db_proxy_default_target_group.db",
+    ] {
+        assert!(
+            !e.items.iter().any(|i| i.address == free),
+            "{free} is priced"
+        );
+    }
+}
+
+#[test]
 fn without_a_usage_file_traffic_items_show_their_unit_price_only() {
     let e = run(&format!("{PROVIDER}{SINGLE_NAT}"), "");
     let data = e

@@ -87,6 +87,20 @@ pub fn queue_url_variable(queue: &str) -> String {
     format!("QUEUE_{}_URL", queue.to_ascii_uppercase().replace('-', "_"))
 }
 
+/// What a service that uses a database is told, each as `DATABASE_<NAME>_<ATTRIBUTE>`: where
+/// it is, which database and user, and whether it signs in with an IAM token (`IAM` is
+/// `true` through the proxy) or with the password in `DATABASE_<NAME>_PASSWORD`, read from
+/// the secret RDS manages.
+pub const DATABASE_ATTRIBUTES: [&str; 6] = ["HOST", "PORT", "NAME", "USER", "IAM", "PASSWORD"];
+
+/// `DATABASE_<NAME>_<ATTRIBUTE>` in upper case with `-` as `_`.
+pub fn database_variable(database: &str, attribute: &str) -> String {
+    format!(
+        "DATABASE_{}_{attribute}",
+        database.to_ascii_uppercase().replace('-', "_")
+    )
+}
+
 /// `TABLE_<NAME>_NAME`: the environment variable that tells a service the name of a table
 /// it uses.
 pub fn table_name_variable(table: &str) -> String {

@@ -34,6 +34,8 @@ pub struct Manifest {
     pub services: BTreeMap<String, Service>,
     /// `[queues.*]` by key, sorted by key.
     pub queues: BTreeMap<String, Queue>,
+    /// `[databases.*]` by key, sorted by key.
+    pub databases: BTreeMap<String, Database>,
     /// `[tables.*]` by key, sorted by key.
     pub tables: BTreeMap<String, Table>,
     /// Environments by key, sorted by key.
@@ -118,6 +120,8 @@ pub enum Use {
     },
     /// `table:NAME` (read and write) or `table:NAME:read`.
     Table { table: Spanned<String>, write: bool },
+    /// `database:NAME`: connect to the database (through its proxy when it has one).
+    Database { database: Spanned<String> },
 }
 
 impl Use {
@@ -126,8 +130,36 @@ impl Use {
         match self {
             Use::Queue { queue, .. } => ("queue", queue),
             Use::Table { table, .. } => ("table", table),
+            Use::Database { database } => ("database", database),
         }
     }
+}
+
+/// `[databases.NAME]`: a PostgreSQL database. `None` keeps the profile's (or RDS's) value.
+#[derive(Debug, Clone)]
+pub struct Database {
+    pub key: Spanned<String>,
+    /// `aurora = true`: Aurora PostgreSQL Serverless v2; an RDS instance by default.
+    pub aurora: Option<Spanned<bool>>,
+    /// The PostgreSQL major version; the newest wharf offers by default.
+    pub version: Option<Spanned<u32>>,
+    /// An RDS instance's class; the profile's by default.
+    pub instance_class: Option<Spanned<String>>,
+    /// An RDS instance's gp3 storage; 20 GiB by default.
+    pub storage_gb: Option<Spanned<u32>>,
+    /// Storage autoscaling's ceiling; five times `storage_gb` by default.
+    pub max_storage_gb: Option<Spanned<u32>>,
+    /// Aurora's capacity range in ACUs; the profile's by default (0, pausing, in dev).
+    pub min_capacity: Option<Spanned<f64>>,
+    pub max_capacity: Option<Spanned<f64>>,
+    /// Idle seconds before a database at 0 ACUs pauses; 300 by default.
+    pub auto_pause_seconds: Option<Spanned<u32>>,
+    /// RDS Proxy in front, with TLS and IAM authentication; off by default.
+    pub proxy: Option<Spanned<bool>>,
+    /// The database created in it; the key with `-` as `_` by default.
+    pub database_name: Option<Spanned<String>>,
+    /// The master user; `app` by default.
+    pub username: Option<Spanned<String>>,
 }
 
 /// `[tables.NAME]`: a DynamoDB table, billed on demand.
@@ -275,6 +307,13 @@ pub struct Overrides {
     pub max_count: Option<Spanned<u32>>,
     // The tables' (schema/table.rs).
     pub point_in_time_recovery: Option<Spanned<bool>>,
+    // The databases' (schema/database.rs).
+    pub multi_az: Option<Spanned<bool>>,
+    pub backup_retention_days: Option<Spanned<u32>>,
+    pub final_snapshot: Option<Spanned<bool>>,
+    pub database_instance_class: Option<Spanned<String>>,
+    pub database_min_capacity: Option<Spanned<f64>>,
+    pub database_max_capacity: Option<Spanned<f64>>,
     // The alarms' (schema/alarms.rs).
     pub cpu_alarm_percent: Option<Spanned<u32>>,
     pub memory_alarm_percent: Option<Spanned<u32>>,

@@ -15,6 +15,7 @@
 
 mod alarms;
 mod cluster;
+mod database;
 mod load_balancer;
 mod network;
 mod profile;
@@ -26,13 +27,14 @@ mod table;
 
 pub use alarms::Alarms;
 pub use cluster::{Capacity, Cluster};
+pub use database::{Database, Engine, DEFAULT_POSTGRES_VERSION};
 pub use load_balancer::{LoadBalancer, Target};
 pub use network::Network;
 pub use queue::Queue;
 pub use registry::Registry;
 use resolve::resolve;
 pub use service::{
-    Condition, ContainerHealthCheck, Scaling, Secret, Service, Statement, ACCOUNT,
+    camel, Condition, ContainerHealthCheck, Scaling, Secret, Service, Statement, ACCOUNT,
     DEFAULT_MESSAGES_PER_TASK,
 };
 pub use table::{Index, Table};
@@ -40,6 +42,7 @@ pub use table::{Index, Table};
 pub use wharf_manifest::naming::queue_url_variable;
 /// `TABLE_<NAME>_NAME`, the variable with which a service finds a table it uses.
 pub use wharf_manifest::naming::table_name_variable;
+pub use wharf_manifest::naming::{database_variable, DATABASE_ATTRIBUTES};
 pub use wharf_manifest::KeyAttribute;
 pub use wharf_manifest::{EcrEncryption, ProfileName};
 
@@ -67,6 +70,8 @@ pub struct Environment {
     pub load_balancer: LoadBalancer,
     /// Queues sorted by key.
     pub queues: Vec<Queue>,
+    /// Databases sorted by key.
+    pub databases: Vec<Database>,
     /// Tables sorted by key.
     pub tables: Vec<Table>,
     /// Services sorted by key.

@@ -33,6 +33,19 @@ pub(crate) struct Profile {
     pub deletion_protection: bool,
     /// 35 days of continuous backups of every table.
     pub point_in_time_recovery: bool,
+    /// A database's size: an RDS instance's class, Aurora's capacity range in ACUs (0 lets
+    /// it pause when idle).
+    pub database_instance_class: &'static str,
+    pub database_min_capacity: f64,
+    pub database_max_capacity: f64,
+    /// A standby (RDS) or a reader (Aurora) in a second Availability Zone.
+    pub multi_az: bool,
+    /// Days of automated database backups.
+    pub backup_retention_days: u32,
+    /// A snapshot of a database when it is deleted.
+    pub final_snapshot: bool,
+    /// Average database CPU (percent) over 5 minutes above which it alarms.
+    pub database_cpu_alarm_percent: u32,
     pub access_logs_retention_days: u32,
     /// Let `terraform destroy` delete the access-log bucket with its logs.
     pub access_logs_force_destroy: bool,
@@ -86,6 +99,13 @@ fn dev() -> Profile {
         images_to_keep: 10,
         deletion_protection: false,
         point_in_time_recovery: false,
+        database_instance_class: "db.t4g.micro",
+        database_min_capacity: 0.0,
+        database_max_capacity: 2.0,
+        multi_az: false,
+        backup_retention_days: 1,
+        final_snapshot: false,
+        database_cpu_alarm_percent: 80,
         access_logs_retention_days: 90,
         access_logs_force_destroy: true,
         cpu_alarm_percent: 90,
@@ -115,6 +135,13 @@ fn staging() -> Profile {
         images_to_keep: 10,
         deletion_protection: false,
         point_in_time_recovery: true,
+        database_instance_class: "db.t4g.small",
+        database_min_capacity: 0.5,
+        database_max_capacity: 4.0,
+        multi_az: false,
+        backup_retention_days: 7,
+        final_snapshot: true,
+        database_cpu_alarm_percent: 80,
         access_logs_retention_days: 90,
         access_logs_force_destroy: false,
         cpu_alarm_percent: 85,
@@ -144,6 +171,13 @@ fn prod() -> Profile {
         images_to_keep: 10,
         deletion_protection: true,
         point_in_time_recovery: true,
+        database_instance_class: "db.t4g.medium",
+        database_min_capacity: 0.5,
+        database_max_capacity: 8.0,
+        multi_az: true,
+        backup_retention_days: 14,
+        final_snapshot: true,
+        database_cpu_alarm_percent: 80,
         access_logs_retention_days: 90,
         access_logs_force_destroy: false,
         cpu_alarm_percent: 80,

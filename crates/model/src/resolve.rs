@@ -117,6 +117,11 @@ fn environment(
             .values()
             .map(|q| queue::resolve(m, env, q))
             .collect(),
+        databases: m
+            .databases
+            .values()
+            .map(|d| database::resolve(m, env, &p, d, diags))
+            .collect(),
         tables: m
             .tables
             .values()

@@ -38,6 +38,9 @@ pub struct Service {
     pub queues: Vec<String>,
     /// The keys of the tables it uses, each with `TABLE_<NAME>_NAME` in its environment.
     pub tables: Vec<String>,
+    /// The keys of the databases it connects to, each with `DATABASE_<NAME>_*` in its
+    /// environment.
+    pub databases: Vec<String>,
 }
 
 /// The keys of the resources of `kind` (`queue`, `table`) a service uses, in its `uses`
@@ -353,6 +356,7 @@ pub(crate) fn resolve(
         task_role_statements: statements(m, env, svc),
         queues: used(svc, "queue"),
         tables: used(svc, "table"),
+        databases: used(svc, "database"),
     }
 }
 
@@ -380,7 +384,7 @@ fn secret(region: &str, r: &SecretRef) -> Secret {
 }
 
 /// `my-uploads.bucket` → `MyUploadsBucket`, for statement ids (alphanumeric only).
-pub(crate) fn camel(s: &str) -> String {
+pub fn camel(s: &str) -> String {
     s.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(|w| {

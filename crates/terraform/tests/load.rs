@@ -44,7 +44,7 @@ fn loads_every_rendered_example_without_errors() {
     let modules = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../render/terraform/modules");
     let loaded = load(&[modules]).unwrap();
     assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
-    assert_eq!(loaded.files.len(), 32);
+    assert_eq!(loaded.files.len(), 36);
 }
 
 /// A small deterministic generator, so the test needs no dependency and always sees the

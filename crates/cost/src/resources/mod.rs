@@ -2,6 +2,7 @@
 //! model. A type AWS does not charge for is listed in `FREE`; any other type without a
 //! model gets a "not priced" line, so that nothing is silently left out of a total.
 
+mod aurora;
 mod data;
 mod fargate;
 mod messaging;
@@ -22,6 +23,8 @@ const FREE: &[&str] = &[
     "aws_appautoscaling_target",
     "aws_cloudwatch_log_resource_policy",
     "aws_db_parameter_group",
+    "aws_db_proxy_default_target_group",
+    "aws_db_proxy_target",
     "aws_db_subnet_group",
     "aws_default_network_acl",
     "aws_default_route_table",
@@ -49,6 +52,7 @@ const FREE: &[&str] = &[
     "aws_network_acl",
     "aws_route",
     "aws_route_table",
+    "aws_rds_cluster_parameter_group",
     "aws_route_table_association",
     "aws_s3_bucket_lifecycle_configuration",
     "aws_s3_bucket_logging",
@@ -94,6 +98,9 @@ pub(crate) fn price(p: &mut Pricer<'_>, r: &Resource) {
         "aws_secretsmanager_secret" => security::secret(p, r),
         "aws_wafv2_web_acl" => security::web_acl(p, r),
         "aws_db_instance" => data::db_instance(p, r),
+        "aws_rds_cluster" => aurora::cluster(p, r),
+        "aws_rds_cluster_instance" => aurora::cluster_instance(p, r),
+        "aws_db_proxy" => aurora::proxy(p, r),
         "aws_dynamodb_table" => data::dynamodb_table(p, r),
         "aws_elasticache_serverless_cache" => data::serverless_cache(p, r),
         kind if FREE.contains(&kind) => {}

@@ -17,6 +17,7 @@ use crate::types::*;
 mod alarms;
 mod app;
 mod cluster;
+mod database;
 mod environment;
 mod load_balancer;
 mod names;
@@ -54,6 +55,15 @@ pub fn read(doc: &Document<&str>, sink: &mut Sink) -> Option<Manifest> {
         .into_iter()
         .map(|(key, table)| (key.value.clone(), queue::read_queue(key, table, sink)))
         .collect();
+    let database_tables = root.tables(sink, "databases").unwrap_or_default();
+    let declared_databases: Vec<String> = database_tables
+        .iter()
+        .map(|(k, _)| k.value.clone())
+        .collect();
+    let databases = database_tables
+        .into_iter()
+        .map(|(key, table)| (key.value.clone(), database::read_database(key, table, sink)))
+        .collect();
     let table_tables = root.tables(sink, "tables").unwrap_or_default();
     // A table that did not read whole is still declared: using it is no second error.
     let declared_tables: Vec<String> = table_tables.iter().map(|(k, _)| k.value.clone()).collect();
@@ -79,10 +89,15 @@ pub fn read(doc: &Document<&str>, sink: &mut Sink) -> Option<Manifest> {
         network,
         services,
         queues,
+        databases,
         tables,
         environments,
     };
-    uses::check_uses(&manifest, &declared_tables, sink);
+    let declared = uses::Declared {
+        tables: declared_tables,
+        databases: declared_databases,
+    };
+    uses::check_uses(&manifest, &declared, sink);
     Some(manifest)
 }
 

@@ -1,13 +1,16 @@
 //! A service's `uses`: the manifest's data resources it reaches (`queue:NAME[:send|:receive]`,
-//! `table:NAME[:read]`), each declared, used once, and not shadowing the variable that
-//! tells the service where it is.
+//! `table:NAME[:read]`, `database:NAME`), each declared, used once, and not shadowing the
+//! variables that tell the service where it is.
 
 use crate::naming;
 use crate::read::{closest, Sink};
 use crate::types::*;
 use crate::Diagnostic;
 
-const FORMS: &str = "write `queue:NAME` (send and receive), `queue:NAME:send`, `queue:NAME:receive`, `table:NAME` (read and write) or `table:NAME:read`";
+const FORMS: &str = "write `queue:NAME` (send and receive), `queue:NAME:send`, `queue:NAME:receive`, `table:NAME` (read and write), `table:NAME:read` or `database:NAME`";
+
+/// The kinds of data resource a service can use.
+const KINDS: [&str; 3] = ["queue", "table", "database"];
 
 /// One entry of `uses`.
 pub(super) fn parse_use(raw: &Spanned<String>) -> Result<Use, String> {
@@ -19,28 +22,41 @@ pub(super) fn parse_use(raw: &Spanned<String>) -> Result<Use, String> {
         ["queue", q, "receive"] => Ok(Use::Queue { queue: name(q), access: QueueAccess::Receive }),
         ["table", t] => Ok(Use::Table { table: name(t), write: true }),
         ["table", t, "read"] => Ok(Use::Table { table: name(t), write: false }),
+        ["database", d] => Ok(Use::Database { database: name(d) }),
+        ["database", d, _] => Err(format!(
+            "a database has one access: its user, through the proxy when it has one; write `database:{d}`"
+        )),
         [kind @ ("queue" | "table"), _, other] => {
             Err(format!("`{other}` is not an access to a {kind}; {FORMS}"))
         }
-        [kind, ..] if !["queue", "table"].contains(kind) => Err(format!(
-            "wharf renders no `{kind}` data resource yet; queues and tables are what a service can use: {FORMS}"
+        [kind, ..] if !KINDS.contains(kind) => Err(format!(
+            "wharf renders no `{kind}` data resource yet; queues, tables and databases are what a service can use: {FORMS}"
         )),
         _ => Err(FORMS.to_string()),
     }
 }
 
-/// The variable with which a service finds a resource it uses.
-pub(super) fn variable(u: &Use) -> String {
+/// The variables with which a service finds a resource it uses.
+pub(super) fn variables(u: &Use) -> Vec<String> {
     match u {
-        Use::Queue { queue, .. } => naming::queue_url_variable(queue),
-        Use::Table { table, .. } => naming::table_name_variable(table),
+        Use::Queue { queue, .. } => vec![naming::queue_url_variable(queue)],
+        Use::Table { table, .. } => vec![naming::table_name_variable(table)],
+        Use::Database { database } => naming::DATABASE_ATTRIBUTES
+            .iter()
+            .map(|a| naming::database_variable(database, a))
+            .collect(),
     }
+}
+
+/// The keys of each kind of data resource written, whether or not its table read whole.
+pub(super) struct Declared {
+    pub tables: Vec<String>,
+    pub databases: Vec<String>,
 }
 
 /// Every resource a service uses is declared, used once, and its variable is not one the
 /// service sets itself.
-/// `tables` names every `[tables.*]` written, whether or not it read whole.
-pub(super) fn check_uses(manifest: &Manifest, tables: &[String], sink: &mut Sink) {
+pub(super) fn check_uses(manifest: &Manifest, declared: &Declared, sink: &mut Sink) {
     for svc in manifest.services.values() {
         check_scale_on(svc, sink);
         let mut seen: Vec<(&str, &str)> = Vec::new();
@@ -48,7 +64,8 @@ pub(super) fn check_uses(manifest: &Manifest, tables: &[String], sink: &mut Sink
             let (kind, key) = u.value.target();
             let declared: Vec<&str> = match kind {
                 "queue" => manifest.queues.keys().map(String::as_str).collect(),
-                _ => tables.iter().map(String::as_str).collect(),
+                "database" => declared.databases.iter().map(String::as_str).collect(),
+                _ => declared.tables.iter().map(String::as_str).collect(),
             };
             if !declared.contains(&key.value.as_str()) {
                 let mut d = Diagnostic::new(
@@ -76,16 +93,17 @@ pub(super) fn check_uses(manifest: &Manifest, tables: &[String], sink: &mut Sink
                 format!("keep one entry: `{kind}:NAME` already allows every access"),
             );
             seen.push((kind, &key.value));
-            let var = variable(&u.value);
-            sink.check(
-                !first || !(svc.env.contains_key(&var) || svc.secrets.contains_key(&var)),
-                &u.span,
-                format!(
-                    "service `{}` sets `{var}` itself, the variable `{kind}:{}` gives it",
-                    svc.key.value, key.value
-                ),
-                format!("remove `{var}` from the service's `env` or `secrets`: wharf sets it"),
-            );
+            for var in variables(&u.value) {
+                sink.check(
+                    !first || !(svc.env.contains_key(&var) || svc.secrets.contains_key(&var)),
+                    &u.span,
+                    format!(
+                        "service `{}` sets `{var}` itself, the variable `{kind}:{}` gives it",
+                        svc.key.value, key.value
+                    ),
+                    format!("remove `{var}` from the service's `env` or `secrets`: wharf sets it"),
+                );
+            }
         }
     }
 }

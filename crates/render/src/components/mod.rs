@@ -35,6 +35,7 @@ macro_rules! module_files {
 
 mod alarms;
 mod cluster;
+mod database;
 mod load_balancer;
 mod network;
 mod queue;
@@ -49,6 +50,7 @@ pub static COMPONENTS: &[&dyn Component] = &[
     &cluster::Cluster,
     &load_balancer::LoadBalancer,
     &queue::Queues,
+    &database::Databases,
     &table::Tables,
     &service::Service,
     &alarms::Alarms,

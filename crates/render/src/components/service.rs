@@ -13,6 +13,7 @@ use wharf_review::rules::{
 };
 
 use crate::component::{Call, Component, Readme, TradeOff};
+use crate::components::database::{connections, Connections};
 use crate::hcl::{quote, Block, Body, Expr, Part};
 use crate::root::{arn, ident, image_tag_variable, output, shown_arn};
 
@@ -49,7 +50,12 @@ static TRADE_OFFS: [&TradeOff; 4] = [
 
 /// `service_<key>`: the module call of a service, which the alarms refer to.
 pub(crate) fn label(s: &wharf_model::Service) -> String {
-    format!("service_{}", ident(&s.key))
+    label_of(&s.key)
+}
+
+/// The module call of the service with key `key`.
+pub(crate) fn label_of(key: &str) -> String {
+    format!("service_{}", ident(key))
 }
 
 impl Component for Service {
@@ -196,16 +202,25 @@ fn statement(s: &Statement) -> Expr {
     Expr::Object(entries)
 }
 
-/// `secrets`, `secret_arns` and `ssm_parameter_arns` of a service's module call.
-fn secret_inputs(s: &wharf_model::Service) -> (Expr, Expr, Expr) {
-    let secrets = Expr::Object(
-        s.secrets
-            .iter()
-            .map(|(k, v)| (k.clone(), value_from(v)))
-            .collect(),
-    );
+/// `secrets`, `secret_arns` and `ssm_parameter_arns` of a service's module call: the
+/// manifest's secrets and the passwords of the databases it uses.
+fn secret_inputs(s: &wharf_model::Service, db: &Connections) -> (Expr, Expr, Expr) {
+    let mut secrets: Vec<(String, Expr)> = s
+        .secrets
+        .iter()
+        .map(|(k, v)| (k.clone(), value_from(v)))
+        .collect();
+    secrets.extend(db.secrets.iter().cloned());
+    secrets.sort_by(|a, b| a.0.cmp(&b.0));
+    let secrets = Expr::Object(secrets);
     let mut secret_arns: Vec<Expr> = Vec::new();
-    for e in s.secrets.values().filter_map(secret_arn_expr) {
+    let db_arns = db.secret_arns.iter().cloned();
+    for e in s
+        .secrets
+        .values()
+        .filter_map(secret_arn_expr)
+        .chain(db_arns)
+    {
         if !secret_arns.contains(&e) {
             secret_arns.push(e);
         }
@@ -272,7 +287,7 @@ fn wiring(p: &Platform, s: &wharf_model::Service) -> Body {
 }
 
 /// The task definition's container: size, command, environment, secrets, user, checks.
-fn container(body: Body, s: &wharf_model::Service) -> Body {
+fn container(body: Body, s: &wharf_model::Service, db: &Connections) -> Body {
     // The manifest's `env`, and where each queue and table the service uses is (the manifest
     // refuses a name in both).
     let mut environment: Vec<(String, Expr)> = s
@@ -288,8 +303,9 @@ fn container(body: Body, s: &wharf_model::Service) -> Body {
         let name = format!("module.{}.name", crate::components::table::label(t));
         (wharf_model::table_name_variable(t), Expr::Raw(name))
     }));
+    environment.extend(db.environment.iter().cloned());
     environment.sort_by(|a, b| a.0.cmp(&b.0));
-    let (secrets, secret_arns, ssm) = secret_inputs(s);
+    let (secrets, secret_arns, ssm) = secret_inputs(s, db);
     body.attr_opt("port", s.port.map(Expr::int))
         .attr("cpu", Expr::int(s.cpu))
         .attr("memory", Expr::int(s.memory_mib))
@@ -327,17 +343,21 @@ fn container(body: Body, s: &wharf_model::Service) -> Body {
 }
 
 fn call(p: &Platform, env: &Environment, s: &wharf_model::Service) -> Call {
-    let body = container(wiring(p, s).blank(), s)
+    let db = connections(env, s);
+    let mut statements: Vec<Expr> = s.task_role_statements.iter().map(statement).collect();
+    statements.extend(db.statements.iter().cloned());
+    let body = container(wiring(p, s).blank(), s, &db)
+        .attr_opt(
+            "egress_security_groups",
+            (!db.egress.is_empty()).then(|| Expr::Object(db.egress.clone())),
+        )
         .blank()
         .attr("desired_count", Expr::int(s.desired_count))
         .attr("min_count", Expr::int(s.min_count))
         .attr("max_count", Expr::int(s.max_count))
         .attr("capacity_provider_strategy", capacity_strategy(s))
         .attr_opt("queue_scaling", queue_scaling(s))
-        .attr(
-            "task_role_statements",
-            Expr::List(s.task_role_statements.iter().map(statement).collect()),
-        );
+        .attr("task_role_statements", Expr::List(statements));
     let c = s.capacity;
     Call::new(&Service, &label(s), body)
         .trade_off(c.fargate_base == 0 && c.fargate_spot_weight > 0, &SPOT_ONLY)

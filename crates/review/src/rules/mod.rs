@@ -23,7 +23,11 @@ pub mod container_insights_disabled;
 pub mod container_logging_missing;
 pub mod container_root_filesystem_writable;
 pub mod container_runs_as_root;
+pub mod database_deletion_protection_disabled;
+pub mod database_open_to_world;
 pub mod database_password_in_code;
+pub mod database_without_final_snapshot;
+pub mod db_proxy_without_tls;
 pub mod deployment_allows_downtime;
 pub mod dynamodb_point_in_time_recovery_disabled;
 pub mod ecr_image_scanning_disabled;
@@ -87,6 +91,8 @@ pub static RULES: &[&Rule] = &[
     &sns_topic_not_encrypted::RULE,
     &vpc_flow_logs_disabled::RULE,
     &sqs_queue_not_encrypted::RULE,
+    &db_proxy_without_tls::RULE,
+    &database_open_to_world::RULE,
     &service_without_circuit_breaker::RULE,
     &service_without_autoscaling::RULE,
     &single_nat_gateway::RULE,
@@ -100,6 +106,8 @@ pub static RULES: &[&Rule] = &[
     &health_check_grace_period_missing::RULE,
     &dynamodb_point_in_time_recovery_disabled::RULE,
     &queue_without_dead_letter_queue::RULE,
+    &database_deletion_protection_disabled::RULE,
+    &database_without_final_snapshot::RULE,
     &log_group_without_retention::RULE,
     &service_without_alarms::RULE,
     &container_insights_disabled::RULE,

@@ -348,7 +348,8 @@ resource "aws_ecs_task_definition" "this" {
 
 ################################################################################
 # Security group: traffic in only from the load balancer (none for a worker), out
-# only over HTTPS (AWS APIs through the VPC endpoints, anything else through NAT).
+# over HTTPS (AWS APIs through the VPC endpoints, anything else through NAT) and to
+# the security groups of what the service uses (a database or its proxy).
 ################################################################################
 
 resource "aws_security_group" "this" {
@@ -385,6 +386,19 @@ resource "aws_vpc_security_group_egress_rule" "https" {
   from_port         = 443
   to_port           = 443
   cidr_ipv4         = "0.0.0.0/0"
+
+  tags = var.tags
+}
+
+resource "aws_vpc_security_group_egress_rule" "to_security_group" {
+  for_each = var.egress_security_groups
+
+  security_group_id            = aws_security_group.this.id
+  description                  = "Port ${each.value.port} to ${each.key}"
+  ip_protocol                  = "tcp"
+  from_port                    = each.value.port
+  to_port                      = each.value.port
+  referenced_security_group_id = each.value.security_group_id
 
   tags = var.tags
 }

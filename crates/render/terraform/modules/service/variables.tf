@@ -218,6 +218,15 @@ variable "memory_target" {
   default     = 80
 }
 
+variable "egress_security_groups" {
+  description = "What the tasks may reach inside the VPC besides HTTPS, by a name known when planning (such as database_main): the port and the security group (a database's or its proxy's)."
+  type = map(object({
+    port              = number
+    security_group_id = string
+  }))
+  default = {}
+}
+
 variable "queue_scaling" {
   description = "Scale on an SQS queue's backlog instead of CPU and memory: the queue's name and the messages each task may have waiting (acceptable latency divided by the time one message takes). Null scales on CPU and memory."
   type = object({
