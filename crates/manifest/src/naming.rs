@@ -101,6 +101,12 @@ pub fn database_variable(database: &str, attribute: &str) -> String {
     )
 }
 
+/// `TOPIC_<NAME>_ARN`: the environment variable that tells a service the ARN of a topic it
+/// publishes to.
+pub fn topic_arn_variable(topic: &str) -> String {
+    format!("TOPIC_{}_ARN", topic.to_ascii_uppercase().replace('-', "_"))
+}
+
 /// `TABLE_<NAME>_NAME`: the environment variable that tells a service the name of a table
 /// it uses.
 pub fn table_name_variable(table: &str) -> String {

@@ -34,6 +34,8 @@ pub struct Manifest {
     pub services: BTreeMap<String, Service>,
     /// `[queues.*]` by key, sorted by key.
     pub queues: BTreeMap<String, Queue>,
+    /// `[topics.*]` by key, sorted by key.
+    pub topics: BTreeMap<String, Topic>,
     /// `[databases.*]` by key, sorted by key.
     pub databases: BTreeMap<String, Database>,
     /// `[tables.*]` by key, sorted by key.
@@ -122,6 +124,8 @@ pub enum Use {
     Table { table: Spanned<String>, write: bool },
     /// `database:NAME`: connect to the database (through its proxy when it has one).
     Database { database: Spanned<String> },
+    /// `topic:NAME`: publish to the topic.
+    Topic { topic: Spanned<String> },
 }
 
 impl Use {
@@ -131,8 +135,21 @@ impl Use {
             Use::Queue { queue, .. } => ("queue", queue),
             Use::Table { table, .. } => ("table", table),
             Use::Database { database } => ("database", database),
+            Use::Topic { topic } => ("topic", topic),
         }
     }
+}
+
+/// `[topics.NAME]`: a standard SNS topic, encrypted with the environment's KMS key.
+#[derive(Debug, Clone)]
+pub struct Topic {
+    pub key: Spanned<String>,
+    /// `email`: addresses subscribed to every message (each confirms by email); none by
+    /// default.
+    pub email: Vec<Spanned<String>>,
+    /// `queues`: keys of the queues subscribed to every message (raw delivery); none by
+    /// default.
+    pub queues: Vec<Spanned<String>>,
 }
 
 /// `[databases.NAME]`: a PostgreSQL database. `None` keeps the profile's (or RDS's) value.

@@ -24,6 +24,7 @@ mod registry;
 mod resolve;
 mod service;
 mod table;
+mod topic;
 
 pub use alarms::Alarms;
 pub use cluster::{Capacity, Cluster};
@@ -38,11 +39,12 @@ pub use service::{
     DEFAULT_MESSAGES_PER_TASK,
 };
 pub use table::{Index, Table};
+pub use topic::Topic;
 /// `QUEUE_<NAME>_URL`, the variable with which a service finds a queue it uses.
 pub use wharf_manifest::naming::queue_url_variable;
 /// `TABLE_<NAME>_NAME`, the variable with which a service finds a table it uses.
 pub use wharf_manifest::naming::table_name_variable;
-pub use wharf_manifest::naming::{database_variable, DATABASE_ATTRIBUTES};
+pub use wharf_manifest::naming::{database_variable, topic_arn_variable, DATABASE_ATTRIBUTES};
 pub use wharf_manifest::KeyAttribute;
 pub use wharf_manifest::{EcrEncryption, ProfileName};
 
@@ -70,6 +72,8 @@ pub struct Environment {
     pub load_balancer: LoadBalancer,
     /// Queues sorted by key.
     pub queues: Vec<Queue>,
+    /// Topics sorted by key.
+    pub topics: Vec<Topic>,
     /// Databases sorted by key.
     pub databases: Vec<Database>,
     /// Tables sorted by key.

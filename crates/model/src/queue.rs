@@ -21,6 +21,8 @@ pub struct Queue {
     pub senders: Vec<String>,
     /// Keys of the services that receive from it.
     pub receivers: Vec<String>,
+    /// Keys of the topics subscribed to it, whose messages SNS may send.
+    pub topics: Vec<String>,
     /// Messages visible for 10 minutes above which an alarm fires (seed 003: 100).
     pub depth_alarm: u32,
     /// The age in seconds of the oldest message above which an alarm fires.
@@ -70,6 +72,12 @@ pub(crate) fn resolve(m: &Manifest, env: &manifest::Environment, q: &manifest::Q
             .then(|| q.max_receives.as_ref().map_or(MAX_RECEIVES, |r| r.value)),
         senders: users(|a| a != QueueAccess::Receive),
         receivers: users(|a| a != QueueAccess::Send),
+        topics: m
+            .topics
+            .values()
+            .filter(|t| t.queues.iter().any(|tq| tq.value == q.key.value))
+            .map(|t| t.key.value.clone())
+            .collect(),
         depth_alarm: 100,
         // A message waiting an hour means its consumers are down or falling behind.
         age_alarm_seconds: 3600,

@@ -117,6 +117,11 @@ fn environment(
             .values()
             .map(|q| queue::resolve(m, env, q))
             .collect(),
+        topics: m
+            .topics
+            .values()
+            .map(|t| topic::resolve(m, env, t))
+            .collect(),
         databases: m
             .databases
             .values()

@@ -38,6 +38,9 @@ pub struct Service {
     pub queues: Vec<String>,
     /// The keys of the tables it uses, each with `TABLE_<NAME>_NAME` in its environment.
     pub tables: Vec<String>,
+    /// The keys of the topics it publishes to, each with `TOPIC_<NAME>_ARN` in its
+    /// environment.
+    pub topics: Vec<String>,
     /// The keys of the databases it connects to, each with `DATABASE_<NAME>_*` in its
     /// environment.
     pub databases: Vec<String>,
@@ -357,6 +360,7 @@ pub(crate) fn resolve(
         queues: used(svc, "queue"),
         tables: used(svc, "table"),
         databases: used(svc, "database"),
+        topics: used(svc, "topic"),
     }
 }
 
@@ -406,6 +410,7 @@ fn statements(
     let mut out = grant_statements(m, svc);
     out.extend(crate::queue::statements(m, env, svc));
     out.extend(crate::table::statements(m, env, svc));
+    out.extend(crate::topic::statements(m, env, svc));
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for st in &mut out {
         let n = seen.entry(st.sid.clone()).or_insert(0);

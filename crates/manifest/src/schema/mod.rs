@@ -26,6 +26,7 @@ mod queue;
 mod registry;
 mod service;
 mod table;
+mod topic;
 mod uses;
 
 pub use service::is_root_user;
@@ -54,6 +55,12 @@ pub fn read(doc: &Document<&str>, sink: &mut Sink) -> Option<Manifest> {
         .unwrap_or_default()
         .into_iter()
         .map(|(key, table)| (key.value.clone(), queue::read_queue(key, table, sink)))
+        .collect();
+    let topics = root
+        .tables(sink, "topics")
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(key, table)| (key.value.clone(), topic::read_topic(key, table, sink)))
         .collect();
     let database_tables = root.tables(sink, "databases").unwrap_or_default();
     let declared_databases: Vec<String> = database_tables
@@ -89,6 +96,7 @@ pub fn read(doc: &Document<&str>, sink: &mut Sink) -> Option<Manifest> {
         network,
         services,
         queues,
+        topics,
         databases,
         tables,
         environments,
@@ -98,6 +106,7 @@ pub fn read(doc: &Document<&str>, sink: &mut Sink) -> Option<Manifest> {
         databases: declared_databases,
     };
     uses::check_uses(&manifest, &declared, sink);
+    topic::check_topics(&manifest, sink);
     Some(manifest)
 }
 

@@ -7,10 +7,10 @@ use crate::read::{closest, Sink};
 use crate::types::*;
 use crate::Diagnostic;
 
-const FORMS: &str = "write `queue:NAME` (send and receive), `queue:NAME:send`, `queue:NAME:receive`, `table:NAME` (read and write), `table:NAME:read` or `database:NAME`";
+const FORMS: &str = "write `queue:NAME` (send and receive), `queue:NAME:send`, `queue:NAME:receive`, `table:NAME` (read and write), `table:NAME:read`, `database:NAME` or `topic:NAME` (publish)";
 
 /// The kinds of data resource a service can use.
-const KINDS: [&str; 3] = ["queue", "table", "database"];
+const KINDS: [&str; 4] = ["queue", "table", "database", "topic"];
 
 /// One entry of `uses`.
 pub(super) fn parse_use(raw: &Spanned<String>) -> Result<Use, String> {
@@ -23,6 +23,10 @@ pub(super) fn parse_use(raw: &Spanned<String>) -> Result<Use, String> {
         ["table", t] => Ok(Use::Table { table: name(t), write: true }),
         ["table", t, "read"] => Ok(Use::Table { table: name(t), write: false }),
         ["database", d] => Ok(Use::Database { database: name(d) }),
+        ["topic", t] => Ok(Use::Topic { topic: name(t) }),
+        ["topic", t, _] => Err(format!(
+            "a service publishes to a topic, its one access; write `topic:{t}` (subscribe queues with the topic's `queues`)"
+        )),
         ["database", d, _] => Err(format!(
             "a database has one access: its user, through the proxy when it has one; write `database:{d}`"
         )),
@@ -30,7 +34,7 @@ pub(super) fn parse_use(raw: &Spanned<String>) -> Result<Use, String> {
             Err(format!("`{other}` is not an access to a {kind}; {FORMS}"))
         }
         [kind, ..] if !KINDS.contains(kind) => Err(format!(
-            "wharf renders no `{kind}` data resource yet; queues, tables and databases are what a service can use: {FORMS}"
+            "wharf renders no `{kind}` data resource yet; queues, tables, databases and topics are what a service can use: {FORMS}"
         )),
         _ => Err(FORMS.to_string()),
     }
@@ -41,6 +45,7 @@ pub(super) fn variables(u: &Use) -> Vec<String> {
     match u {
         Use::Queue { queue, .. } => vec![naming::queue_url_variable(queue)],
         Use::Table { table, .. } => vec![naming::table_name_variable(table)],
+        Use::Topic { topic } => vec![naming::topic_arn_variable(topic)],
         Use::Database { database } => naming::DATABASE_ATTRIBUTES
             .iter()
             .map(|a| naming::database_variable(database, a))
@@ -64,6 +69,7 @@ pub(super) fn check_uses(manifest: &Manifest, declared: &Declared, sink: &mut Si
             let (kind, key) = u.value.target();
             let declared: Vec<&str> = match kind {
                 "queue" => manifest.queues.keys().map(String::as_str).collect(),
+                "topic" => manifest.topics.keys().map(String::as_str).collect(),
                 "database" => declared.databases.iter().map(String::as_str).collect(),
                 _ => declared.tables.iter().map(String::as_str).collect(),
             };

@@ -37,6 +37,17 @@ impl Component for Cluster {
                 Expr::int(capacity.fargate_spot_weight),
             )
             .attr("log_retention_days", Expr::int(*log_retention_days));
+        // The key encrypts the queues; SNS may use it for the topics that deliver to them.
+        let feeding: Vec<&str> = env
+            .topics
+            .iter()
+            .filter(|t| !t.queues.is_empty())
+            .map(|t| t.name.as_str())
+            .collect();
+        let body = body.attr_opt(
+            "sns_topics_to_queues",
+            (!feeding.is_empty()).then(|| Expr::strs(feeding)),
+        );
         vec![Call::new(self, "cluster", body)]
     }
 

@@ -42,6 +42,7 @@ mod queue;
 mod registry;
 pub(crate) mod service;
 mod table;
+mod topic;
 
 /// Every component, in the order of its module calls in a root and its parts in the README.
 pub static COMPONENTS: &[&dyn Component] = &[
@@ -50,6 +51,7 @@ pub static COMPONENTS: &[&dyn Component] = &[
     &cluster::Cluster,
     &load_balancer::LoadBalancer,
     &queue::Queues,
+    &topic::Topics,
     &database::Databases,
     &table::Tables,
     &service::Service,

@@ -80,6 +80,13 @@ impl Component for Queues {
     }
 }
 
+/// Who sends to a queue: its services, and the topics subscribed to it.
+fn senders(q: &Queue) -> Vec<String> {
+    let mut out = q.senders.clone();
+    out.extend(q.topics.iter().map(|t| format!("topic {t}")));
+    out
+}
+
 fn row(q: &Queue) -> String {
     format!(
         "| `{}` | {} | {} s | {} days | {} | {} | {} | `{}` |",
@@ -91,7 +98,7 @@ fn row(q: &Queue) -> String {
             Some(n) => format!("after {n} receives, kept 14 days"),
             None => "none".to_string(),
         },
-        code_list(&q.senders),
+        code_list(&senders(q)),
         code_list(&q.receivers),
         wharf_model::queue_url_variable(&q.key),
     )
@@ -111,6 +118,19 @@ fn call(component: &Queues, q: &Queue) -> Call {
             q.max_receives.map(Expr::int).unwrap_or(Expr::Null),
         )
         .attr("kms_key_arn", Expr::raw("module.cluster.kms_key_arn"))
+        .attr_opt(
+            "sns_topic_arns",
+            (!q.topics.is_empty()).then(|| {
+                Expr::List(
+                    q.topics
+                        .iter()
+                        .map(|t| {
+                            Expr::Raw(format!("module.{}.arn", crate::components::topic::label(t)))
+                        })
+                        .collect(),
+                )
+            }),
+        )
         .attr("alarm_topic_arn", Expr::raw("module.alarms.sns_topic_arn"))
         .attr("depth_alarm_threshold", Expr::int(q.depth_alarm))
         .attr(

@@ -303,6 +303,10 @@ fn container(body: Body, s: &wharf_model::Service, db: &Connections) -> Body {
         let name = format!("module.{}.name", crate::components::table::label(t));
         (wharf_model::table_name_variable(t), Expr::Raw(name))
     }));
+    environment.extend(s.topics.iter().map(|t| {
+        let arn = format!("module.{}.arn", crate::components::topic::label(t));
+        (wharf_model::topic_arn_variable(t), Expr::Raw(arn))
+    }));
     environment.extend(db.environment.iter().cloned());
     environment.sort_by(|a, b| a.0.cmp(&b.0));
     let (secrets, secret_arns, ssm) = secret_inputs(s, db);

@@ -2,6 +2,25 @@ data "aws_caller_identity" "current" {}
 
 data "aws_partition" "current" {}
 
+locals {
+  # SNS encrypts what it delivers to an encrypted queue with the queue's key, so the
+  # service needs the key, for this account's topics that feed queues only: one statement
+  # when there are such topics, none otherwise.
+  # https://docs.aws.amazon.com/sns/latest/dg/sns-enable-encryption-for-topic-sqs-queue-subscriptions.html
+  sns_key_statements = [for topics in length(var.sns_topics_to_queues) > 0 ? [var.sns_topics_to_queues] : [] : {
+    Sid       = "TopicsDeliverToQueues"
+    Effect    = "Allow"
+    Principal = { Service = "sns.amazonaws.com" }
+    Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    Resource  = "*"
+    Condition = {
+      ArnLike = {
+        "aws:SourceArn" = [for topic in topics : "arn:${data.aws_partition.current.partition}:sns:${var.region}:${data.aws_caller_identity.current.account_id}:${topic}"]
+      }
+    }
+  }]
+}
+
 ################################################################################
 # KMS key for ECS Exec sessions and the environment's CloudWatch log groups
 ################################################################################
@@ -17,7 +36,7 @@ resource "aws_kms_key" "this" {
   # https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
+    Statement = concat([
       {
         Sid       = "AccountAdministersKey"
         Effect    = "Allow"
@@ -43,7 +62,7 @@ resource "aws_kms_key" "this" {
           }
         }
       },
-    ]
+    ], local.sns_key_statements)
   })
 
   tags = var.tags

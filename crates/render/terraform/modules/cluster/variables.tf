@@ -49,6 +49,12 @@ variable "log_retention_days" {
   default     = 90
 }
 
+variable "sns_topics_to_queues" {
+  description = "Names of the environment's SNS topics that deliver to its queues, which the key then lets SNS use."
+  type        = list(string)
+  default     = []
+}
+
 variable "tags" {
   description = "Tags added to every resource of the module."
   type        = map(string)

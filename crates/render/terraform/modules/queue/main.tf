@@ -38,7 +38,9 @@ resource "aws_sqs_queue" "this" {
   tags = var.tags
 }
 
-# Every request must come over TLS; IAM decides who may do what.
+# Every request must come over TLS; IAM decides who may do what, and SNS may send only the
+# messages of the topics subscribed to the queue.
+# https://docs.aws.amazon.com/sns/latest/dg/subscribe-sqs-queue-to-sns-topic.html
 data "aws_iam_policy_document" "tls_only" {
   for_each = local.dead_letter ? { this = aws_sqs_queue.this.arn, dead_letter = aws_sqs_queue.dead_letter[0].arn } : { this = aws_sqs_queue.this.arn }
 
@@ -57,6 +59,27 @@ data "aws_iam_policy_document" "tls_only" {
       test     = "Bool"
       variable = "aws:SecureTransport"
       values   = ["false"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = each.key == "this" && length(var.sns_topic_arns) > 0 ? [var.sns_topic_arns] : []
+
+    content {
+      sid       = "TopicsSendMessages"
+      actions   = ["sqs:SendMessage"]
+      resources = [each.value]
+
+      principals {
+        type        = "Service"
+        identifiers = ["sns.amazonaws.com"]
+      }
+
+      condition {
+        test     = "ArnEquals"
+        variable = "aws:SourceArn"
+        values   = statement.value
+      }
     }
   }
 }

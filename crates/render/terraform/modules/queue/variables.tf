@@ -52,6 +52,12 @@ variable "alarm_topic_arn" {
   type        = string
 }
 
+variable "sns_topic_arns" {
+  description = "SNS topics subscribed to the queue, the only ones whose messages SNS may send to it."
+  type        = list(string)
+  default     = []
+}
+
 variable "depth_alarm_threshold" {
   description = "Messages waiting for 10 minutes above which an alarm fires."
   type        = number
