@@ -32,7 +32,7 @@ EXAMPLES_DIR = REPO_ROOT / "examples"
 CHECKOV_SKIPS_FILE = PLATFORM_DIR / "checkov-skips.txt"
 
 # (tree, environment) pairs that are applied and destroyed against moto.
-MOTO_ENVIRONMENTS = [("minimal", "dev"), ("data", "dev")]
+MOTO_ENVIRONMENTS = [("minimal", "dev"), ("messaging", "dev"), ("data", "dev")]
 
 # Environments Checkov must pass: every prod environment of every tree.
 CHECKOV_ENVIRONMENT = "prod"
@@ -303,11 +303,13 @@ MOTO_SERVICES = [
     "ecr",
     "ecs",
     "elbv2",
+    "events",
     "iam",
     "kms",
     "logs",
     "rds",
     "s3",
+    "scheduler",
     "secretsmanager",
     "sns",
     "sqs",

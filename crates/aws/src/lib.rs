@@ -7,3 +7,4 @@
 pub mod fargate;
 pub mod logs;
 pub mod rds;
+pub mod scheduler;

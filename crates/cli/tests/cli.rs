@@ -43,6 +43,8 @@ fn bad_manifests_exit_2_with_located_messages() {
         "bad-tables",
         "bad-databases",
         "bad-topics",
+        "bad-jobs",
+        "job-uses",
         "database-profiles",
     ] {
         let file = format!("{name}.toml");

@@ -148,7 +148,8 @@ fn rules_json_lists_every_rule_with_its_metadata() {
 fn rendered_examples_review_clean() {
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
     let tradeoffs = [
-        "WH109", "WH114", "WH203", "WH204", "WH206", "WH210", "WH502",
+        "WH109", "WH114", "WH203", "WH204", "WH206", "WH208", "WH209", "WH210", "WH212", "WH214",
+        "WH215", "WH502",
     ];
     for example in ["minimal", "messaging", "publishing"] {
         let out = tempfile::tempdir().unwrap();

@@ -158,6 +158,13 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
         &[("monthly_api_calls", "API calls a month")],
     ),
     (
+        "aws_scheduler_schedule",
+        &[(
+            "monthly_invocations",
+            "scheduled invocations a month (a cron schedule's; a rate's is worked out)",
+        )],
+    ),
+    (
         "aws_sns_topic",
         &[
             ("monthly_publishes", "messages published a month"),

@@ -648,6 +648,66 @@ acu_hours = 120
 }
 
 #[test]
+fn scheduled_invocations_of_a_rate_are_worked_out_and_of_a_cron_read_from_usage() {
+    let tf = format!(
+        r#"{PROVIDER}
+resource "aws_scheduler_schedule" "every_minute" {{
+  name                = "every-minute"
+  schedule_expression = "rate(1 minute)"
+  flexible_time_window {{
+    mode = "OFF"
+  }}
+  target {{
+    arn      = "arn:aws:ecs:us-east-1:123456789012:cluster/main"
+    role_arn = "arn:aws:iam::123456789012:role/scheduler"
+  }}
+}}
+resource "aws_scheduler_schedule" "nightly" {{
+  name                = "nightly"
+  schedule_expression = "cron(0 3 * * ? *)"
+  flexible_time_window {{
+    mode = "OFF"
+  }}
+  target {{
+    arn      = "arn:aws:ecs:us-east-1:123456789012:cluster/main"
+    role_arn = "arn:aws:iam::123456789012:role/scheduler"
+  }}
+}}
+resource "aws_cloudwatch_event_rule" "failed" {{
+  name          = "failed"
+  event_pattern = jsonencode({{ source = ["aws.ecs"] }})
+}}
+"#
+    );
+    let e = run(
+        &tf,
+        "version = 1\n[resources.'aws_scheduler_schedule.nightly']\nmonthly_invocations = 31\n",
+    );
+    // rate(1 minute): 730 h × 60 = 43,800 invocations, × $1.00 per million.
+    close(
+        cost(
+            &e,
+            "aws_scheduler_schedule.every_minute",
+            "scheduled invocations",
+        ),
+        730.0 * 60.0 / 1e6 * 1.00,
+    );
+    close(
+        cost(
+            &e,
+            "aws_scheduler_schedule.nightly",
+            "scheduled invocations",
+        ),
+        31.0 / 1e6 * 1.00,
+    );
+    // Rules on AWS services' own events are free: no line at all.
+    assert!(!e
+        .items
+        .iter()
+        .any(|i| i.address == "aws_cloudwatch_event_rule.failed"));
+}
+
+#[test]
 fn without_a_usage_file_traffic_items_show_their_unit_price_only() {
     let e = run(&format!("{PROVIDER}{SINGLE_NAT}"), "");
     let data = e

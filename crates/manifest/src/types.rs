@@ -34,6 +34,8 @@ pub struct Manifest {
     pub services: BTreeMap<String, Service>,
     /// `[queues.*]` by key, sorted by key.
     pub queues: BTreeMap<String, Queue>,
+    /// `[jobs.*]` by key, sorted by key.
+    pub jobs: BTreeMap<String, Job>,
     /// `[topics.*]` by key, sorted by key.
     pub topics: BTreeMap<String, Topic>,
     /// `[databases.*]` by key, sorted by key.
@@ -138,6 +140,27 @@ impl Use {
             Use::Topic { topic } => ("topic", topic),
         }
     }
+}
+
+/// `[jobs.NAME]`: a scheduled ECS task, run by EventBridge Scheduler.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub key: Spanned<String>,
+    /// `rate(…)` or `cron(…)`, as EventBridge Scheduler takes it.
+    pub schedule: Spanned<String>,
+    /// The time zone of a cron schedule; UTC by default.
+    pub timezone: Option<Spanned<String>>,
+    /// The service whose image (repository and image tag) the job runs.
+    pub service: Spanned<String>,
+    pub command: Vec<Spanned<String>>,
+    /// The task size; the service's by default.
+    pub cpu: Option<Spanned<u32>>,
+    pub memory: Option<Spanned<u32>>,
+    pub env: BTreeMap<String, Spanned<String>>,
+    pub secrets: BTreeMap<String, Spanned<SecretRef>>,
+    pub uses: Vec<Spanned<Use>>,
+    /// Retries of a run that fails to start; 2 by default.
+    pub retries: Option<Spanned<u32>>,
 }
 
 /// `[topics.NAME]`: a standard SNS topic, encrypted with the environment's KMS key.

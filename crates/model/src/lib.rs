@@ -16,6 +16,7 @@
 mod alarms;
 mod cluster;
 mod database;
+mod job;
 mod load_balancer;
 mod network;
 mod profile;
@@ -29,6 +30,7 @@ mod topic;
 pub use alarms::Alarms;
 pub use cluster::{Capacity, Cluster};
 pub use database::{Database, Engine, DEFAULT_POSTGRES_VERSION};
+pub use job::Job;
 pub use load_balancer::{LoadBalancer, Target};
 pub use network::Network;
 pub use queue::Queue;
@@ -80,6 +82,8 @@ pub struct Environment {
     pub tables: Vec<Table>,
     /// Services sorted by key.
     pub services: Vec<Service>,
+    /// Scheduled jobs sorted by key.
+    pub jobs: Vec<Job>,
     pub alarms: Alarms,
 }
 

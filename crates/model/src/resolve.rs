@@ -45,13 +45,15 @@ pub(crate) fn first_set(spans: &[Option<&Range<usize>>], fallback: &Range<usize>
         .clone()
 }
 
-/// Keys of the services with a `uses` entry that `wants`, in key order: who sends to a
-/// queue, who writes a table.
+/// Keys of the services, then the jobs, with a `uses` entry that `wants`, each in key order:
+/// who sends to a queue, who writes a table. (The manifest keeps job and service keys apart.)
 pub(crate) fn services_using(m: &Manifest, wants: impl Fn(&manifest::Use) -> bool) -> Vec<String> {
-    m.services
-        .values()
-        .filter(|s| s.uses.iter().any(|u| wants(&u.value)))
-        .map(|s| s.key.value.clone())
+    let services = m.services.values().map(|s| (&s.key, &s.uses));
+    let jobs = m.jobs.values().map(|j| (&j.key, &j.uses));
+    services
+        .chain(jobs)
+        .filter(|(_, uses)| uses.iter().any(|u| wants(&u.value)))
+        .map(|(key, _)| key.value.clone())
         .collect()
 }
 
@@ -102,6 +104,11 @@ fn environment(
         .values()
         .map(|svc| service::resolve(m, env, svc, &p, capacity, diags))
         .collect();
+    let jobs = m
+        .jobs
+        .values()
+        .filter_map(|j| job::resolve(m, env, j, &p, capacity, diags))
+        .collect();
     let load_balancer = load_balancer::resolve(m, env, &p, &prefix, routes);
     let cluster = cluster::resolve(env, &p, &prefix, capacity);
     service::check_queue_scaling(m, env, &cluster, diags);
@@ -133,6 +140,7 @@ fn environment(
             .map(|t| table::resolve(m, env, &p, t))
             .collect(),
         services,
+        jobs,
         alarms: alarms::resolve(env, &p),
         prefix,
     }

@@ -21,6 +21,10 @@ const FREE: &[&str] = &[
     "aws_acm_certificate_validation",
     "aws_appautoscaling_policy",
     "aws_appautoscaling_target",
+    // Rules and targets on AWS services' own events (the default bus) are free.
+    // https://aws.amazon.com/eventbridge/pricing/
+    "aws_cloudwatch_event_rule",
+    "aws_cloudwatch_event_target",
     "aws_cloudwatch_log_resource_policy",
     "aws_db_parameter_group",
     "aws_db_proxy_default_target_group",
@@ -94,6 +98,7 @@ pub(crate) fn price(p: &mut Pricer<'_>, r: &Resource) {
         "aws_s3_bucket" => storage::s3_bucket(p, r),
         "aws_sns_topic" => messaging::sns_topic(p, r),
         "aws_sqs_queue" => messaging::sqs_queue(p, r),
+        "aws_scheduler_schedule" => messaging::schedule(p, r),
         "aws_kms_key" => security::kms_key(p, r),
         "aws_secretsmanager_secret" => security::secret(p, r),
         "aws_wafv2_web_acl" => security::web_acl(p, r),

@@ -19,6 +19,7 @@ mod app;
 mod cluster;
 mod database;
 mod environment;
+mod job;
 mod load_balancer;
 mod names;
 mod network;
@@ -50,33 +51,17 @@ pub fn read(doc: &Document<&str>, sink: &mut Sink) -> Option<Manifest> {
         .unwrap_or_default();
 
     let (declared, services) = read_services(&mut root, sink);
-    let queues = root
-        .tables(sink, "queues")
+    let (data, declared_data) = read_data(&mut root, sink);
+    let jobs = root
+        .tables(sink, "jobs")
         .unwrap_or_default()
         .into_iter()
-        .map(|(key, table)| (key.value.clone(), queue::read_queue(key, table, sink)))
-        .collect();
-    let topics = root
-        .tables(sink, "topics")
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(key, table)| (key.value.clone(), topic::read_topic(key, table, sink)))
-        .collect();
-    let database_tables = root.tables(sink, "databases").unwrap_or_default();
-    let declared_databases: Vec<String> = database_tables
-        .iter()
-        .map(|(k, _)| k.value.clone())
-        .collect();
-    let databases = database_tables
-        .into_iter()
-        .map(|(key, table)| (key.value.clone(), database::read_database(key, table, sink)))
-        .collect();
-    let table_tables = root.tables(sink, "tables").unwrap_or_default();
-    // A table that did not read whole is still declared: using it is no second error.
-    let declared_tables: Vec<String> = table_tables.iter().map(|(k, _)| k.value.clone()).collect();
-    let tables = table_tables
-        .into_iter()
-        .filter_map(|(key, table)| Some((key.value.clone(), table::read_table(key, table, sink)?)))
+        .filter_map(|(key, table)| {
+            Some((
+                key.value.clone(),
+                job::read_job(key, table, &declared, sink)?,
+            ))
+        })
         .collect();
     let environments = read_environments(&mut root, &declared, sink);
     root.finish(sink);
@@ -95,19 +80,67 @@ pub fn read(doc: &Document<&str>, sink: &mut Sink) -> Option<Manifest> {
         app,
         network,
         services,
+        queues: data.queues,
+        jobs,
+        topics: data.topics,
+        databases: data.databases,
+        tables: data.tables,
+        environments,
+    };
+    uses::check_uses(&manifest, &declared_data, sink);
+    topic::check_topics(&manifest, sink);
+    job::check_jobs(&manifest, sink);
+    Some(manifest)
+}
+
+/// The data resources' tables, each kind by key.
+struct Data {
+    queues: BTreeMap<String, Queue>,
+    topics: BTreeMap<String, Topic>,
+    databases: BTreeMap<String, Database>,
+    tables: BTreeMap<String, Table>,
+}
+
+/// `[queues.*]`, `[topics.*]`, `[databases.*]` and `[tables.*]`, and the keys declared (those
+/// whose table did not read whole included: using one is no second error).
+fn read_data(root: &mut TableReader, sink: &mut Sink) -> (Data, uses::Declared) {
+    let queues = root
+        .tables(sink, "queues")
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(key, table)| (key.value.clone(), queue::read_queue(key, table, sink)))
+        .collect();
+    let topics = root
+        .tables(sink, "topics")
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(key, table)| (key.value.clone(), topic::read_topic(key, table, sink)))
+        .collect();
+    let database_tables = root.tables(sink, "databases").unwrap_or_default();
+    let keys =
+        |t: &[(Spanned<String>, TableReader)]| t.iter().map(|(k, _)| k.value.clone()).collect();
+    let declared_databases = keys(&database_tables);
+    let databases = database_tables
+        .into_iter()
+        .map(|(key, table)| (key.value.clone(), database::read_database(key, table, sink)))
+        .collect();
+    let table_tables = root.tables(sink, "tables").unwrap_or_default();
+    let declared_tables = keys(&table_tables);
+    let tables = table_tables
+        .into_iter()
+        .filter_map(|(key, table)| Some((key.value.clone(), table::read_table(key, table, sink)?)))
+        .collect();
+    let data = Data {
         queues,
         topics,
         databases,
         tables,
-        environments,
     };
     let declared = uses::Declared {
         tables: declared_tables,
         databases: declared_databases,
     };
-    uses::check_uses(&manifest, &declared, sink);
-    topic::check_topics(&manifest, sink);
-    Some(manifest)
+    (data, declared)
 }
 
 /// `[services.*]`: every service, and the keys declared (those whose table did not read

@@ -250,7 +250,7 @@ fn check_worker(t: &TableReader, key: &Spanned<String>, sink: &mut Sink) {
 
 /// `uses`: the manifest's data resources the service reaches, each parsed; whether each is
 /// declared is checked once every table is read.
-fn read_uses(t: &mut TableReader, sink: &mut Sink) -> Vec<Spanned<Use>> {
+pub(super) fn read_uses(t: &mut TableReader, sink: &mut Sink) -> Vec<Spanned<Use>> {
     let mut uses = Vec::new();
     for raw in t
         .string_list(sink, "uses")
@@ -371,7 +371,7 @@ fn check_container(
 
 /// `env`: plain settings only; a value that is, or by its name should be, a secret is
 /// refused, unless `not_secret` declares a random-looking value plain.
-fn read_env(
+pub(super) fn read_env(
     env_raw: StringMap,
     not_secret: &Option<Spanned<Vec<Spanned<String>>>>,
     sink: &mut Sink,
@@ -445,7 +445,7 @@ fn read_env(
 }
 
 /// `secrets`: references to Secrets Manager or SSM, never values.
-fn read_secrets(
+pub(super) fn read_secrets(
     secrets_raw: StringMap,
     env: &BTreeMap<String, Spanned<String>>,
     sink: &mut Sink,

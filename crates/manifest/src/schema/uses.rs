@@ -61,55 +61,82 @@ pub(super) struct Declared {
 
 /// Every resource a service uses is declared, used once, and its variable is not one the
 /// service sets itself.
+/// A service or a job: what it uses, and the variables it sets itself.
+struct User<'m> {
+    what: &'static str,
+    key: &'m Spanned<String>,
+    env: &'m std::collections::BTreeMap<String, Spanned<String>>,
+    secrets: &'m std::collections::BTreeMap<String, Spanned<SecretRef>>,
+    uses: &'m [Spanned<Use>],
+}
+
 pub(super) fn check_uses(manifest: &Manifest, declared: &Declared, sink: &mut Sink) {
     for svc in manifest.services.values() {
         check_scale_on(svc, sink);
-        let mut seen: Vec<(&str, &str)> = Vec::new();
-        for u in &svc.uses {
-            let (kind, key) = u.value.target();
-            let declared: Vec<&str> = match kind {
-                "queue" => manifest.queues.keys().map(String::as_str).collect(),
-                "topic" => manifest.topics.keys().map(String::as_str).collect(),
-                "database" => declared.databases.iter().map(String::as_str).collect(),
-                _ => declared.tables.iter().map(String::as_str).collect(),
-            };
-            if !declared.contains(&key.value.as_str()) {
-                let mut d = Diagnostic::new(
-                    format!(
-                        "service `{}` uses {kind} `{}`, which is not declared",
-                        svc.key.value, key.value
-                    ),
-                    u.span.clone(),
-                );
-                if let Some(c) = closest(&key.value, &declared) {
-                    d = d.with_label(format!("did you mean `{c}`?"));
-                }
-                sink.push(d.with_help(format!(
-                    "declare it as `[{kind}s.{}]`, or fix the name",
-                    key.value
-                )));
+    }
+    let services = manifest.services.values().map(|s| User {
+        what: "service",
+        key: &s.key,
+        env: &s.env,
+        secrets: &s.secrets,
+        uses: &s.uses,
+    });
+    let jobs = manifest.jobs.values().map(|j| User {
+        what: "job",
+        key: &j.key,
+        env: &j.env,
+        secrets: &j.secrets,
+        uses: &j.uses,
+    });
+    for user in services.chain(jobs) {
+        check_user(manifest, declared, &user, sink);
+    }
+}
+
+fn check_user(manifest: &Manifest, declared: &Declared, user: &User, sink: &mut Sink) {
+    let who = format!("{} `{}`", user.what, user.key.value);
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for u in user.uses {
+        let (kind, key) = u.value.target();
+        let declared: Vec<&str> = match kind {
+            "queue" => manifest.queues.keys().map(String::as_str).collect(),
+            "topic" => manifest.topics.keys().map(String::as_str).collect(),
+            "database" => declared.databases.iter().map(String::as_str).collect(),
+            _ => declared.tables.iter().map(String::as_str).collect(),
+        };
+        if !declared.contains(&key.value.as_str()) {
+            let mut d = Diagnostic::new(
+                format!("{who} uses {kind} `{}`, which is not declared", key.value),
+                u.span.clone(),
+            );
+            if let Some(c) = closest(&key.value, &declared) {
+                d = d.with_label(format!("did you mean `{c}`?"));
             }
-            let first = sink.check(
-                !seen.contains(&(kind, key.value.as_str())),
+            sink.push(d.with_help(format!(
+                "declare it as `[{kind}s.{}]`, or fix the name",
+                key.value
+            )));
+        }
+        let first = sink.check(
+            !seen.contains(&(kind, key.value.as_str())),
+            &u.span,
+            format!("{who} uses {kind} `{}` twice", key.value),
+            format!("keep one entry: `{kind}:NAME` already allows every access"),
+        );
+        seen.push((kind, &key.value));
+        for var in variables(&u.value) {
+            sink.check(
+                !first || !(user.env.contains_key(&var) || user.secrets.contains_key(&var)),
                 &u.span,
                 format!(
-                    "service `{}` uses {kind} `{}` twice",
-                    svc.key.value, key.value
+                    "{who} sets `{var}` itself, the variable `{kind}:{}` gives it",
+                    key.value
                 ),
-                format!("keep one entry: `{kind}:NAME` already allows every access"),
+                format!(
+                    "remove `{var}` from the {}'s `env` or `secrets`: wharf sets it",
+                    user.what
+                ),
             );
-            seen.push((kind, &key.value));
-            for var in variables(&u.value) {
-                sink.check(
-                    !first || !(svc.env.contains_key(&var) || svc.secrets.contains_key(&var)),
-                    &u.span,
-                    format!(
-                        "service `{}` sets `{var}` itself, the variable `{kind}:{}` gives it",
-                        svc.key.value, key.value
-                    ),
-                    format!("remove `{var}` from the service's `env` or `secrets`: wharf sets it"),
-                );
-            }
         }
     }
 }

@@ -57,7 +57,10 @@ impl Component for Databases {
     }
 
     fn calls(&self, p: &Platform, env: &Environment) -> Vec<Call> {
-        env.databases.iter().map(|d| call(self, p, d)).collect()
+        env.databases
+            .iter()
+            .map(|d| call(self, p, env, d))
+            .collect()
     }
 
     fn outputs(&self, env: &Environment) -> Vec<Block> {
@@ -162,16 +165,21 @@ fn row(d: &Database) -> String {
     )
 }
 
-fn call(component: &Databases, p: &Platform, d: &Database) -> Call {
+fn call(component: &Databases, p: &Platform, env: &Environment, d: &Database) -> Call {
+    // A client is a service or a job (the manifest keeps their keys apart).
     let clients = d
         .clients
         .iter()
-        .map(|s| {
-            let sg = format!(
-                "module.{}.security_group_id",
-                crate::components::service::label_of(s)
-            );
-            (s.clone(), Expr::Raw(sg))
+        .map(|c| {
+            let module = if env.jobs.iter().any(|j| &j.key == c) {
+                crate::components::job::label(c)
+            } else {
+                crate::components::service::label_of(c)
+            };
+            (
+                c.clone(),
+                Expr::Raw(format!("module.{module}.security_group_id")),
+            )
         })
         .collect();
     let mut body = Body::new()

@@ -36,6 +36,7 @@ macro_rules! module_files {
 mod alarms;
 mod cluster;
 mod database;
+mod job;
 mod load_balancer;
 mod network;
 mod queue;
@@ -55,5 +56,6 @@ pub static COMPONENTS: &[&dyn Component] = &[
     &database::Databases,
     &table::Tables,
     &service::Service,
+    &job::Jobs,
     &alarms::Alarms,
 ];

@@ -84,18 +84,7 @@ impl Component for Service {
     }
 
     fn uses_account_id(&self, env: &Environment) -> bool {
-        env.services.iter().any(|s| {
-            s.task_role_statements
-                .iter()
-                .flat_map(|st| &st.resources)
-                .any(|r| r.contains(ACCOUNT))
-                || s.secrets.values().any(|v| match v {
-                    Secret::SsmParameter { arn } | Secret::SecretsManagerArn { arn, .. } => {
-                        arn.contains(ACCOUNT)
-                    }
-                    Secret::SecretsManagerName { .. } => false,
-                })
-        })
+        uses_account_id(env.services.iter())
     }
 
     fn calls(&self, p: &Platform, env: &Environment) -> Vec<Call> {
@@ -134,10 +123,31 @@ impl Component for Service {
     }
 }
 
-/// Secrets Manager secrets referenced by name anywhere in the environment.
+/// Whether any of `tasks` names an ARN in the deploying account (its task role's
+/// resources or its secrets), which the root then looks up.
+pub(crate) fn uses_account_id<'a>(
+    mut tasks: impl Iterator<Item = &'a wharf_model::Service>,
+) -> bool {
+    tasks.any(|s| {
+        s.task_role_statements
+            .iter()
+            .flat_map(|st| &st.resources)
+            .any(|r| r.contains(ACCOUNT))
+            || s.secrets.values().any(|v| match v {
+                Secret::SsmParameter { arn } | Secret::SecretsManagerArn { arn, .. } => {
+                    arn.contains(ACCOUNT)
+                }
+                Secret::SecretsManagerName { .. } => false,
+            })
+    })
+}
+
+/// Secrets Manager secrets referenced by name anywhere in the environment: by its services
+/// and by its jobs, whose task definitions this component's data source serves too.
 fn secret_names(env: &Environment) -> BTreeSet<&str> {
     env.services
         .iter()
+        .chain(env.jobs.iter().map(|j| &j.task))
         .flat_map(|s| s.secrets.values())
         .filter_map(|s| match s {
             Secret::SecretsManagerName { name, .. } => Some(name.as_str()),
@@ -236,7 +246,7 @@ fn secret_inputs(s: &wharf_model::Service, db: &Connections) -> (Expr, Expr, Exp
     (secrets, Expr::List(secret_arns), Expr::List(ssm))
 }
 
-fn capacity_strategy(s: &wharf_model::Service) -> Expr {
+pub(crate) fn capacity_strategy(s: &wharf_model::Service) -> Expr {
     let c = s.capacity;
     Expr::List(vec![
         Expr::Object(vec![
@@ -286,10 +296,9 @@ fn wiring(p: &Platform, s: &wharf_model::Service) -> Body {
         )
 }
 
-/// The task definition's container: size, command, environment, secrets, user, checks.
-fn container(body: Body, s: &wharf_model::Service, db: &Connections) -> Body {
-    // The manifest's `env`, and where each queue and table the service uses is (the manifest
-    // refuses a name in both).
+/// The container's environment: the manifest's `env`, and where each queue, table, topic
+/// and database the task uses is (the manifest refuses a name in both).
+fn environment(s: &wharf_model::Service, db: &Connections) -> Expr {
     let mut environment: Vec<(String, Expr)> = s
         .environment
         .iter()
@@ -309,12 +318,17 @@ fn container(body: Body, s: &wharf_model::Service, db: &Connections) -> Body {
     }));
     environment.extend(db.environment.iter().cloned());
     environment.sort_by(|a, b| a.0.cmp(&b.0));
+    Expr::Object(environment)
+}
+
+/// What a service's and a job's task definitions share: size, command, environment,
+/// secrets and user.
+pub(crate) fn task(body: Body, s: &wharf_model::Service, db: &Connections) -> Body {
     let (secrets, secret_arns, ssm) = secret_inputs(s, db);
-    body.attr_opt("port", s.port.map(Expr::int))
-        .attr("cpu", Expr::int(s.cpu))
+    body.attr("cpu", Expr::int(s.cpu))
         .attr("memory", Expr::int(s.memory_mib))
         .attr_opt("command", s.command.as_ref().map(Expr::strs))
-        .attr("environment", Expr::Object(environment))
+        .attr("environment", environment(s, db))
         .attr("secrets", secrets)
         .attr("secret_arns", secret_arns)
         .attr("ssm_parameter_arns", ssm)
@@ -323,6 +337,24 @@ fn container(body: Body, s: &wharf_model::Service, db: &Connections) -> Body {
             Expr::Bool(s.readonly_root_filesystem),
         )
         .attr("user", Expr::str(&s.user))
+}
+
+/// The task's log group: its retention and key.
+pub(crate) fn logs(body: Body, s: &wharf_model::Service) -> Body {
+    body.attr("log_retention_days", Expr::int(s.log_retention_days))
+        .attr("kms_key_arn", Expr::raw("module.cluster.kms_key_arn"))
+}
+
+/// A service's task role: the model's statements and its databases'.
+pub(crate) fn statements(s: &wharf_model::Service, db: &Connections) -> Expr {
+    let mut statements: Vec<Expr> = s.task_role_statements.iter().map(statement).collect();
+    statements.extend(db.statements.iter().cloned());
+    Expr::List(statements)
+}
+
+/// A service's task definition: the task, its port and checks, its logs.
+fn container(body: Body, s: &wharf_model::Service, db: &Connections) -> Body {
+    let body = task(body.attr_opt("port", s.port.map(Expr::int)), s, db)
         .attr_opt(
             "health_check_path",
             s.port.is_some().then(|| Expr::str(&s.health_check_path)),
@@ -337,19 +369,15 @@ fn container(body: Body, s: &wharf_model::Service, db: &Connections) -> Body {
         .attr_opt(
             "container_health_check",
             (s.container_health_check == ContainerHealthCheck::Off).then_some(Expr::Bool(false)),
-        )
-        .attr("log_retention_days", Expr::int(s.log_retention_days))
-        .attr("kms_key_arn", Expr::raw("module.cluster.kms_key_arn"))
-        .attr(
-            "exec_log_group_arn",
-            Expr::raw("module.cluster.exec_log_group_arn"),
-        )
+        );
+    logs(body, s).attr(
+        "exec_log_group_arn",
+        Expr::raw("module.cluster.exec_log_group_arn"),
+    )
 }
 
 fn call(p: &Platform, env: &Environment, s: &wharf_model::Service) -> Call {
     let db = connections(env, s);
-    let mut statements: Vec<Expr> = s.task_role_statements.iter().map(statement).collect();
-    statements.extend(db.statements.iter().cloned());
     let body = container(wiring(p, s).blank(), s, &db)
         .attr_opt(
             "egress_security_groups",
@@ -361,7 +389,7 @@ fn call(p: &Platform, env: &Environment, s: &wharf_model::Service) -> Call {
         .attr("max_count", Expr::int(s.max_count))
         .attr("capacity_provider_strategy", capacity_strategy(s))
         .attr_opt("queue_scaling", queue_scaling(s))
-        .attr("task_role_statements", Expr::List(statements));
+        .attr("task_role_statements", statements(s, &db));
     let c = s.capacity;
     Call::new(&Service, &label(s), body)
         .trade_off(c.fargate_base == 0 && c.fargate_spot_weight > 0, &SPOT_ONLY)

@@ -1,6 +1,6 @@
 //! WH206: an essential ECS container without a container health check.
 
-use wharf_terraform::Value;
+use wharf_terraform::{Block, Resource, Value};
 
 use crate::ecs::each_container;
 use crate::rule::{named, Check, Pillar, Rule, Severity};
@@ -28,6 +28,10 @@ breaker sees a broken release), and other containers can wait for this one with
 `dependsOn` and the `HEALTHY` condition. A `HEALTHCHECK` in the image's Dockerfile does not
 count: ECS only monitors health checks written in the task definition. Checkov has no
 check for this.
+
+A task definition that only a schedule or an event runs (an `aws_scheduler_schedule` or an
+`aws_cloudwatch_event_target` refers to it, no `aws_ecs_service` does) is a job that runs
+to completion, and is not reported: its exit code says how it went.
 
 ## Example
 ```hcl
@@ -67,6 +71,9 @@ resource "aws_ecs_task_definition" "api" {
 
 fn check(cx: &mut Check<'_>) {
     for task in cx.resources("aws_ecs_task_definition") {
+        if scheduled_only(cx, task) {
+            continue;
+        }
         let span = task.body.span_of("container_definitions");
         each_container(task, |c| {
             // A non-essential container stopping does not stop the task: not a subject.
@@ -91,4 +98,30 @@ fn check(cx: &mut Check<'_>) {
             });
         });
     }
+}
+
+/// Whether the task definition is run to completion on a schedule or an event (an
+/// `aws_scheduler_schedule` or an `aws_cloudwatch_event_target` starts it) and by no
+/// `aws_ecs_service`: ECS records how its task exits, and there is nothing running to
+/// replace.
+fn scheduled_only(cx: &Check<'_>, task: &Resource) -> bool {
+    let root = cx.root;
+    if root
+        .referring("task_definition", task)
+        .any(|r| r.kind == "aws_ecs_service")
+    {
+        return false;
+    }
+    let runs = |b: Option<&Block>| {
+        b.is_some_and(|b| b.refs("task_definition_arn").contains(&task.address))
+    };
+    root.resources_of("aws_scheduler_schedule").any(|s| {
+        runs(
+            s.body
+                .block("target")
+                .and_then(|t| t.block("ecs_parameters")),
+        )
+    }) || root
+        .resources_of("aws_cloudwatch_event_target")
+        .any(|t| runs(t.body.block("ecs_target")))
 }

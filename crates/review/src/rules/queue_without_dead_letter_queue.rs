@@ -13,8 +13,9 @@ pub static RULE: Rule = Rule {
     fix: "Add a dead-letter queue and point `redrive_policy` at it",
     doc: r#"## What it does
 Reports an `aws_sqs_queue` with no `redrive_policy`, neither in its own block nor in an
-`aws_sqs_queue_redrive_policy`, that is not itself the dead-letter queue of another queue
-of the root module.
+`aws_sqs_queue_redrive_policy`, that is not itself a dead-letter queue: of another queue
+of the root module, or the `dead_letter_config` of an EventBridge Scheduler schedule's
+target or of an EventBridge rule's target.
 
 ## Why is this bad?
 A message its consumers cannot handle (a bug, a malformed payload) comes back after each
@@ -56,9 +57,19 @@ resource "aws_sqs_queue" "jobs" {
 
 /// Whether another queue of the root sends its failed messages to `queue`.
 fn is_dead_letter_queue(cx: &Check<'_>, queue: &Resource) -> bool {
-    cx.root
-        .referring("redrive_policy", queue)
+    let root = cx.root;
+    let dead_letter_config = |b: Option<&wharf_terraform::Block>| {
+        b.and_then(|b| b.block("dead_letter_config"))
+            .is_some_and(|d| d.refs("arn").contains(&queue.address))
+    };
+    root.referring("redrive_policy", queue)
         .any(|r| r.kind == "aws_sqs_queue" || r.kind == "aws_sqs_queue_redrive_policy")
+        || root
+            .resources_of("aws_scheduler_schedule")
+            .any(|s| dead_letter_config(s.body.block("target")))
+        || root
+            .resources_of("aws_cloudwatch_event_target")
+            .any(|t| dead_letter_config(Some(&t.body)))
 }
 
 /// Whether an `aws_sqs_queue_redrive_policy` of the root sets `queue`'s redrive policy.
