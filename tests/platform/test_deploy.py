@@ -57,8 +57,9 @@ def client(service: str, endpoint: str):
 
 @pytest.fixture(scope="module")
 def platform(release_moto: str) -> str:
-    """What `terraform apply` of messaging/prod leaves for a release: cluster, service on
-    revision 1 with tag v1, the repository with tags v1 and v2, roles and target group."""
+    """What `terraform apply` of messaging/prod leaves for the api's release: cluster, service
+    on revision 1 with tag v1, the repository with tags v1 and v2, roles and target group.
+    The worker is not created, so status reports it as not found."""
     ec2 = client("ec2", release_moto)
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
@@ -229,4 +230,4 @@ def test_usage_and_aws_errors_exit_2(platform: str) -> None:
     assert missing.stderr.startswith(f"error: service `nope` is not in cluster `{CLUSTER}` (ecs:DescribeServices)\n")
     which = wharf(platform, "deploy", "-m", str(MANIFEST), "--env", "prod", "--image-tag", "v2")
     assert which.returncode == 2
-    assert which.stderr == "error: which service of `prod`?\nhelp: pass --service KEY; services are: api\n"
+    assert which.stderr == "error: which service of `prod`?\nhelp: pass --service KEY; services are: api, worker\n"
