@@ -45,6 +45,7 @@ fn bad_manifests_exit_2_with_located_messages() {
         "bad-topics",
         "bad-jobs",
         "job-uses",
+        "bad-buckets",
         "database-profiles",
     ] {
         let file = format!("{name}.toml");

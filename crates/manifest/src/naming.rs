@@ -101,6 +101,15 @@ pub fn database_variable(database: &str, attribute: &str) -> String {
     )
 }
 
+/// `BUCKET_<NAME>_NAME`: the environment variable that tells a service the name of a bucket
+/// it uses.
+pub fn bucket_name_variable(bucket: &str) -> String {
+    format!(
+        "BUCKET_{}_NAME",
+        bucket.to_ascii_uppercase().replace('-', "_")
+    )
+}
+
 /// `TOPIC_<NAME>_ARN`: the environment variable that tells a service the ARN of a topic it
 /// publishes to.
 pub fn topic_arn_variable(topic: &str) -> String {

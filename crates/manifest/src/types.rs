@@ -34,6 +34,8 @@ pub struct Manifest {
     pub services: BTreeMap<String, Service>,
     /// `[queues.*]` by key, sorted by key.
     pub queues: BTreeMap<String, Queue>,
+    /// `[buckets.*]` by key, sorted by key.
+    pub buckets: BTreeMap<String, Bucket>,
     /// `[jobs.*]` by key, sorted by key.
     pub jobs: BTreeMap<String, Job>,
     /// `[topics.*]` by key, sorted by key.
@@ -128,6 +130,11 @@ pub enum Use {
     Database { database: Spanned<String> },
     /// `topic:NAME`: publish to the topic.
     Topic { topic: Spanned<String> },
+    /// `bucket:NAME` or `bucket:NAME:read-write` (read and write objects), `bucket:NAME:read`.
+    Bucket {
+        bucket: Spanned<String>,
+        write: bool,
+    },
 }
 
 impl Use {
@@ -138,8 +145,22 @@ impl Use {
             Use::Table { table, .. } => ("table", table),
             Use::Database { database } => ("database", database),
             Use::Topic { topic } => ("topic", topic),
+            Use::Bucket { bucket, .. } => ("bucket", bucket),
         }
     }
+}
+
+/// `[buckets.NAME]`: an application S3 bucket, private, encrypted with the environment's
+/// KMS key, reachable only over TLS.
+#[derive(Debug, Clone)]
+pub struct Bucket {
+    pub key: Spanned<String>,
+    /// Days after which objects are deleted; kept by default.
+    pub expire_days: Option<Spanned<u32>>,
+    /// Days replaced and deleted versions are kept (with versioning); 30 by default.
+    pub noncurrent_days: Option<Spanned<u32>>,
+    /// Origins browsers may upload from and download to (CORS); none by default.
+    pub cors_origins: Vec<Spanned<String>>,
 }
 
 /// `[jobs.NAME]`: a scheduled ECS task, run by EventBridge Scheduler.
@@ -347,6 +368,9 @@ pub struct Overrides {
     pub max_count: Option<Spanned<u32>>,
     // The tables' (schema/table.rs).
     pub point_in_time_recovery: Option<Spanned<bool>>,
+    // The buckets' (schema/bucket.rs).
+    pub bucket_versioning: Option<Spanned<bool>>,
+    pub bucket_force_destroy: Option<Spanned<bool>>,
     // The databases' (schema/database.rs).
     pub multi_az: Option<Spanned<bool>>,
     pub backup_retention_days: Option<Spanned<u32>>,

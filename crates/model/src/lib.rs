@@ -14,6 +14,7 @@
 #![deny(clippy::too_many_lines)]
 
 mod alarms;
+mod bucket;
 mod cluster;
 mod database;
 mod job;
@@ -28,6 +29,7 @@ mod table;
 mod topic;
 
 pub use alarms::Alarms;
+pub use bucket::Bucket;
 pub use cluster::{Capacity, Cluster};
 pub use database::{Database, Engine, DEFAULT_POSTGRES_VERSION};
 pub use job::Job;
@@ -46,7 +48,9 @@ pub use topic::Topic;
 pub use wharf_manifest::naming::queue_url_variable;
 /// `TABLE_<NAME>_NAME`, the variable with which a service finds a table it uses.
 pub use wharf_manifest::naming::table_name_variable;
-pub use wharf_manifest::naming::{database_variable, topic_arn_variable, DATABASE_ATTRIBUTES};
+pub use wharf_manifest::naming::{
+    bucket_name_variable, database_variable, topic_arn_variable, DATABASE_ATTRIBUTES,
+};
 pub use wharf_manifest::KeyAttribute;
 pub use wharf_manifest::{EcrEncryption, ProfileName};
 
@@ -72,6 +76,8 @@ pub struct Environment {
     pub registry: Registry,
     pub cluster: Cluster,
     pub load_balancer: LoadBalancer,
+    /// Application buckets sorted by key.
+    pub buckets: Vec<Bucket>,
     /// Queues sorted by key.
     pub queues: Vec<Queue>,
     /// Topics sorted by key.

@@ -33,6 +33,11 @@ pub(crate) struct Profile {
     pub deletion_protection: bool,
     /// 35 days of continuous backups of every table.
     pub point_in_time_recovery: bool,
+    /// Every version of every object of the application buckets kept (for
+    /// `noncurrent_days`), so that an overwrite or a delete can be undone.
+    pub bucket_versioning: bool,
+    /// Let `terraform destroy` delete the application buckets with their objects.
+    pub bucket_force_destroy: bool,
     /// A database's size: an RDS instance's class, Aurora's capacity range in ACUs (0 lets
     /// it pause when idle).
     pub database_instance_class: &'static str,
@@ -99,6 +104,8 @@ fn dev() -> Profile {
         images_to_keep: 10,
         deletion_protection: false,
         point_in_time_recovery: false,
+        bucket_versioning: false,
+        bucket_force_destroy: true,
         database_instance_class: "db.t4g.micro",
         database_min_capacity: 0.0,
         database_max_capacity: 2.0,
@@ -135,6 +142,8 @@ fn staging() -> Profile {
         images_to_keep: 10,
         deletion_protection: false,
         point_in_time_recovery: true,
+        bucket_versioning: true,
+        bucket_force_destroy: false,
         database_instance_class: "db.t4g.small",
         database_min_capacity: 0.5,
         database_max_capacity: 4.0,
@@ -171,6 +180,8 @@ fn prod() -> Profile {
         images_to_keep: 10,
         deletion_protection: true,
         point_in_time_recovery: true,
+        bucket_versioning: true,
+        bucket_force_destroy: false,
         database_instance_class: "db.t4g.medium",
         database_min_capacity: 0.5,
         database_max_capacity: 8.0,

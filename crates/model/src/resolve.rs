@@ -119,6 +119,11 @@ fn environment(
         registry: registry::resolve(m, env, &p),
         cluster,
         load_balancer,
+        buckets: m
+            .buckets
+            .values()
+            .map(|b| bucket::resolve(m, env, &p, b))
+            .collect(),
         queues: m
             .queues
             .values()

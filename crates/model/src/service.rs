@@ -38,6 +38,8 @@ pub struct Service {
     pub queues: Vec<String>,
     /// The keys of the tables it uses, each with `TABLE_<NAME>_NAME` in its environment.
     pub tables: Vec<String>,
+    /// The keys of the buckets it uses, each with `BUCKET_<NAME>_NAME` in its environment.
+    pub buckets: Vec<String>,
     /// The keys of the topics it publishes to, each with `TOPIC_<NAME>_ARN` in its
     /// environment.
     pub topics: Vec<String>,
@@ -361,6 +363,7 @@ pub(crate) fn resolve(
         tables: used(svc, "table"),
         databases: used(svc, "database"),
         topics: used(svc, "topic"),
+        buckets: used(svc, "bucket"),
     }
 }
 
@@ -411,6 +414,7 @@ fn statements(
     out.extend(crate::queue::statements(m, env, svc));
     out.extend(crate::table::statements(m, env, svc));
     out.extend(crate::topic::statements(m, env, svc));
+    out.extend(crate::bucket::statements(m, env, svc));
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for st in &mut out {
         let n = seen.entry(st.sid.clone()).or_insert(0);

@@ -58,6 +58,7 @@ const FREE: &[&str] = &[
     "aws_route_table",
     "aws_rds_cluster_parameter_group",
     "aws_route_table_association",
+    "aws_s3_bucket_cors_configuration",
     "aws_s3_bucket_lifecycle_configuration",
     "aws_s3_bucket_logging",
     "aws_s3_bucket_ownership_controls",

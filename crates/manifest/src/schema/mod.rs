@@ -16,6 +16,7 @@ use crate::types::*;
 
 mod alarms;
 mod app;
+mod bucket;
 mod cluster;
 mod database;
 mod environment;
@@ -80,6 +81,7 @@ pub fn read(doc: &Document<&str>, sink: &mut Sink) -> Option<Manifest> {
         app,
         network,
         services,
+        buckets: data.buckets,
         queues: data.queues,
         jobs,
         topics: data.topics,
@@ -90,20 +92,28 @@ pub fn read(doc: &Document<&str>, sink: &mut Sink) -> Option<Manifest> {
     uses::check_uses(&manifest, &declared_data, sink);
     topic::check_topics(&manifest, sink);
     job::check_jobs(&manifest, sink);
+    bucket::check_names(&manifest, sink);
     Some(manifest)
 }
 
 /// The data resources' tables, each kind by key.
 struct Data {
+    buckets: BTreeMap<String, Bucket>,
     queues: BTreeMap<String, Queue>,
     topics: BTreeMap<String, Topic>,
     databases: BTreeMap<String, Database>,
     tables: BTreeMap<String, Table>,
 }
 
-/// `[queues.*]`, `[topics.*]`, `[databases.*]` and `[tables.*]`, and the keys declared (those
+/// `[buckets.*]`, `[queues.*]`, `[topics.*]`, `[databases.*]` and `[tables.*]`, and the keys declared (those
 /// whose table did not read whole included: using one is no second error).
 fn read_data(root: &mut TableReader, sink: &mut Sink) -> (Data, uses::Declared) {
+    let buckets = root
+        .tables(sink, "buckets")
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(key, table)| (key.value.clone(), bucket::read_bucket(key, table, sink)))
+        .collect();
     let queues = root
         .tables(sink, "queues")
         .unwrap_or_default()
@@ -131,6 +141,7 @@ fn read_data(root: &mut TableReader, sink: &mut Sink) -> (Data, uses::Declared) 
         .filter_map(|(key, table)| Some((key.value.clone(), table::read_table(key, table, sink)?)))
         .collect();
     let data = Data {
+        buckets,
         queues,
         topics,
         databases,

@@ -7,10 +7,10 @@ use crate::read::{closest, Sink};
 use crate::types::*;
 use crate::Diagnostic;
 
-const FORMS: &str = "write `queue:NAME` (send and receive), `queue:NAME:send`, `queue:NAME:receive`, `table:NAME` (read and write), `table:NAME:read`, `database:NAME` or `topic:NAME` (publish)";
+const FORMS: &str = "write `queue:NAME` (send and receive), `queue:NAME:send`, `queue:NAME:receive`, `table:NAME` (read and write), `table:NAME:read`, `database:NAME`, `topic:NAME` (publish), `bucket:NAME` (read and write) or `bucket:NAME:read`";
 
 /// The kinds of data resource a service can use.
-const KINDS: [&str; 4] = ["queue", "table", "database", "topic"];
+const KINDS: [&str; 5] = ["queue", "table", "database", "topic", "bucket"];
 
 /// One entry of `uses`.
 pub(super) fn parse_use(raw: &Spanned<String>) -> Result<Use, String> {
@@ -24,17 +24,19 @@ pub(super) fn parse_use(raw: &Spanned<String>) -> Result<Use, String> {
         ["table", t, "read"] => Ok(Use::Table { table: name(t), write: false }),
         ["database", d] => Ok(Use::Database { database: name(d) }),
         ["topic", t] => Ok(Use::Topic { topic: name(t) }),
+        ["bucket", b] | ["bucket", b, "read-write"] => Ok(Use::Bucket { bucket: name(b), write: true }),
+        ["bucket", b, "read"] => Ok(Use::Bucket { bucket: name(b), write: false }),
         ["topic", t, _] => Err(format!(
             "a service publishes to a topic, its one access; write `topic:{t}` (subscribe queues with the topic's `queues`)"
         )),
         ["database", d, _] => Err(format!(
             "a database has one access: its user, through the proxy when it has one; write `database:{d}`"
         )),
-        [kind @ ("queue" | "table"), _, other] => {
+        [kind @ ("queue" | "table" | "bucket"), _, other] => {
             Err(format!("`{other}` is not an access to a {kind}; {FORMS}"))
         }
         [kind, ..] if !KINDS.contains(kind) => Err(format!(
-            "wharf renders no `{kind}` data resource yet; queues, tables, databases and topics are what a service can use: {FORMS}"
+            "wharf renders no `{kind}` data resource yet; queues, tables, databases, topics and buckets are what a service can use: {FORMS}"
         )),
         _ => Err(FORMS.to_string()),
     }
@@ -46,6 +48,7 @@ pub(super) fn variables(u: &Use) -> Vec<String> {
         Use::Queue { queue, .. } => vec![naming::queue_url_variable(queue)],
         Use::Table { table, .. } => vec![naming::table_name_variable(table)],
         Use::Topic { topic } => vec![naming::topic_arn_variable(topic)],
+        Use::Bucket { bucket, .. } => vec![naming::bucket_name_variable(bucket)],
         Use::Database { database } => naming::DATABASE_ATTRIBUTES
             .iter()
             .map(|a| naming::database_variable(database, a))
@@ -101,6 +104,7 @@ fn check_user(manifest: &Manifest, declared: &Declared, user: &User, sink: &mut 
         let declared: Vec<&str> = match kind {
             "queue" => manifest.queues.keys().map(String::as_str).collect(),
             "topic" => manifest.topics.keys().map(String::as_str).collect(),
+            "bucket" => manifest.buckets.keys().map(String::as_str).collect(),
             "database" => declared.databases.iter().map(String::as_str).collect(),
             _ => declared.tables.iter().map(String::as_str).collect(),
         };

@@ -34,6 +34,7 @@ macro_rules! module_files {
 }
 
 mod alarms;
+mod bucket;
 mod cluster;
 mod database;
 mod job;
@@ -51,6 +52,7 @@ pub static COMPONENTS: &[&dyn Component] = &[
     &registry::Registry,
     &cluster::Cluster,
     &load_balancer::LoadBalancer,
+    &bucket::Buckets,
     &queue::Queues,
     &topic::Topics,
     &database::Databases,

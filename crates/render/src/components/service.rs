@@ -296,8 +296,8 @@ fn wiring(p: &Platform, s: &wharf_model::Service) -> Body {
         )
 }
 
-/// The container's environment: the manifest's `env`, and where each queue, table, topic
-/// and database the task uses is (the manifest refuses a name in both).
+/// The container's environment: the manifest's `env`, and where each bucket, queue, table,
+/// topic and database the task uses is (the manifest refuses a name in both).
 fn environment(s: &wharf_model::Service, db: &Connections) -> Expr {
     let mut environment: Vec<(String, Expr)> = s
         .environment
@@ -311,6 +311,10 @@ fn environment(s: &wharf_model::Service, db: &Connections) -> Expr {
     environment.extend(s.tables.iter().map(|t| {
         let name = format!("module.{}.name", crate::components::table::label(t));
         (wharf_model::table_name_variable(t), Expr::Raw(name))
+    }));
+    environment.extend(s.buckets.iter().map(|b| {
+        let name = format!("module.{}.name", crate::components::bucket::label(b));
+        (wharf_model::bucket_name_variable(b), Expr::Raw(name))
     }));
     environment.extend(s.topics.iter().map(|t| {
         let arn = format!("module.{}.arn", crate::components::topic::label(t));
