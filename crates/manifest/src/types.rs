@@ -111,9 +111,22 @@ pub struct Service {
     /// `scale_on = "queue:NAME"` (workers only): scale on that queue's backlog instead of
     /// CPU and memory; the key of the queue.
     pub scale_on: Option<Spanned<String>>,
+    /// `egress`: what the tasks may reach outside the VPC besides HTTPS, each
+    /// `tcp:PORT[-PORT]:CIDR` or `udp:…`; none by default.
+    pub egress: Vec<Spanned<Egress>>,
     /// `messages_per_task`: with `scale_on`, how many waiting messages each task may have
     /// (acceptable latency ÷ the time one message takes); 100 by default.
     pub messages_per_task: Option<Spanned<u32>>,
+}
+
+/// One entry of a service's `egress`: a protocol, a port range and the addresses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Egress {
+    /// `tcp` or `udp`.
+    pub protocol: &'static str,
+    pub from_port: u32,
+    pub to_port: u32,
+    pub cidr: Cidr,
 }
 
 /// One entry of a service's `uses`: a data resource of the manifest and the access to it.

@@ -59,6 +59,7 @@ fn as_service(job: &manifest::Job, svc: &manifest::Service) -> manifest::Service
         uses: job.uses.clone(),
         scale_on: None,
         messages_per_task: None,
+        egress: Vec::new(),
     }
 }
 

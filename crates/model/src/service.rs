@@ -33,6 +33,8 @@ pub struct Service {
     pub max_count: u32,
     pub capacity: Capacity,
     pub scaling: Scaling,
+    /// What the tasks may reach outside the VPC besides TCP 443 (the manifest's `egress`).
+    pub egress: Vec<manifest::Egress>,
     pub task_role_statements: Vec<Statement>,
     /// The keys of the queues it uses, each with `QUEUE_<NAME>_URL` in its environment.
     pub queues: Vec<String>,
@@ -358,6 +360,7 @@ pub(crate) fn resolve(
         max_count,
         capacity,
         scaling: scaling(svc),
+        egress: svc.egress.iter().map(|e| e.value.clone()).collect(),
         task_role_statements: statements(m, env, svc),
         queues: used(svc, "queue"),
         tables: used(svc, "table"),

@@ -113,10 +113,18 @@ fn arbitrary_text_never_panics_the_parser() {
 #[test]
 fn mutated_configuration_never_panics_the_evaluator() {
     let modules = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../render/terraform/modules");
-    let seeds: Vec<String> = ["service", "network", "load-balancer", "alarms"]
-        .iter()
-        .map(|m| fs::read_to_string(modules.join(m).join("main.tf")).unwrap())
-        .collect();
+    let seeds: Vec<String> = [
+        "service",
+        "network",
+        "load-balancer",
+        "alarms",
+        "queue",
+        "topic",
+        "bucket",
+    ]
+    .iter()
+    .map(|m| fs::read_to_string(modules.join(m).join("main.tf")).unwrap())
+    .collect();
     // Pieces that change meaning rather than syntax: references, indexes, function calls.
     let pieces = [
         "var.x",
@@ -141,7 +149,7 @@ fn mutated_configuration_never_panics_the_evaluator() {
     let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
     let dir = tempfile::tempdir().unwrap();
     let mut evaluated = 0;
-    for i in 0..150 {
+    for i in 0..300 {
         let mut text = seeds[i % seeds.len()].clone();
         for _ in 0..(1 + rng.next() % 6) {
             // Replace a word of the seed by a piece, on a char boundary.

@@ -146,6 +146,7 @@ pub(super) fn read_service(
     let not_secret = t.string_list(sink, "not_secret");
     let uses = read_uses(&mut t, sink);
     let (scale_on, messages_per_task) = read_scale_on(&mut t, sink);
+    let egress = read_egress(&mut t, sink);
     t.finish(sink);
     if port.is_none() {
         check_worker(&t, &key, sink);
@@ -194,6 +195,76 @@ pub(super) fn read_service(
         uses,
         scale_on,
         messages_per_task,
+        egress,
+    })
+}
+
+/// `egress`: `tcp:587:0.0.0.0/0`, `udp:53:10.0.0.2/32`, `tcp:8000-8100:203.0.113.0/24`.
+fn read_egress(t: &mut TableReader, sink: &mut Sink) -> Vec<Spanned<Egress>> {
+    let raw = t
+        .string_list(sink, "egress")
+        .map(|l| l.value)
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for r in raw {
+        match parse_egress(&r) {
+            Ok(e)
+                if e.protocol == "tcp"
+                    && e.from_port == 443
+                    && e.to_port == 443
+                    && e.cidr.prefix == 0 =>
+            {
+                sink.push(
+                    Diagnostic::new(format!("`{}` is allowed already", r.value), r.span.clone())
+                        .with_help("every task may reach TCP 443 anywhere (AWS APIs and HTTPS services); remove it"),
+                );
+            }
+            Ok(e) if out.iter().any(|o: &Spanned<Egress>| o.value == e) => sink.push(
+                Diagnostic::new(format!("`{}` is listed twice", r.value), r.span.clone())
+                    .with_help("keep one"),
+            ),
+            Ok(e) => out.push(Spanned::new(e, r.span.clone())),
+            Err(help) => sink.push(
+                Diagnostic::new(
+                    format!("`{}` is not an egress rule", r.value),
+                    r.span.clone(),
+                )
+                .with_help(help),
+            ),
+        }
+    }
+    out
+}
+
+fn parse_egress(raw: &str) -> Result<Egress, String> {
+    const FORM: &str = "write `PROTOCOL:PORT:CIDR` with tcp or udp, a port or a range (`8000-8100`) and an IPv4 CIDR block, e.g. \"tcp:587:0.0.0.0/0\" for SMTP submission";
+    let mut parts = raw.splitn(3, ':');
+    let (Some(protocol), Some(ports), Some(cidr)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(FORM.to_string());
+    };
+    let protocol = match protocol {
+        "tcp" => "tcp",
+        "udp" => "udp",
+        _ => return Err(FORM.to_string()),
+    };
+    let port = |p: &str| p.parse::<u32>().ok().filter(|p| (1..=65535).contains(p));
+    let (from, to) = match ports.split_once('-') {
+        Some((a, b)) => (port(a), port(b)),
+        None => (port(ports), port(ports)),
+    };
+    let (Some(from_port), Some(to_port)) = (from, to) else {
+        return Err(format!("ports are 1 to 65535; {FORM}"));
+    };
+    if from_port > to_port {
+        return Err(format!("the range {from_port}-{to_port} runs backwards"));
+    }
+    let cidr = net::parse_cidr(cidr)?;
+    Ok(Egress {
+        protocol,
+        from_port,
+        to_port,
+        cidr,
     })
 }
 

@@ -387,6 +387,7 @@ fn call(p: &Platform, env: &Environment, s: &wharf_model::Service) -> Call {
             "egress_security_groups",
             (!db.egress.is_empty()).then(|| Expr::Object(db.egress.clone())),
         )
+        .attr_opt("egress_cidrs", egress_cidrs(s))
         .blank()
         .attr("desired_count", Expr::int(s.desired_count))
         .attr("min_count", Expr::int(s.min_count))
@@ -406,6 +407,28 @@ fn call(p: &Platform, env: &Environment, s: &wharf_model::Service) -> Call {
             &WORKER_WITHOUT_HEALTH_CHECK,
         )
         .trade_off(env.network.pulls_through_nat(), &PULLS_THROUGH_NAT)
+}
+
+/// The manifest's `egress`, keyed by the rule as written (`tcp-587-0.0.0.0/0`).
+fn egress_cidrs(s: &wharf_model::Service) -> Option<Expr> {
+    if s.egress.is_empty() {
+        return None;
+    }
+    let rules = s
+        .egress
+        .iter()
+        .map(|e| {
+            let key = format!("{}-{}-{}-{}", e.protocol, e.from_port, e.to_port, e.cidr);
+            let rule = Expr::Object(vec![
+                ("protocol".into(), Expr::str(e.protocol)),
+                ("from_port".into(), Expr::int(e.from_port)),
+                ("to_port".into(), Expr::int(e.to_port)),
+                ("cidr_ipv4".into(), Expr::str(e.cidr.to_string())),
+            ]);
+            (key, rule)
+        })
+        .collect();
+    Some(Expr::Object(rules))
 }
 
 /// A worker's queue and backlog target, which replace CPU and memory scaling.
@@ -603,7 +626,7 @@ fn grant_row(s: &wharf_model::Service, st: &Statement) -> String {
 }
 
 fn grants_table(o: &mut String, env: &Environment) {
-    let rows: Vec<String> = env
+    let mut rows: Vec<String> = env
         .services
         .iter()
         .flat_map(|s| {
@@ -612,6 +635,22 @@ fn grants_table(o: &mut String, env: &Environment) {
                 .map(move |st| grant_row(s, st))
         })
         .collect();
+    // The manifest's `egress`: reaching addresses outside the VPC besides TCP 443.
+    rows.extend(env.services.iter().flat_map(|s| {
+        s.egress.iter().map(move |e| {
+            let ports = if e.from_port == e.to_port {
+                e.from_port.to_string()
+            } else {
+                format!("{}–{}", e.from_port, e.to_port)
+            };
+            format!(
+                "| `{}` | connect out over {} {ports} (`egress`) | `{}` |",
+                s.key,
+                e.protocol.to_ascii_uppercase(),
+                e.cidr
+            )
+        })
+    }));
     if rows.is_empty() {
         return;
     }

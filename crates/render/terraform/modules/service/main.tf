@@ -390,6 +390,19 @@ resource "aws_vpc_security_group_egress_rule" "https" {
   tags = var.tags
 }
 
+resource "aws_vpc_security_group_egress_rule" "to_cidr" {
+  for_each = var.egress_cidrs
+
+  security_group_id = aws_security_group.this.id
+  description       = "${upper(each.value.protocol)} ${each.value.from_port}-${each.value.to_port} to ${each.value.cidr_ipv4}, as the manifest's egress asks"
+  ip_protocol       = each.value.protocol
+  from_port         = each.value.from_port
+  to_port           = each.value.to_port
+  cidr_ipv4         = each.value.cidr_ipv4
+
+  tags = var.tags
+}
+
 resource "aws_vpc_security_group_egress_rule" "to_security_group" {
   for_each = var.egress_security_groups
 

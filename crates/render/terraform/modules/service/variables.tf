@@ -227,6 +227,17 @@ variable "egress_security_groups" {
   default = {}
 }
 
+variable "egress_cidrs" {
+  description = "What the tasks may reach outside the VPC besides TCP 443, by a name known when planning: the protocol, the ports and the IPv4 addresses."
+  type = map(object({
+    protocol  = string
+    from_port = number
+    to_port   = number
+    cidr_ipv4 = string
+  }))
+  default = {}
+}
+
 variable "queue_scaling" {
   description = "Scale on an SQS queue's backlog instead of CPU and memory: the queue's name and the messages each task may have waiting (acceptable latency divided by the time one message takes). Null scales on CPU and memory."
   type = object({
