@@ -89,9 +89,9 @@ pub fn queue_url_variable(queue: &str) -> String {
 
 /// What a service that uses a database is told, each as `DATABASE_<NAME>_<ATTRIBUTE>`: where
 /// it is, which database and user, and whether it signs in with an IAM token (`IAM` is
-/// `true` through the proxy) or with the password in `DATABASE_<NAME>_PASSWORD`, read from
-/// the secret RDS manages.
-pub const DATABASE_ATTRIBUTES: [&str; 6] = ["HOST", "PORT", "NAME", "USER", "IAM", "PASSWORD"];
+/// `true` through the proxy) or with the password of the secret RDS manages, whose ARN is
+/// `SECRET_ARN`.
+pub const DATABASE_ATTRIBUTES: [&str; 6] = ["HOST", "PORT", "NAME", "USER", "IAM", "SECRET_ARN"];
 
 /// `DATABASE_<NAME>_<ATTRIBUTE>` in upper case with `-` as `_`.
 pub fn database_variable(database: &str, attribute: &str) -> String {

@@ -70,7 +70,8 @@ impl Database {
 }
 
 /// A database's storage when the manifest does not say, and how far it may grow: the
-/// smallest gp3 volume RDS gives PostgreSQL, and five times that.
+/// smallest gp3 volume RDS gives PostgreSQL, and five times the storage (within RDS's
+/// largest).
 const DEFAULT_STORAGE_GB: u32 = 20;
 const STORAGE_GROWTH: u32 = 5;
 /// Idle seconds before a database at 0 ACUs pauses: the least Aurora takes.
@@ -88,6 +89,24 @@ fn engine(
             .storage_gb
             .as_ref()
             .map_or(DEFAULT_STORAGE_GB, |s| s.value);
+        let max_storage_gb = db.max_storage_gb.as_ref().map_or(
+            (storage_gb * STORAGE_GROWTH).min(*rds::STORAGE_GB.end()),
+            |m| m.value,
+        );
+        if let Some(m) = db.max_storage_gb.as_ref().filter(|m| m.value <= storage_gb) {
+            diags.push(
+                Diagnostic::new(
+                    format!(
+                        "database `{}` may grow to {} GiB, which is not above its {storage_gb} GiB",
+                        db.key.value, m.value
+                    ),
+                    m.span.clone(),
+                )
+                .with_help(
+                    "set `max_storage_gb` above `storage_gb` (20 by default) for storage to grow",
+                ),
+            );
+        }
         return Engine::Instance {
             instance_class: o
                 .database_instance_class
@@ -98,10 +117,7 @@ fn engine(
                     |c| c.value.clone(),
                 ),
             storage_gb,
-            max_storage_gb: db
-                .max_storage_gb
-                .as_ref()
-                .map_or(storage_gb * STORAGE_GROWTH, |m| m.value),
+            max_storage_gb,
         };
     }
     let min = pick(

@@ -209,17 +209,6 @@ fn check_kind(db: &Database, sink: &mut Sink) {
             "set `max_capacity` to at least 1 and at least `min_capacity`",
         );
     }
-    if let (Some(s), Some(m)) = (&db.storage_gb, &db.max_storage_gb) {
-        sink.check(
-            m.value > s.value,
-            &m.span,
-            format!(
-                "`max_storage_gb = {}` is not above `storage_gb = {}`",
-                m.value, s.value
-            ),
-            "set `max_storage_gb` above `storage_gb` for storage to grow, or leave it out",
-        );
-    }
 }
 
 /// The databases' keys an environment may set: `multi_az`, `backup_retention_days`,
@@ -238,4 +227,28 @@ pub(super) fn read_overrides(t: &mut TableReader, sink: &mut Sink, o: &mut Overr
     o.database_instance_class = read_instance_class(t, sink, "database_instance_class");
     o.database_min_capacity = read_capacity(t, sink, "database_min_capacity");
     o.database_max_capacity = read_capacity(t, sink, "database_max_capacity");
+}
+
+/// A database's names, `{app}-{env}-{database}` and the roles named after it, fit AWS's
+/// limits in every environment: the longest is the Enhanced Monitoring role,
+/// `{name}-monitoring`, and IAM allows 64.
+pub(super) fn check_names(manifest: &Manifest, sink: &mut Sink) {
+    const LONGEST_SUFFIX: &str = "-monitoring";
+    for db in manifest.databases.values() {
+        for env in manifest.environments.values() {
+            let name = crate::naming::service_name(&manifest.app.name, &env.key, &db.key);
+            let len = name.len() + LONGEST_SUFFIX.len();
+            sink.check(
+                len <= crate::naming::IAM_ROLE_NAME_MAX,
+                &db.key.span,
+                format!(
+                    "database `{}` in environment `{}` would have a role named `{name}{LONGEST_SUFFIX}` ({len} characters); IAM allows {}",
+                    db.key.value,
+                    env.key.value,
+                    crate::naming::IAM_ROLE_NAME_MAX
+                ),
+                "shorten the database, environment or app name",
+            );
+        }
+    }
 }

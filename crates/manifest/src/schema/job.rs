@@ -149,7 +149,8 @@ fn check_service(job: &Spanned<String>, s: &Spanned<String>, services: &[String]
 }
 
 /// A job's AWS names follow a service's (`{app}-{env}-{job}`), so its key may not be a
-/// service's, and its roles' names must fit IAM's limit in every environment.
+/// service's, and the names of its roles and rule must fit their limits in every
+/// environment.
 pub(super) fn check_jobs(manifest: &Manifest, sink: &mut Sink) {
     for job in manifest.jobs.values() {
         sink.check(
@@ -160,13 +161,14 @@ pub(super) fn check_jobs(manifest: &Manifest, sink: &mut Sink) {
         );
         for env in manifest.environments.values() {
             let name = crate::naming::service_name(&manifest.app.name, &env.key, &job.key);
-            // The longest name derived from it is the scheduler's role, `{name}-scheduler`.
-            let longest = name.len() + "-scheduler".len();
+            // The longest name derived from it is its EventBridge rule, `{name}-failed-runs`;
+            // rules, like IAM roles, allow 64 characters.
+            let longest = name.len() + "-failed-runs".len();
             sink.check(
                 longest <= crate::naming::IAM_ROLE_NAME_MAX,
                 &job.key.span,
                 format!(
-                    "job `{}` in environment `{}` would have a role named `{name}-scheduler` ({longest} characters); IAM allows {}",
+                    "job `{}` in environment `{}` would have an EventBridge rule named `{name}-failed-runs` ({longest} characters); EventBridge and IAM allow {}",
                     job.key.value,
                     env.key.value,
                     crate::naming::IAM_ROLE_NAME_MAX

@@ -93,6 +93,7 @@ pub fn read(doc: &Document<&str>, sink: &mut Sink) -> Option<Manifest> {
     topic::check_topics(&manifest, sink);
     job::check_jobs(&manifest, sink);
     bucket::check_names(&manifest, sink);
+    database::check_names(&manifest, sink);
     Some(manifest)
 }
 

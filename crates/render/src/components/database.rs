@@ -11,7 +11,7 @@ use wharf_review::rules::{
 };
 
 use crate::component::{Call, Component, Readme, TradeOff};
-use crate::hcl::{Block, Body, Expr, Part};
+use crate::hcl::{Block, Body, Expr};
 use crate::root::{code_list, ident, output};
 
 pub struct Databases;
@@ -113,7 +113,7 @@ impl Component for Databases {
         }
         let _ = writeln!(o, "\nA service that uses a database finds it in `DATABASE_<NAME>_HOST`, `_PORT`, `_NAME` and `_USER`, and how to sign in from `DATABASE_<NAME>_IAM`:\n");
         let _ = writeln!(o, "- `true` (through RDS Proxy): connect with TLS (`sslmode=verify-full` with the Amazon root CA) and an IAM authentication token as the password, made by the AWS SDK (`rds generate-db-auth-token` for the host, port and user) with the task role, which may `rds-db:connect` to that proxy as that user alone. The task has no password; the proxy reads the secret to reach the database.");
-        let _ = writeln!(o, "- `false` (no proxy): the password is in `DATABASE_<NAME>_PASSWORD`, which ECS reads from the secret when the task starts; connect with TLS (`sslmode=require` or stricter).");
+        let _ = writeln!(o, "- `false` (no proxy): the task role may read the secret RDS keeps the user and password in, whose ARN is `DATABASE_<NAME>_SECRET_ARN` (and decrypt it through Secrets Manager alone). RDS rotates that password every 7 days, so read the secret when connecting, and again when a connection is refused (the AWS SDKs' secret caches do), rather than once at start; connect with TLS (`sslmode=require` or stricter).");
         let _ = writeln!(o, "\nThe services sign in as the master user. To use a role with fewer privileges, create it in a migration (`wharf run`) and keep its password in a secret of your own.");
         let _ = writeln!(o, "\nRestore a backup with `aws rds restore-db-instance-to-point-in-time` (or `restore-db-cluster-to-point-in-time` for Aurora) into a new identifier, then point the manifest's database at it; deletion protection and the final snapshot are what stand between `terraform destroy` and the data.");
     }
@@ -236,22 +236,22 @@ fn call(component: &Databases, p: &Platform, env: &Environment, d: &Database) ->
         .trade_off(!d.final_snapshot, &NO_FINAL_SNAPSHOT)
 }
 
-/// What a service that uses databases is given: its `DATABASE_*` variables, the password
-/// secret (no proxy), the `rds-db:connect` statement (proxy) and the egress to the
-/// database's or proxy's security group.
+/// What a service that uses databases is given: its `DATABASE_*` variables, the task role's
+/// statements (`rds-db:connect` through a proxy, reading the managed secret without one)
+/// and the egress to the database's or proxy's security group.
 pub(crate) struct Connections {
     pub environment: Vec<(String, Expr)>,
-    pub secrets: Vec<(String, Expr)>,
-    pub secret_arns: Vec<Expr>,
     pub statements: Vec<Expr>,
     pub egress: Vec<(String, Expr)>,
 }
 
-pub(crate) fn connections(env: &Environment, s: &wharf_model::Service) -> Connections {
+pub(crate) fn connections(
+    p: &Platform,
+    env: &Environment,
+    s: &wharf_model::Service,
+) -> Connections {
     let mut c = Connections {
         environment: Vec::new(),
-        secrets: Vec::new(),
-        secret_arns: Vec::new(),
         statements: Vec::new(),
         egress: Vec::new(),
     };
@@ -288,17 +288,13 @@ pub(crate) fn connections(env: &Environment, s: &wharf_model::Service) -> Connec
                 ),
             ]));
         } else {
-            let secret = format!("{module}.master_user_secret_arn");
-            // The managed secret is JSON with `username` and `password`.
+            // The managed secret rotates every 7 days: a password read once at start would
+            // stop working, so the task reads the secret itself when it connects.
             // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html
-            c.secrets.push((
-                var("PASSWORD"),
-                Expr::Template(vec![
-                    Part::Ref(secret.clone()),
-                    Part::Lit(":password::".into()),
-                ]),
-            ));
-            c.secret_arns.push(Expr::Raw(secret));
+            let secret = format!("{module}.master_user_secret_arn");
+            c.environment
+                .push((var("SECRET_ARN"), Expr::Raw(secret.clone())));
+            c.statements.extend(read_secret(&p.region, &d.key, &secret));
         }
         c.egress.push((
             label(&d.key),
@@ -312,4 +308,44 @@ pub(crate) fn connections(env: &Environment, s: &wharf_model::Service) -> Connec
         ));
     }
     c
+}
+
+/// `secretsmanager:GetSecretValue` on the database's managed secret, and `kms:Decrypt` on
+/// the environment's key, which encrypts it, only through Secrets Manager.
+fn read_secret(region: &str, key: &str, secret: &str) -> [Expr; 2] {
+    let camel = wharf_model::camel(key);
+    let read = Expr::Object(vec![
+        (
+            "sid".into(),
+            Expr::str(format!("ReadDatabase{camel}Secret")),
+        ),
+        (
+            "actions".into(),
+            Expr::strs(["secretsmanager:GetSecretValue"]),
+        ),
+        ("resources".into(), Expr::List(vec![Expr::raw(secret)])),
+    ]);
+    let decrypt = Expr::Object(vec![
+        (
+            "sid".into(),
+            Expr::str(format!("DecryptDatabase{camel}Secret")),
+        ),
+        ("actions".into(), Expr::strs(["kms:Decrypt"])),
+        (
+            "resources".into(),
+            Expr::List(vec![Expr::raw("module.cluster.kms_key_arn")]),
+        ),
+        (
+            "conditions".into(),
+            Expr::List(vec![Expr::Object(vec![
+                ("test".into(), Expr::str("StringEquals")),
+                ("variable".into(), Expr::str("kms:ViaService")),
+                (
+                    "values".into(),
+                    Expr::strs([format!("secretsmanager.{region}.amazonaws.com")]),
+                ),
+            ])]),
+        ),
+    ]);
+    [read, decrypt]
 }

@@ -98,7 +98,7 @@ impl Component for Jobs {
 
 fn call(component: &Jobs, p: &Platform, env: &Environment, j: &Job) -> Call {
     let s = &j.task;
-    let db = connections(env, s);
+    let db = connections(p, env, s);
     let image = &j.service;
     let body = Body::new()
         .attr("name", Expr::str(&s.name))

@@ -213,24 +213,16 @@ fn statement(s: &Statement) -> Expr {
 }
 
 /// `secrets`, `secret_arns` and `ssm_parameter_arns` of a service's module call: the
-/// manifest's secrets and the passwords of the databases it uses.
-fn secret_inputs(s: &wharf_model::Service, db: &Connections) -> (Expr, Expr, Expr) {
-    let mut secrets: Vec<(String, Expr)> = s
-        .secrets
-        .iter()
-        .map(|(k, v)| (k.clone(), value_from(v)))
-        .collect();
-    secrets.extend(db.secrets.iter().cloned());
-    secrets.sort_by(|a, b| a.0.cmp(&b.0));
-    let secrets = Expr::Object(secrets);
+/// manifest's secrets.
+fn secret_inputs(s: &wharf_model::Service) -> (Expr, Expr, Expr) {
+    let secrets = Expr::Object(
+        s.secrets
+            .iter()
+            .map(|(k, v)| (k.clone(), value_from(v)))
+            .collect(),
+    );
     let mut secret_arns: Vec<Expr> = Vec::new();
-    let db_arns = db.secret_arns.iter().cloned();
-    for e in s
-        .secrets
-        .values()
-        .filter_map(secret_arn_expr)
-        .chain(db_arns)
-    {
+    for e in s.secrets.values().filter_map(secret_arn_expr) {
         if !secret_arns.contains(&e) {
             secret_arns.push(e);
         }
@@ -328,7 +320,7 @@ fn environment(s: &wharf_model::Service, db: &Connections) -> Expr {
 /// What a service's and a job's task definitions share: size, command, environment,
 /// secrets and user.
 pub(crate) fn task(body: Body, s: &wharf_model::Service, db: &Connections) -> Body {
-    let (secrets, secret_arns, ssm) = secret_inputs(s, db);
+    let (secrets, secret_arns, ssm) = secret_inputs(s);
     body.attr("cpu", Expr::int(s.cpu))
         .attr("memory", Expr::int(s.memory_mib))
         .attr_opt("command", s.command.as_ref().map(Expr::strs))
@@ -381,7 +373,7 @@ fn container(body: Body, s: &wharf_model::Service, db: &Connections) -> Body {
 }
 
 fn call(p: &Platform, env: &Environment, s: &wharf_model::Service) -> Call {
-    let db = connections(env, s);
+    let db = connections(p, env, s);
     let body = container(wiring(p, s).blank(), s, &db)
         .attr_opt(
             "egress_security_groups",
@@ -525,7 +517,7 @@ fn services_table(o: &mut String, env: &Environment) {
         .iter()
         .any(|s| matches!(s.scaling, Scaling::Queue { .. }))
     {
-        let _ = writeln!(o, "\nA worker that scales on a queue keeps about its messages per task waiting for each running task (target tracking on the queue's visible messages divided by Container Insights' running task count), down to its minimum once the queue is empty. At zero tasks there is nothing to divide by, so an alarm on messages waiting while no task runs starts the first task, and the tracking takes over from there.");
+        let _ = writeln!(o, "\nA worker that scales on a queue keeps about its messages per task waiting or in hand for each running task (target tracking on the queue's visible and in-flight messages divided by Container Insights' running task count, so that tasks still busy are not stopped), down to its minimum once the queue is drained. At zero tasks there is nothing to divide by, so an alarm on messages waiting while no task runs starts the first task, and the tracking takes over from there.");
     }
 }
 

@@ -52,7 +52,8 @@ resource "aws_s3_bucket_versioning" "this" {
 }
 
 # Uploads left unfinished are deleted after a week; replaced and deleted versions after
-# noncurrent_days; objects after expire_days when it is set.
+# noncurrent_days, and the delete markers they leave; objects after expire_days when it is
+# set.
 resource "aws_s3_bucket_lifecycle_configuration" "this" {
   bucket = aws_s3_bucket.this.id
 
@@ -75,6 +76,18 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
 
     noncurrent_version_expiration {
       noncurrent_days = var.noncurrent_days
+    }
+  }
+
+  # Once their versions have expired, delete markers are left alone in the listing.
+  rule {
+    id     = "expired-delete-markers"
+    status = "Enabled"
+
+    filter {}
+
+    expiration {
+      expired_object_delete_marker = true
     }
   }
 

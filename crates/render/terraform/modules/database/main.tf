@@ -21,8 +21,15 @@ locals {
   master_user_secret_arn = local.instance ? aws_db_instance.this[0].master_user_secret[0].secret_arn : aws_rds_cluster.this[0].master_user_secret[0].secret_arn
   address                = local.instance ? aws_db_instance.this[0].address : aws_rds_cluster.this[0].endpoint
 
-  # RDS creates these groups itself, with no retention, unless they exist first.
-  log_group = local.instance ? "/aws/rds/instance/${var.name}/postgresql" : "/aws/rds/cluster/${var.name}/postgresql"
+  # The logs exported to CloudWatch. RDS creates their groups itself, with no retention and
+  # no key, unless they exist first.
+  log_exports = local.instance ? ["postgresql", "upgrade"] : ["postgresql"]
+  log_groups  = { for log in local.log_exports : log => local.instance ? "/aws/rds/instance/${var.name}/${log}" : "/aws/rds/cluster/${var.name}/${log}" }
+
+  # A final snapshot is named after the database's security group too, which is new each
+  # time the environment is made: deleting it again does not collide with the snapshot
+  # of the first time.
+  final_snapshot_identifier = var.final_snapshot ? "${var.name}-final-${trimprefix(aws_security_group.this.id, "sg-")}" : null
 
   # Backups, then maintenance, at night in UTC, apart so that neither waits for the other.
   backup_window      = "03:00-04:00"
@@ -78,10 +85,12 @@ resource "aws_vpc_security_group_ingress_rule" "this" {
 # https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.Concepts.PostgreSQL.html
 ################################################################################
 
+# A new major version needs a group of its family: named by prefix, the new one is made
+# before the old one, still in use until then, is deleted.
 resource "aws_db_parameter_group" "this" {
   count = local.instance ? 1 : 0
 
-  name        = var.name
+  name_prefix = "${var.name}-pg${var.engine_version}-"
   family      = "postgres${var.engine_version}"
   description = "TLS required and queries logged for ${var.name}"
 
@@ -104,12 +113,16 @@ resource "aws_db_parameter_group" "this" {
   }
 
   tags = var.tags
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_rds_cluster_parameter_group" "this" {
   count = var.aurora ? 1 : 0
 
-  name        = var.name
+  name_prefix = "${var.name}-pg${var.engine_version}-"
   family      = "aurora-postgresql${var.engine_version}"
   description = "TLS required and queries logged for ${var.name}"
 
@@ -132,6 +145,10 @@ resource "aws_rds_cluster_parameter_group" "this" {
   }
 
   tags = var.tags
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 ################################################################################
@@ -139,7 +156,9 @@ resource "aws_rds_cluster_parameter_group" "this" {
 ################################################################################
 
 resource "aws_cloudwatch_log_group" "this" {
-  name              = local.log_group
+  for_each = local.log_groups
+
+  name              = each.value
   retention_in_days = var.log_retention_days
   kms_key_id        = var.kms_key_arn
 
@@ -188,10 +207,12 @@ resource "aws_db_instance" "this" {
   identifier     = var.name
   engine         = "postgres"
   engine_version = var.engine_version
-  instance_class = var.instance_class
-  db_name        = var.database_name
-  username       = var.username
-  port           = local.port
+  # A new `version` in the manifest is a major upgrade, which RDS applies only when asked.
+  allow_major_version_upgrade = true
+  instance_class              = var.instance_class
+  db_name                     = var.database_name
+  username                    = var.username
+  port                        = local.port
 
   manage_master_user_password   = true
   master_user_secret_kms_key_id = var.kms_key_arn
@@ -214,7 +235,7 @@ resource "aws_db_instance" "this" {
   performance_insights_retention_period = 7
   monitoring_interval                   = 60
   monitoring_role_arn                   = aws_iam_role.monitoring.arn
-  enabled_cloudwatch_logs_exports       = ["postgresql", "upgrade"]
+  enabled_cloudwatch_logs_exports       = local.log_exports
 
   auto_minor_version_upgrade = true
   backup_retention_period    = var.backup_retention_days
@@ -223,7 +244,7 @@ resource "aws_db_instance" "this" {
   copy_tags_to_snapshot      = true
   deletion_protection        = var.deletion_protection
   skip_final_snapshot        = !var.final_snapshot
-  final_snapshot_identifier  = var.final_snapshot ? "${var.name}-final" : null
+  final_snapshot_identifier  = local.final_snapshot_identifier
 
   tags = var.tags
 
@@ -242,9 +263,11 @@ resource "aws_rds_cluster" "this" {
   engine             = "aurora-postgresql"
   engine_mode        = "provisioned"
   engine_version     = var.engine_version
-  database_name      = var.database_name
-  master_username    = var.username
-  port               = local.port
+  # A new `version` in the manifest is a major upgrade, which RDS applies only when asked.
+  allow_major_version_upgrade = true
+  database_name               = var.database_name
+  master_username             = var.username
+  port                        = local.port
 
   manage_master_user_password   = true
   master_user_secret_kms_key_id = var.kms_key_arn
@@ -256,7 +279,7 @@ resource "aws_rds_cluster" "this" {
   vpc_security_group_ids              = [aws_security_group.this.id]
   db_cluster_parameter_group_name     = aws_rds_cluster_parameter_group.this[0].name
   iam_database_authentication_enabled = true
-  enabled_cloudwatch_logs_exports     = ["postgresql"]
+  enabled_cloudwatch_logs_exports     = local.log_exports
 
   serverlessv2_scaling_configuration {
     min_capacity             = var.min_capacity
@@ -270,7 +293,7 @@ resource "aws_rds_cluster" "this" {
   copy_tags_to_snapshot        = true
   deletion_protection          = var.deletion_protection
   skip_final_snapshot          = !var.final_snapshot
-  final_snapshot_identifier    = var.final_snapshot ? "${var.name}-final" : null
+  final_snapshot_identifier    = local.final_snapshot_identifier
 
   tags = var.tags
 

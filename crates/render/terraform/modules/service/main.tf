@@ -550,8 +550,10 @@ moved {
 ################################################################################
 # Scaling on a queue (a worker). Two policies, because backlog per task is undefined
 # at zero tasks:
-# - running: target tracking on messages waiting per running task, which also scales
-#   in, down to min_count (zero included) once the queue is empty;
+# - running: target tracking on messages waiting or being handled per running task
+#   (counting those in flight, so that tasks busy with the last messages are not
+#   stopped), which also scales in, down to min_count (zero included), once the queue
+#   is drained;
 # - from zero: with no task running, target tracking has nothing to divide by, so a
 #   step policy adds a task while messages wait; from then on the tracking takes over.
 # RunningTaskCount comes from Container Insights, which the cluster must have on.
@@ -605,6 +607,26 @@ resource "aws_appautoscaling_policy" "backlog" {
       }
 
       metrics {
+        id          = "in_flight"
+        label       = "Messages being handled"
+        return_data = false
+
+        metric_stat {
+          stat = "Average"
+
+          metric {
+            namespace   = "AWS/SQS"
+            metric_name = "ApproximateNumberOfMessagesNotVisible"
+
+            dimensions {
+              name  = "QueueName"
+              value = var.queue_scaling.queue_name
+            }
+          }
+        }
+      }
+
+      metrics {
         id          = "tasks"
         label       = "Running tasks"
         return_data = false
@@ -631,8 +653,8 @@ resource "aws_appautoscaling_policy" "backlog" {
 
       metrics {
         id          = "backlog"
-        expression  = "visible / tasks"
-        label       = "Messages waiting per running task"
+        expression  = "(visible + in_flight) / tasks"
+        label       = "Messages waiting or being handled, per running task"
         return_data = true
       }
     }
