@@ -112,6 +112,19 @@ pub(crate) fn arn(s: &str) -> Expr {
     Expr::Template(parts)
 }
 
+/// `{ KEY = module.LABEL.ATTR, … }`: an output of every instance of a component (each
+/// queue's URL, each database's host), by the key the manifest gives it.
+pub(crate) fn by_key<'a>(
+    keys: impl Iterator<Item = &'a String>,
+    label: fn(&str) -> String,
+    attr: &str,
+) -> Expr {
+    Expr::Object(
+        keys.map(|k| (k.clone(), Expr::Raw(format!("module.{}.{attr}", label(k)))))
+            .collect(),
+    )
+}
+
 /// Names as a README cell: each in backticks, or a dash for none.
 pub(crate) fn code_list(names: &[String]) -> String {
     if names.is_empty() {

@@ -463,6 +463,14 @@ fn binary(
             _ => Err(Fail),
         };
     }
+    // A known collection or object is not null, whatever its elements are: Terraform
+    // answers `{ a = aws_x.y.id } == null` before apply, as `count` and `for_each` need.
+    let known_non_null = |v: &Value| !v.is_null() && !v.is_unknown();
+    if matches!(op, BinaryOperator::Eq | BinaryOperator::NotEq)
+        && ((lhs.is_null() && known_non_null(&rhs)) || (rhs.is_null() && known_non_null(&lhs)))
+    {
+        return Ok(Value::Bool(op == BinaryOperator::NotEq));
+    }
     if lhs.contains_unknown() || rhs.contains_unknown() {
         return Ok(Value::Unknown);
     }

@@ -646,3 +646,56 @@ resource "aws_ecs_service" "app" {
         &Value::List(vec![s("desired_count"), s("tags[\"Owner\"]")])
     );
 }
+
+/// A known object or list is not null even when some of its members are Unknown, as in
+/// Terraform: `count = var.scaling == null ? 1 : 0` is known before apply.
+#[test]
+fn a_known_object_with_unknown_members_is_not_null() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                "main.tf",
+                r#"
+resource "aws_sqs_queue" "jobs" {
+  name = "jobs"
+}
+module "m" {
+  source  = "./m"
+  scaling = { queue_url = aws_sqs_queue.jobs.url, per_task = 20 }
+}
+"#,
+            ),
+            (
+                "m/main.tf",
+                r#"
+variable "scaling" {
+  type    = object({ queue_url = string, per_task = number })
+  default = null
+}
+resource "aws_instance" "cpu" {
+  count = var.scaling == null ? 1 : 0
+}
+resource "aws_instance" "backlog" {
+  count = var.scaling != null ? 1 : 0
+  tags  = { same = var.scaling == { queue_url = "x", per_task = 20 } }
+}
+"#,
+            ),
+        ],
+    );
+    let p = load(dir.path(), &Default::default());
+    let found = addresses(&p);
+    assert!(
+        found.contains(&"module.m.aws_instance.backlog[0]".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        !found.iter().any(|a| a.contains("aws_instance.cpu")),
+        "{found:?}"
+    );
+    // Comparing the unknown member itself stays Unknown.
+    let tags = value(&p, "module.m.aws_instance.backlog[0]", "tags");
+    assert_eq!(tags.get("same"), Some(&Value::Unknown));
+}

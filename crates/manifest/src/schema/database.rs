@@ -60,12 +60,7 @@ pub(super) fn read_database(key: Spanned<String>, mut t: TableReader, sink: &mut
     let username = read_identifier(&mut t, sink, "username");
     t.finish(sink);
     if let Some(u) = &username {
-        sink.check(
-            !RESERVED_USERS.contains(&u.value.as_str()),
-            &u.span,
-            format!("`{}` is a user name RDS keeps for itself", u.value),
-            "pick another name for the database's user, e.g. `app`",
-        );
+        check_username(u, aurora.as_ref().is_some_and(|a| a.value), sink);
     }
     let db = Database {
         key,
@@ -83,6 +78,30 @@ pub(super) fn read_database(key: Spanned<String>, mut t: TableReader, sink: &mut
     };
     check_kind(&db, sink);
     db
+}
+
+/// RDS's master user: 1 to 16 letters, digits or (on an RDS instance) underscores, not one
+/// of the names RDS keeps.
+/// <https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html>
+/// <https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html>
+fn check_username(u: &Spanned<String>, aurora: bool, sink: &mut Sink) {
+    let ok = u.len() <= 16 && (!aurora || !u.contains('_'));
+    sink.check(
+        ok,
+        &u.span,
+        format!("`{}` is not a user name RDS accepts", u.value),
+        if aurora {
+            "Aurora's master user is 1 to 16 letters or digits, starting with a letter"
+        } else {
+            "the master user is 1 to 16 letters, digits or underscores, starting with a letter"
+        },
+    );
+    sink.check(
+        !RESERVED_USERS.contains(&u.value.as_str()),
+        &u.span,
+        format!("`{}` is a user name RDS keeps for itself", u.value),
+        "pick another name for the database's user, e.g. `app`",
+    );
 }
 
 /// `version`: a PostgreSQL major version in standard support on RDS and Aurora, as a

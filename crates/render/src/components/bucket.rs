@@ -7,7 +7,7 @@ use wharf_model::{Bucket, Environment, Platform};
 
 use crate::component::{Call, Component, Readme};
 use crate::hcl::{Block, Body, Expr};
-use crate::root::{arn, code_list, ident, output, shown_arn};
+use crate::root::{arn, by_key, code_list, ident, output, shown_arn};
 
 pub struct Buckets;
 
@@ -37,20 +37,11 @@ impl Component for Buckets {
         if env.buckets.is_empty() {
             return Vec::new();
         }
-        let names = env
-            .buckets
-            .iter()
-            .map(|b| {
-                (
-                    b.key.clone(),
-                    Expr::Raw(format!("module.{}.name", label(&b.key))),
-                )
-            })
-            .collect();
+        let names = by_key(env.buckets.iter().map(|b| &b.key), label, "name");
         vec![output(
             "bucket_names",
             "Name of each application bucket.",
-            Expr::Object(names),
+            names,
         )]
     }
 

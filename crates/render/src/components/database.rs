@@ -12,7 +12,7 @@ use wharf_review::rules::{
 
 use crate::component::{Call, Component, Readme, TradeOff};
 use crate::hcl::{Block, Body, Expr};
-use crate::root::{code_list, ident, output};
+use crate::root::{by_key, code_list, ident, output};
 
 pub struct Databases;
 
@@ -67,19 +67,7 @@ impl Component for Databases {
         if env.databases.is_empty() {
             return Vec::new();
         }
-        let per_database = |attr: &str| {
-            let entries = env
-                .databases
-                .iter()
-                .map(|d| {
-                    (
-                        d.key.clone(),
-                        Expr::Raw(format!("module.{}.{attr}", label(&d.key))),
-                    )
-                })
-                .collect();
-            Expr::Object(entries)
-        };
+        let per_database = |attr: &str| by_key(env.databases.iter().map(|d| &d.key), label, attr);
         vec![
             output(
                 "database_hosts",

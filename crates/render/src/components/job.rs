@@ -10,7 +10,7 @@ use crate::component::{Call, Component, Readme};
 use crate::components::database::connections;
 use crate::components::service::{capacity_strategy, logs, statements, task, uses_account_id};
 use crate::hcl::{Block, Body, Expr};
-use crate::root::{ident, output};
+use crate::root::{by_key, ident, output};
 
 pub struct Jobs;
 
@@ -40,19 +40,7 @@ impl Component for Jobs {
         if env.jobs.is_empty() {
             return Vec::new();
         }
-        let per_job = |attr: &str| {
-            let entries = env
-                .jobs
-                .iter()
-                .map(|j| {
-                    (
-                        j.key.clone(),
-                        Expr::Raw(format!("module.{}.{attr}", label(&j.key))),
-                    )
-                })
-                .collect();
-            Expr::Object(entries)
-        };
+        let per_job = |attr: &str| by_key(env.jobs.iter().map(|j| &j.key), label, attr);
         vec![
             output(
                 "job_task_definition_families",

@@ -9,7 +9,7 @@ use wharf_review::rules::queue_without_dead_letter_queue;
 
 use crate::component::{Call, Component, Readme, TradeOff};
 use crate::hcl::{Block, Body, Expr};
-use crate::root::{code_list, ident, output};
+use crate::root::{by_key, code_list, ident, output};
 
 pub struct Queues;
 
@@ -42,19 +42,7 @@ impl Component for Queues {
         if env.queues.is_empty() {
             return Vec::new();
         }
-        let per_queue = |attr: &str| {
-            let entries = env
-                .queues
-                .iter()
-                .map(|q| {
-                    (
-                        q.key.clone(),
-                        Expr::Raw(format!("module.{}.{attr}", label(&q.key))),
-                    )
-                })
-                .collect();
-            Expr::Object(entries)
-        };
+        let per_queue = |attr: &str| by_key(env.queues.iter().map(|q| &q.key), label, attr);
         vec![
             output("queue_urls", "URL of each queue.", per_queue("url")),
             output("queue_arns", "ARN of each queue.", per_queue("arn")),

@@ -9,7 +9,7 @@ use wharf_review::rules::dynamodb_point_in_time_recovery_disabled;
 
 use crate::component::{Call, Component, Readme, TradeOff};
 use crate::hcl::{Block, Body, Expr};
-use crate::root::{code_list, ident, output};
+use crate::root::{by_key, code_list, ident, output};
 
 pub struct Tables;
 
@@ -49,21 +49,8 @@ impl Component for Tables {
         if env.tables.is_empty() {
             return Vec::new();
         }
-        let entries = env
-            .tables
-            .iter()
-            .map(|t| {
-                (
-                    t.key.clone(),
-                    Expr::Raw(format!("module.{}.arn", label(&t.key))),
-                )
-            })
-            .collect();
-        vec![output(
-            "table_arns",
-            "ARN of each DynamoDB table.",
-            Expr::Object(entries),
-        )]
+        let entries = by_key(env.tables.iter().map(|t| &t.key), label, "arn");
+        vec![output("table_arns", "ARN of each DynamoDB table.", entries)]
     }
 
     fn readme(&self, _p: &Platform, env: &Environment, readme: &mut Readme) {

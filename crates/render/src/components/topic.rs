@@ -7,7 +7,7 @@ use wharf_model::{Environment, Platform, Topic};
 
 use crate::component::{Call, Component, Readme};
 use crate::hcl::{Block, Body, Expr};
-use crate::root::{code_list, ident, output};
+use crate::root::{by_key, code_list, ident, output};
 
 pub struct Topics;
 
@@ -33,21 +33,8 @@ impl Component for Topics {
         if env.topics.is_empty() {
             return Vec::new();
         }
-        let arns = env
-            .topics
-            .iter()
-            .map(|t| {
-                (
-                    t.key.clone(),
-                    Expr::Raw(format!("module.{}.arn", label(&t.key))),
-                )
-            })
-            .collect();
-        vec![output(
-            "topic_arns",
-            "ARN of each topic.",
-            Expr::Object(arns),
-        )]
+        let arns = by_key(env.topics.iter().map(|t| &t.key), label, "arn");
+        vec![output("topic_arns", "ARN of each topic.", arns)]
     }
 
     fn readme(&self, _p: &Platform, env: &Environment, readme: &mut Readme) {
