@@ -1,7 +1,8 @@
 //! The typed platform wharf builds from a manifest.
 //!
 //! One file per platform component (`network`, `registry`, `cluster`, `load_balancer`,
-//! `service`, `alarms`), each with its types and its resolver: profiles and derived defaults
+//! `bucket`, `queue`, `topic`, `database`, `table`, `service`, `job`, `alarms`), each with
+//! its types and its resolver: profiles and derived defaults
 //! are decided there, so that every default has one home; `resolve` calls them for each
 //! environment. The files share their component's name with its render file and its
 //! Terraform module (`wharf-render`'s `COMPONENTS` lists them). This
