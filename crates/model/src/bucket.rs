@@ -4,7 +4,7 @@ use wharf_manifest::{self as manifest, naming, Manifest, Use};
 
 use crate::profile::Profile;
 use crate::resolve::{pick, services_using};
-use crate::service::{Condition, Statement, ACCOUNT};
+use crate::service::{key_through, Statement, ACCOUNT};
 
 /// A private bucket, encrypted with the environment's KMS key, reachable only over TLS.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,18 +107,7 @@ pub(crate) fn statements(
         });
     }
     if !key_actions.is_empty() {
-        key_actions.sort();
-        key_actions.dedup();
-        out.push(Statement {
-            sid: "BucketKey".into(),
-            actions: key_actions,
-            resources: vec![format!("arn:aws:kms:{region}:{ACCOUNT}:key/*")],
-            conditions: vec![Condition {
-                test: "StringEquals".into(),
-                variable: "kms:ViaService".into(),
-                values: vec![format!("s3.{region}.amazonaws.com")],
-            }],
-        });
+        out.push(key_through("BucketKey", key_actions, region, "s3"));
     }
     out
 }

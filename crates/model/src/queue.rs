@@ -3,7 +3,7 @@
 use wharf_manifest::{self as manifest, naming, Manifest, QueueAccess, Use};
 
 use crate::resolve::services_using;
-use crate::service::{Condition, Statement, ACCOUNT};
+use crate::service::{key_through, Statement, ACCOUNT};
 
 /// A queue fed or drained by the environment's services.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,18 +133,7 @@ pub(crate) fn statements(
         });
     }
     if !key_actions.is_empty() {
-        key_actions.sort();
-        key_actions.dedup();
-        out.push(Statement {
-            sid: "QueueKey".into(),
-            actions: key_actions,
-            resources: vec![format!("arn:aws:kms:{region}:{ACCOUNT}:key/*")],
-            conditions: vec![Condition {
-                test: "StringEquals".into(),
-                variable: "kms:ViaService".into(),
-                values: vec![format!("sqs.{region}.amazonaws.com")],
-            }],
-        });
+        out.push(key_through("QueueKey", key_actions, region, "sqs"));
     }
     out
 }

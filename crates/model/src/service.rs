@@ -393,6 +393,29 @@ fn secret(region: &str, r: &SecretRef) -> Secret {
     }
 }
 
+/// The statement that lets a task use the environment's KMS key for `actions` only when
+/// `aws_service` (`sqs`, `sns`, `s3`) asks on its behalf: how the queues, topics and
+/// buckets it uses encrypt. Actions are sorted, each once.
+pub(crate) fn key_through(
+    sid: &str,
+    mut actions: Vec<String>,
+    region: &str,
+    aws_service: &str,
+) -> Statement {
+    actions.sort();
+    actions.dedup();
+    Statement {
+        sid: sid.into(),
+        actions,
+        resources: vec![format!("arn:aws:kms:{region}:{ACCOUNT}:key/*")],
+        conditions: vec![Condition {
+            test: "StringEquals".into(),
+            variable: "kms:ViaService".into(),
+            values: vec![format!("{aws_service}.{region}.amazonaws.com")],
+        }],
+    }
+}
+
 /// `my-uploads.bucket` → `MyUploadsBucket`, for statement ids (alphanumeric only).
 pub fn camel(s: &str) -> String {
     s.split(|c: char| !c.is_ascii_alphanumeric())

@@ -3,7 +3,7 @@
 use wharf_manifest::{self as manifest, naming, Manifest, Use};
 
 use crate::resolve::services_using;
-use crate::service::{Condition, Statement, ACCOUNT};
+use crate::service::{key_through, Statement, ACCOUNT};
 
 /// A standard topic, encrypted with the environment's KMS key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,16 +67,12 @@ pub(crate) fn statements(
         })
         .collect();
     if !out.is_empty() {
-        out.push(Statement {
-            sid: "TopicKey".into(),
-            actions: vec!["kms:Decrypt".into(), "kms:GenerateDataKey".into()],
-            resources: vec![format!("arn:aws:kms:{region}:{ACCOUNT}:key/*")],
-            conditions: vec![Condition {
-                test: "StringEquals".into(),
-                variable: "kms:ViaService".into(),
-                values: vec![format!("sns.{region}.amazonaws.com")],
-            }],
-        });
+        out.push(key_through(
+            "TopicKey",
+            vec!["kms:Decrypt".into(), "kms:GenerateDataKey".into()],
+            region,
+            "sns",
+        ));
     }
     out
 }
