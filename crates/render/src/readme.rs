@@ -50,7 +50,7 @@ fn apply(o: &mut String, p: &Platform, env: &Environment) {
     let vars: Vec<String> = env
         .services
         .iter()
-        .map(|s| format!("-var {}=<tag>", image_tag_variable(s)))
+        .map(|s| format!("-var {}=<tag>", image_tag_variable(&s.key)))
         .collect();
     let _ = writeln!(o, "terraform apply {}", vars.join(" "));
     let _ = writeln!(o, "```");

@@ -1,7 +1,7 @@
 //! One Terraform root per environment: the module calls with the environment's resolved
 //! values written out literally, so that a reader sees every choice without chasing tfvars.
 
-use wharf_model::{Environment, Platform, Service, ACCOUNT};
+use wharf_model::{Environment, Platform, ACCOUNT};
 
 use crate::component::{Call, Component};
 use crate::hcl::{file, Block, Body, Expr, Part};
@@ -16,8 +16,10 @@ pub fn ident(key: &str) -> String {
     key.replace('-', "_")
 }
 
-pub fn image_tag_variable(service: &Service) -> String {
-    format!("{}_image_tag", ident(&service.key))
+/// `<service>_image_tag`: the root variable with a service's image tag, which its jobs
+/// run too.
+pub fn image_tag_variable(service: &str) -> String {
+    format!("{}_image_tag", ident(service))
 }
 
 /// Files of the environment root, by file name, with the module calls of `components`.

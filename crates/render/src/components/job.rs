@@ -10,7 +10,7 @@ use crate::component::{Call, Component, Readme};
 use crate::components::database::connections;
 use crate::components::service::{capacity_strategy, logs, statements, task, uses_account_id};
 use crate::hcl::{Block, Body, Expr};
-use crate::root::{by_key, ident, output};
+use crate::root::{by_key, ident, image_tag_variable, output};
 
 pub struct Jobs;
 
@@ -105,7 +105,7 @@ fn call(component: &Jobs, p: &Platform, env: &Environment, j: &Job) -> Call {
         )
         .attr(
             "image_tag",
-            Expr::raw(format!("var.{}_image_tag", ident(image))),
+            Expr::raw(format!("var.{}", image_tag_variable(image))),
         )
         .blank();
     let body = logs(task(body, s, &db), s)

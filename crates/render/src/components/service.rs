@@ -284,7 +284,7 @@ fn wiring(p: &Platform, s: &wharf_model::Service) -> Body {
         )
         .attr(
             "image_tag",
-            Expr::raw(format!("var.{}", image_tag_variable(s))),
+            Expr::raw(format!("var.{}", image_tag_variable(&s.key))),
         )
 }
 
@@ -440,7 +440,7 @@ fn queue_scaling(s: &wharf_model::Service) -> Option<Expr> {
 }
 
 fn image_tag(s: &wharf_model::Service) -> Block {
-    let name = image_tag_variable(s);
+    let name = image_tag_variable(&s.key);
     Block::new(
         "variable",
         &[&name],
@@ -509,7 +509,7 @@ fn services_table(o: &mut String, env: &Environment) {
             s.desired_count,
             s.min_count,
             s.max_count,
-            image_tag_variable(s)
+            image_tag_variable(&s.key)
         );
     }
     if env
