@@ -302,6 +302,7 @@ MOTO_SERVICES = [
     "ec2",
     "ecr",
     "ecs",
+    "elasticache",
     "elbv2",
     "events",
     "iam",

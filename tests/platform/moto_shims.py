@@ -24,17 +24,40 @@ else, and is listed here with the provider call that needs it:
   cluster's instance) it finds the wrong one or none. The shim gives each its own id, in
   AWS's form (``db-`` and 26 upper-case letters and digits).
 
+- ElastiCache Serverless (``CreateServerlessCache``, ``DescribeServerlessCaches``,
+  ``ModifyServerlessCache``, ``DeleteServerlessCache``) and user groups (``CreateUserGroup``,
+  ``DescribeUserGroups``, ``ModifyUserGroup``, ``DeleteUserGroup``): moto has neither, and
+  ``aws_elasticache_serverless_cache`` and ``aws_elasticache_user_group`` call them; both
+  are also tagged, so moto's tagging accepts their ARNs. A cache or group is available as
+  soon as it is made and gone as soon as it is deleted, and the users of a group are
+  checked to exist, as ElastiCache does.
+
+- ElastiCache ``DeleteCacheSubnetGroup``: moto makes cache subnet groups but cannot delete
+  them, and destroying an ``aws_elasticache_subnet_group`` calls it until it times out.
+
+- ElastiCache replication group members: moto names a replication group's member clusters
+  but does not make them, and the provider reads the first member back
+  (``DescribeCacheClusters``) when it creates an ``aws_elasticache_replication_group``. The
+  shim makes each member as a cache cluster of the group's node type and engine. moto also
+  keeps a deleted group for ever as ``deleting``, so the provider waits until it times out;
+  the shim deletes the group and its members, as ElastiCache does once it is done.
+
 Delete a shim as soon as moto implements its action.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
+from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import utcnow
 from moto.ecs.models import EC2ContainerServiceBackend
+from moto.elasticache.exceptions import ElastiCacheException
+from moto.elasticache.models import CacheCluster, ElastiCacheBackend
+from moto.elasticache.responses import ElastiCacheResponse
 from moto.moto_api._internal import mock_random
 from moto.rds.models import DBInstance
 from moto.server import main
@@ -138,6 +161,211 @@ def _db_instance_with_its_own_resource_id(self: DBInstance, *args, **kwargs) -> 
 
 
 DBInstance.__init__ = _db_instance_with_its_own_resource_id
+
+
+# ElastiCache Serverless caches and user groups by (account, region, name). One server
+# process serves the whole test session.
+_SERVERLESS_CACHES: dict[tuple[str, str, str], dict] = {}
+_USER_GROUPS: dict[tuple[str, str, str], dict] = {}
+
+
+class _NotFound(ElastiCacheException):
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+_elasticache_backend_init = ElastiCacheBackend.__init__
+
+
+def _elasticache_backend_tagging_every_arn(self: ElastiCacheBackend, *args, **kwargs) -> None:
+    _elasticache_backend_init(self, *args, **kwargs)
+    self.arn_regex = re.compile(
+        r"^arn:aws:elasticache:.*:[0-9]*:(cluster|snapshot|subnetgroup|replicationgroup|user|usergroup|serverlesscache):.*$"
+    )
+
+
+ElastiCacheBackend.__init__ = _elasticache_backend_tagging_every_arn
+
+
+def _arn(response: ElastiCacheResponse, kind: str, name: str) -> str:
+    return f"arn:aws:elasticache:{response.region}:{response.current_account}:{kind}:{name}"
+
+
+def _tag(response: ElastiCacheResponse, arn: str, tags: list | None) -> None:
+    if tags:
+        response.elasticache_backend.add_tags_to_resource(arn, tags)
+
+
+def _create_serverless_cache(self: ElastiCacheResponse) -> ActionResult:
+    params = self._get_params()
+    name = params["ServerlessCacheName"]
+    engine = params["Engine"]
+    major = params.get("MajorEngineVersion") or ("8" if engine == "valkey" else "7")
+    address = f"{name}-abc123.serverless.use1.cache.amazonaws.com"
+    cache = {
+        "ServerlessCacheName": name,
+        "Description": params.get("Description", ""),
+        "CreateTime": utcnow(),
+        "Status": "available",
+        "Engine": engine,
+        "MajorEngineVersion": major,
+        "FullEngineVersion": f"{major}.0",
+        "CacheUsageLimits": params.get("CacheUsageLimits") or {},
+        "KmsKeyId": params.get("KmsKeyId"),
+        "SecurityGroupIds": params.get("SecurityGroupIds") or [],
+        "Endpoint": {"Address": address, "Port": 6379},
+        "ReaderEndpoint": {"Address": address, "Port": 6380},
+        "ARN": _arn(self, "serverlesscache", name),
+        "UserGroupId": params.get("UserGroupId"),
+        "SubnetIds": params.get("SubnetIds") or [],
+        "SnapshotRetentionLimit": int(params.get("SnapshotRetentionLimit") or 0),
+        "DailySnapshotTime": params.get("DailySnapshotTime") or "03:00",
+    }
+    _SERVERLESS_CACHES[(self.current_account, self.region, name)] = cache
+    _tag(self, cache["ARN"], params.get("Tags"))
+    return ActionResult({"ServerlessCache": cache})
+
+
+def _serverless_cache(self: ElastiCacheResponse, name: str) -> dict:
+    cache = _SERVERLESS_CACHES.get((self.current_account, self.region, name))
+    if cache is None:
+        raise _NotFound("ServerlessCacheNotFoundFault", f"Serverless cache {name} not found.")
+    return cache
+
+
+def _describe_serverless_caches(self: ElastiCacheResponse) -> ActionResult:
+    name = self._get_param("ServerlessCacheName")
+    if name:
+        return ActionResult({"ServerlessCaches": [_serverless_cache(self, name)]})
+    caches = [c for (a, r, _), c in _SERVERLESS_CACHES.items() if (a, r) == (self.current_account, self.region)]
+    return ActionResult({"ServerlessCaches": caches})
+
+
+def _modify_serverless_cache(self: ElastiCacheResponse) -> ActionResult:
+    params = self._get_params()
+    cache = _serverless_cache(self, params["ServerlessCacheName"])
+    for key in ("Description", "CacheUsageLimits", "SecurityGroupIds", "UserGroupId", "DailySnapshotTime"):
+        if key in params:
+            cache[key] = params[key]
+    if "SnapshotRetentionLimit" in params:
+        cache["SnapshotRetentionLimit"] = int(params["SnapshotRetentionLimit"])
+    return ActionResult({"ServerlessCache": cache})
+
+
+def _delete_serverless_cache(self: ElastiCacheResponse) -> ActionResult:
+    name = self._get_param("ServerlessCacheName")
+    cache = _serverless_cache(self, name)
+    del _SERVERLESS_CACHES[(self.current_account, self.region, name)]
+    return ActionResult({"ServerlessCache": dict(cache, Status="deleting")})
+
+
+def _user_group(self: ElastiCacheResponse, group_id: str) -> dict:
+    group = _USER_GROUPS.get((self.current_account, self.region, group_id))
+    if group is None:
+        raise _NotFound("UserGroupNotFound", f"User group {group_id} not found.")
+    return group
+
+
+def _check_users(self: ElastiCacheResponse, user_ids: list[str]) -> None:
+    for user_id in user_ids:
+        self.elasticache_backend.describe_users(user_id)
+
+
+def _create_user_group(self: ElastiCacheResponse) -> ActionResult:
+    params = self._get_params()
+    group_id = params["UserGroupId"]
+    user_ids = params.get("UserIds") or []
+    _check_users(self, user_ids)
+    group = {
+        "UserGroupId": group_id,
+        "Status": "active",
+        "Engine": params["Engine"],
+        "UserIds": user_ids,
+        "MinimumEngineVersion": "6.0",
+        "ReplicationGroups": [],
+        "ServerlessCaches": [],
+        "ARN": _arn(self, "usergroup", group_id),
+    }
+    _USER_GROUPS[(self.current_account, self.region, group_id)] = group
+    _tag(self, group["ARN"], params.get("Tags"))
+    return ActionResult(group)
+
+
+def _describe_user_groups(self: ElastiCacheResponse) -> ActionResult:
+    group_id = self._get_param("UserGroupId")
+    if group_id:
+        return ActionResult({"UserGroups": [_user_group(self, group_id)]})
+    groups = [g for (a, r, _), g in _USER_GROUPS.items() if (a, r) == (self.current_account, self.region)]
+    return ActionResult({"UserGroups": groups})
+
+
+def _modify_user_group(self: ElastiCacheResponse) -> ActionResult:
+    params = self._get_params()
+    group = _user_group(self, params["UserGroupId"])
+    added = params.get("UserIdsToAdd") or []
+    _check_users(self, added)
+    removed = set(params.get("UserIdsToRemove") or [])
+    group["UserIds"] = [u for u in group["UserIds"] if u not in removed] + [u for u in added if u not in group["UserIds"]]
+    return ActionResult(group)
+
+
+def _delete_user_group(self: ElastiCacheResponse) -> ActionResult:
+    group_id = self._get_param("UserGroupId")
+    group = _user_group(self, group_id)
+    del _USER_GROUPS[(self.current_account, self.region, group_id)]
+    return ActionResult(dict(group, Status="deleting"))
+
+
+ElastiCacheResponse.create_serverless_cache = _create_serverless_cache
+ElastiCacheResponse.describe_serverless_caches = _describe_serverless_caches
+ElastiCacheResponse.modify_serverless_cache = _modify_serverless_cache
+ElastiCacheResponse.delete_serverless_cache = _delete_serverless_cache
+ElastiCacheResponse.create_user_group = _create_user_group
+ElastiCacheResponse.describe_user_groups = _describe_user_groups
+ElastiCacheResponse.modify_user_group = _modify_user_group
+ElastiCacheResponse.delete_user_group = _delete_user_group
+
+
+_create_replication_group = ElastiCacheBackend.create_replication_group
+_delete_replication_group = ElastiCacheBackend.delete_replication_group
+
+
+def _create_replication_group_with_members(self: ElastiCacheBackend, **kwargs):
+    group = _create_replication_group(self, **kwargs)
+    unset = dict.fromkeys(CacheCluster.__init__.__code__.co_varnames[1 : CacheCluster.__init__.__code__.co_argcount])
+    for member in group.member_clusters:
+        settings = {
+            **unset,
+            **{k: v for k, v in kwargs.items() if k in unset},
+            "account_id": self.account_id,
+            "region_name": self.region_name,
+            "cache_cluster_id": member,
+            "replication_group_id": group.replication_group_id,
+            "log_delivery_configurations": [],
+        }
+        self.cache_clusters[member] = CacheCluster(**settings)
+    return group
+
+
+def _delete_replication_group_and_members(self: ElastiCacheBackend, replication_group_id: str, retain_primary_cluster):
+    group = _delete_replication_group(self, replication_group_id, retain_primary_cluster)
+    del self.replication_groups[replication_group_id]
+    for member in [c for c, cluster in self.cache_clusters.items() if cluster.replication_group_id == replication_group_id]:
+        del self.cache_clusters[member]
+    return group
+
+
+def _delete_cache_subnet_group(self: ElastiCacheResponse) -> EmptyResult:
+    name = self._get_param("CacheSubnetGroupName")
+    if self.elasticache_backend.cache_subnet_groups.pop(name, None) is None:
+        raise _NotFound("CacheSubnetGroupNotFoundFault", f"Cache subnet group {name} not found.")
+    return EmptyResult()
+
+
+ElastiCacheResponse.delete_cache_subnet_group = _delete_cache_subnet_group
+ElastiCacheBackend.create_replication_group = _create_replication_group_with_members
+ElastiCacheBackend.delete_replication_group = _delete_replication_group_and_members
 
 
 if __name__ == "__main__":

@@ -47,6 +47,7 @@ fn bad_manifests_exit_2_with_located_messages() {
         "job-uses",
         "bad-buckets",
         "database-profiles",
+        "bad-caches",
     ] {
         let file = format!("{name}.toml");
         let out = wharf(

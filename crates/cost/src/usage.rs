@@ -98,10 +98,19 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "aws_elasticache_cluster",
+        &[("snapshot_gb", "GB of snapshots kept")],
+    ),
+    (
+        "aws_elasticache_replication_group",
+        &[("snapshot_gb", "GB of snapshots kept")],
+    ),
+    (
         "aws_elasticache_serverless_cache",
         &[
             ("average_stored_gb", "average GB of data stored"),
             ("monthly_ecpus", "ElastiCache Processing Units a month"),
+            ("snapshot_gb", "GB of snapshots kept"),
         ],
     ),
     (

@@ -834,3 +834,91 @@ fn a_tree_that_does_not_load_whole_is_not_priced() {
         Some("fix the file; nothing is priced from a tree that does not parse")
     );
 }
+
+#[test]
+fn cache_nodes_are_priced_per_node_hour_by_engine_and_snapshots_from_usage() {
+    let tf = format!(
+        r#"{PROVIDER}
+resource "aws_elasticache_replication_group" "valkey_pair" {{
+  replication_group_id = "valkey-pair"
+  description          = "a primary and a replica"
+  engine               = "valkey"
+  node_type            = "cache.t4g.small"
+  num_cache_clusters   = 2
+}}
+resource "aws_elasticache_replication_group" "redis_sharded" {{
+  replication_group_id    = "redis-sharded"
+  description             = "cluster mode: 3 shards of a primary and 2 replicas"
+  node_type               = "cache.r7g.large"
+  num_node_groups         = 3
+  replicas_per_node_group = 2
+}}
+resource "aws_elasticache_cluster" "single" {{
+  cluster_id      = "single"
+  engine          = "redis"
+  node_type       = "cache.t4g.micro"
+  num_cache_nodes = 1
+}}
+resource "aws_elasticache_user" "app" {{
+  user_id       = "app"
+  user_name     = "app"
+  engine        = "redis"
+  access_string = "on ~* +@all"
+  authentication_mode {{
+    type = "iam"
+  }}
+}}
+resource "aws_elasticache_user_group" "app" {{
+  user_group_id = "app"
+  engine        = "redis"
+  user_ids      = [aws_elasticache_user.app.user_id]
+}}
+"#
+    );
+    let usage = r#"version = 1
+[resources."aws_elasticache_replication_group.valkey_pair"]
+snapshot_gb = 4
+"#;
+    let e = run(&tf, usage);
+    // Valkey, 2 nodes × 730 h × $0.0256 (the Redis OSS $0.032 less 20%) = $37.376.
+    close(
+        cost(
+            &e,
+            "aws_elasticache_replication_group.valkey_pair",
+            "cache.t4g.small node hours",
+        ),
+        2.0 * 730.0 * 0.0256,
+    );
+    // Redis OSS by default, 3 shards × (1 + 2 replicas) = 9 nodes × 730 h × $0.219.
+    close(
+        cost(
+            &e,
+            "aws_elasticache_replication_group.redis_sharded",
+            "cache.r7g.large node hours",
+        ),
+        9.0 * 730.0 * 0.219,
+    );
+    close(
+        cost(
+            &e,
+            "aws_elasticache_cluster.single",
+            "cache.t4g.micro node hours",
+        ),
+        730.0 * 0.016,
+    );
+    // Snapshots: 4 GB × $0.085.
+    close(
+        cost(
+            &e,
+            "aws_elasticache_replication_group.valkey_pair",
+            "snapshot storage",
+        ),
+        4.0 * 0.085,
+    );
+    for free in ["aws_elasticache_user.app", "aws_elasticache_user_group.app"] {
+        assert!(
+            !e.items.iter().any(|i| i.address == free),
+            "{free} is priced"
+        );
+    }
+}

@@ -101,6 +101,19 @@ pub fn database_variable(database: &str, attribute: &str) -> String {
     )
 }
 
+/// What a service that uses a cache is told: `CACHE_<NAME>_HOST`, `_PORT`, `_USER`, the
+/// cache's `_NAME` (which an IAM authentication token is signed for) and whether it is
+/// `_SERVERLESS` (which the token says).
+pub const CACHE_ATTRIBUTES: [&str; 5] = ["HOST", "PORT", "USER", "NAME", "SERVERLESS"];
+
+/// `CACHE_<NAME>_<ATTRIBUTE>` in upper case with `-` as `_`.
+pub fn cache_variable(cache: &str, attribute: &str) -> String {
+    format!(
+        "CACHE_{}_{attribute}",
+        cache.to_ascii_uppercase().replace('-', "_")
+    )
+}
+
 /// `BUCKET_<NAME>_NAME`: the environment variable that tells a service the name of a bucket
 /// it uses.
 pub fn bucket_name_variable(bucket: &str) -> String {

@@ -44,6 +44,8 @@ pub struct Manifest {
     pub databases: BTreeMap<String, Database>,
     /// `[tables.*]` by key, sorted by key.
     pub tables: BTreeMap<String, Table>,
+    /// `[caches.*]` by key, sorted by key.
+    pub caches: BTreeMap<String, Cache>,
     /// Environments by key, sorted by key.
     pub environments: BTreeMap<String, Environment>,
 }
@@ -148,6 +150,8 @@ pub enum Use {
         bucket: Spanned<String>,
         write: bool,
     },
+    /// `cache:NAME`: connect to the cache as its user, with IAM authentication.
+    Cache { cache: Spanned<String> },
 }
 
 impl Use {
@@ -159,6 +163,7 @@ impl Use {
             Use::Database { database } => ("database", database),
             Use::Topic { topic } => ("topic", topic),
             Use::Bucket { bucket, .. } => ("bucket", bucket),
+            Use::Cache { cache } => ("cache", cache),
         }
     }
 }
@@ -234,6 +239,46 @@ pub struct Database {
     pub database_name: Option<Spanned<String>>,
     /// The master user; `app` by default.
     pub username: Option<Spanned<String>>,
+}
+
+/// `[caches.NAME]`: an ElastiCache cache, serverless or on nodes. `None` keeps the
+/// profile's (or ElastiCache's) value.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    pub key: Spanned<String>,
+    /// `engine`: Valkey by default.
+    pub engine: Option<Spanned<CacheEngine>>,
+    /// The engine's major version; the newest wharf offers by default.
+    pub version: Option<Spanned<u32>>,
+    /// `serverless = true|false`: the profile's by default (nodes in dev, serverless in
+    /// staging and prod).
+    pub serverless: Option<Spanned<bool>>,
+    /// A node-based cache's node type; the profile's by default.
+    pub node_type: Option<Spanned<String>>,
+    /// A serverless cache's ceilings; none by default (it grows as far as ElastiCache lets
+    /// it).
+    pub max_storage_gb: Option<Spanned<u32>>,
+    pub max_ecpu_per_second: Option<Spanned<u32>>,
+}
+
+/// A cache's engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheEngine {
+    Valkey,
+    /// Redis OSS.
+    Redis,
+}
+
+impl CacheEngine {
+    pub const ALL: [CacheEngine; 2] = [CacheEngine::Valkey, CacheEngine::Redis];
+
+    /// As ElastiCache writes it (`engine = "valkey"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CacheEngine::Valkey => "valkey",
+            CacheEngine::Redis => "redis",
+        }
+    }
 }
 
 /// `[tables.NAME]`: a DynamoDB table, billed on demand.
@@ -391,6 +436,9 @@ pub struct Overrides {
     pub database_instance_class: Option<Spanned<String>>,
     pub database_min_capacity: Option<Spanned<f64>>,
     pub database_max_capacity: Option<Spanned<f64>>,
+    // The caches' (schema/cache.rs).
+    pub cache_serverless: Option<Spanned<bool>>,
+    pub cache_node_type: Option<Spanned<String>>,
     // The alarms' (schema/alarms.rs).
     pub cpu_alarm_percent: Option<Spanned<u32>>,
     pub memory_alarm_percent: Option<Spanned<u32>>,

@@ -1,7 +1,7 @@
 //! The typed platform wharf builds from a manifest.
 //!
 //! One file per platform component (`network`, `registry`, `cluster`, `load_balancer`,
-//! `bucket`, `queue`, `topic`, `database`, `table`, `service`, `job`, `alarms`), each with
+//! `bucket`, `queue`, `topic`, `database`, `table`, `cache`, `service`, `job`, `alarms`), each with
 //! its types and its resolver: profiles and derived defaults
 //! are decided there, so that every default has one home; `resolve` calls them for each
 //! environment. The files share their component's name with its render file and its
@@ -16,6 +16,7 @@
 
 mod alarms;
 mod bucket;
+mod cache;
 mod cluster;
 mod database;
 mod job;
@@ -31,6 +32,7 @@ mod topic;
 
 pub use alarms::Alarms;
 pub use bucket::Bucket;
+pub use cache::{Cache, CacheMode, CACHE_CPU_ALARM_PERCENT};
 pub use cluster::{Capacity, Cluster};
 pub use database::{Database, Engine, DEFAULT_POSTGRES_VERSION};
 pub use job::Job;
@@ -50,10 +52,11 @@ pub use wharf_manifest::naming::queue_url_variable;
 /// `TABLE_<NAME>_NAME`, the variable with which a service finds a table it uses.
 pub use wharf_manifest::naming::table_name_variable;
 pub use wharf_manifest::naming::{
-    bucket_name_variable, database_variable, topic_arn_variable, DATABASE_ATTRIBUTES,
+    bucket_name_variable, cache_variable, database_variable, topic_arn_variable, CACHE_ATTRIBUTES,
+    DATABASE_ATTRIBUTES,
 };
 pub use wharf_manifest::KeyAttribute;
-pub use wharf_manifest::{EcrEncryption, ProfileName};
+pub use wharf_manifest::{CacheEngine, EcrEncryption, ProfileName};
 
 /// A whole application: every environment, fully resolved.
 #[derive(Debug, Clone)]
@@ -87,6 +90,8 @@ pub struct Environment {
     pub databases: Vec<Database>,
     /// Tables sorted by key.
     pub tables: Vec<Table>,
+    /// Caches sorted by key.
+    pub caches: Vec<Cache>,
     /// Services sorted by key.
     pub services: Vec<Service>,
     /// Scheduled jobs sorted by key.

@@ -51,6 +51,13 @@ pub(crate) struct Profile {
     pub final_snapshot: bool,
     /// Average database CPU (percent) over 5 minutes above which it alarms.
     pub database_cpu_alarm_percent: u32,
+    /// Caches on ElastiCache Serverless, or on nodes of `cache_node_type` (one, or a
+    /// primary and a replica with `multi_az`). A node is a flat hourly price for up to its
+    /// memory, where serverless bills the data held (Valkey at least 100 MB, Redis OSS at
+    /// least 1 GB): a small cache in dev is cheaper on a node; staging and prod get
+    /// serverless, which spreads over the zones and grows without resizing.
+    pub cache_serverless: bool,
+    pub cache_node_type: &'static str,
     pub access_logs_retention_days: u32,
     /// Let `terraform destroy` delete the access-log bucket with its logs.
     pub access_logs_force_destroy: bool,
@@ -113,6 +120,8 @@ fn dev() -> Profile {
         backup_retention_days: 1,
         final_snapshot: false,
         database_cpu_alarm_percent: 80,
+        cache_serverless: false,
+        cache_node_type: "cache.t4g.micro",
         access_logs_retention_days: 90,
         access_logs_force_destroy: true,
         cpu_alarm_percent: 90,
@@ -151,6 +160,8 @@ fn staging() -> Profile {
         backup_retention_days: 7,
         final_snapshot: true,
         database_cpu_alarm_percent: 80,
+        cache_serverless: true,
+        cache_node_type: "cache.t4g.small",
         access_logs_retention_days: 90,
         access_logs_force_destroy: false,
         cpu_alarm_percent: 85,
@@ -189,6 +200,8 @@ fn prod() -> Profile {
         backup_retention_days: 14,
         final_snapshot: true,
         database_cpu_alarm_percent: 80,
+        cache_serverless: true,
+        cache_node_type: "cache.t4g.small",
         access_logs_retention_days: 90,
         access_logs_force_destroy: false,
         cpu_alarm_percent: 80,

@@ -144,6 +144,11 @@ fn environment(
             .values()
             .map(|t| table::resolve(m, env, &p, t))
             .collect(),
+        caches: m
+            .caches
+            .values()
+            .map(|c| cache::resolve(m, env, &p, c))
+            .collect(),
         services,
         jobs,
         alarms: alarms::resolve(env, &p),

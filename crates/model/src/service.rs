@@ -48,6 +48,9 @@ pub struct Service {
     /// The keys of the databases it connects to, each with `DATABASE_<NAME>_*` in its
     /// environment.
     pub databases: Vec<String>,
+    /// The keys of the caches it connects to, each with `CACHE_<NAME>_*` in its
+    /// environment.
+    pub caches: Vec<String>,
 }
 
 /// The keys of the resources of `kind` (`queue`, `table`) a service uses, in its `uses`
@@ -361,12 +364,13 @@ pub(crate) fn resolve(
         capacity,
         scaling: scaling(svc),
         egress: svc.egress.iter().map(|e| e.value.clone()).collect(),
-        task_role_statements: statements(m, env, svc),
+        task_role_statements: statements(m, env, p, svc),
         queues: used(svc, "queue"),
         tables: used(svc, "table"),
         databases: used(svc, "database"),
         topics: used(svc, "topic"),
         buckets: used(svc, "bucket"),
+        caches: used(svc, "cache"),
     }
 }
 
@@ -434,6 +438,7 @@ pub fn camel(s: &str) -> String {
 fn statements(
     m: &Manifest,
     env: &manifest::Environment,
+    p: &Profile,
     svc: &manifest::Service,
 ) -> Vec<Statement> {
     let mut out = grant_statements(m, svc);
@@ -441,6 +446,7 @@ fn statements(
     out.extend(crate::table::statements(m, env, svc));
     out.extend(crate::topic::statements(m, env, svc));
     out.extend(crate::bucket::statements(m, env, svc));
+    out.extend(crate::cache::statements(m, env, p, svc));
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for st in &mut out {
         let n = seen.entry(st.sid.clone()).or_insert(0);

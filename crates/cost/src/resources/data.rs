@@ -1,4 +1,4 @@
-//! RDS instances, DynamoDB tables and ElastiCache Serverless caches.
+//! RDS instances, DynamoDB tables and ElastiCache caches, serverless and on nodes.
 
 use wharf_terraform::{Resource, Value};
 
@@ -156,5 +156,68 @@ pub fn serverless_cache(p: &mut Pricer<'_>, r: &Resource) {
         Charge::new("processing units (ECPU)", "1M ECPUs", &ecpu_key),
         "monthly_ecpus",
         1e-6,
+    );
+    cache_snapshots(p, r);
+}
+
+/// Node-hours of a replication group (`num_cache_clusters` nodes without cluster mode, or
+/// shards × (1 + replicas) with it) or of a cache cluster (`num_cache_nodes`), by engine
+/// and node type; snapshots from the usage file.
+/// <https://aws.amazon.com/elasticache/pricing/>
+pub fn cache_nodes(p: &mut Pricer<'_>, r: &Resource) {
+    let engine = match r.body.get("engine") {
+        // Both resources default to Redis OSS.
+        Value::Null => "redis".to_string(),
+        v => match v.as_str() {
+            Some(e) => e.to_string(),
+            None => return p.unpriced(r, "node hours", "the cache engine is not known"),
+        },
+    };
+    let Some(node_type) = r.body.get("node_type").as_str().map(str::to_string) else {
+        return p.unpriced(r, "node hours", "the node type is not known");
+    };
+    let Some(nodes) = node_count(r) else {
+        return p.unpriced(r, "node hours", "the number of nodes is not known");
+    };
+    let key = format!("elasticache.node.{engine}.{node_type}.hour");
+    p.fixed(
+        r,
+        Charge::new(&format!("{node_type} node hours"), "hours", &key).times(nodes),
+        HOURS_PER_MONTH,
+    );
+    cache_snapshots(p, r);
+}
+
+/// How many nodes a cache runs, when the configuration says.
+fn node_count(r: &Resource) -> Option<f64> {
+    if r.kind == "aws_elasticache_cluster" {
+        return r.body.get("num_cache_nodes").as_f64();
+    }
+    let shards = r.body.get("num_node_groups");
+    if !matches!(shards, Value::Null) {
+        let replicas = match r.body.get("replicas_per_node_group") {
+            Value::Null => Some(1.0),
+            v => v.as_f64(),
+        };
+        return Some(shards.as_f64()? * (1.0 + replicas?));
+    }
+    match r.body.get("num_cache_clusters") {
+        // A replication group without either has one node.
+        Value::Null => Some(1.0),
+        v => v.as_f64(),
+    }
+}
+
+/// Snapshot storage, from the usage file.
+fn cache_snapshots(p: &mut Pricer<'_>, r: &Resource) {
+    p.metered(
+        r,
+        Charge::new(
+            "snapshot storage",
+            "GB-months",
+            "elasticache.backup.gb_month",
+        ),
+        "snapshot_gb",
+        1.0,
     );
 }

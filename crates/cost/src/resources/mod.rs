@@ -38,6 +38,8 @@ const FREE: &[&str] = &[
     "aws_ecs_cluster_capacity_providers",
     "aws_ecs_task_definition",
     "aws_elasticache_subnet_group",
+    "aws_elasticache_user",
+    "aws_elasticache_user_group",
     "aws_flow_log",
     "aws_iam_instance_profile",
     "aws_iam_openid_connect_provider",
@@ -109,6 +111,7 @@ pub(crate) fn price(p: &mut Pricer<'_>, r: &Resource) {
         "aws_db_proxy" => aurora::proxy(p, r),
         "aws_dynamodb_table" => data::dynamodb_table(p, r),
         "aws_elasticache_serverless_cache" => data::serverless_cache(p, r),
+        "aws_elasticache_replication_group" | "aws_elasticache_cluster" => data::cache_nodes(p, r),
         kind if FREE.contains(&kind) => {}
         kind => p.unpriced(
             r,

@@ -12,8 +12,8 @@ use crate::types::*;
 
 use super::service::{read_counts, read_cpu_memory};
 use super::{
-    alarms, bucket, cluster, database, key_rule_help, load_balancer, network, quoted_or, registry,
-    service, table,
+    alarms, bucket, cache, cluster, database, key_rule_help, load_balancer, network, quoted_or,
+    registry, service, table,
 };
 
 pub(super) fn read_environment(
@@ -149,7 +149,7 @@ fn check_values(
 
 /// The keys with which an environment overrides its profile's choices, each component's
 /// read by its own reader, in component order.
-const OVERRIDES: [fn(&mut TableReader, &mut Sink, &mut Overrides); 9] = [
+const OVERRIDES: [fn(&mut TableReader, &mut Sink, &mut Overrides); 10] = [
     network::read_overrides,
     registry::read_overrides,
     cluster::read_overrides,
@@ -157,6 +157,7 @@ const OVERRIDES: [fn(&mut TableReader, &mut Sink, &mut Overrides); 9] = [
     bucket::read_overrides,
     database::read_overrides,
     table::read_overrides,
+    cache::read_overrides,
     service::read_overrides,
     alarms::read_overrides,
 ];

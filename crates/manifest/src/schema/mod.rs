@@ -17,6 +17,7 @@ use crate::types::*;
 mod alarms;
 mod app;
 mod bucket;
+mod cache;
 mod cluster;
 mod database;
 mod environment;
@@ -87,6 +88,7 @@ pub fn read(doc: &Document<&str>, sink: &mut Sink) -> Option<Manifest> {
         topics: data.topics,
         databases: data.databases,
         tables: data.tables,
+        caches: data.caches,
         environments,
     };
     uses::check_uses(&manifest, &declared_data, sink);
@@ -94,6 +96,7 @@ pub fn read(doc: &Document<&str>, sink: &mut Sink) -> Option<Manifest> {
     job::check_jobs(&manifest, sink);
     bucket::check_names(&manifest, sink);
     database::check_names(&manifest, sink);
+    cache::check_names(&manifest, sink);
     Some(manifest)
 }
 
@@ -104,9 +107,10 @@ struct Data {
     topics: BTreeMap<String, Topic>,
     databases: BTreeMap<String, Database>,
     tables: BTreeMap<String, Table>,
+    caches: BTreeMap<String, Cache>,
 }
 
-/// `[buckets.*]`, `[queues.*]`, `[topics.*]`, `[databases.*]` and `[tables.*]`, and the keys declared (those
+/// `[buckets.*]`, `[queues.*]`, `[topics.*]`, `[databases.*]`, `[tables.*]` and `[caches.*]`, and the keys declared (those
 /// whose table did not read whole included: using one is no second error).
 fn read_data(root: &mut TableReader, sink: &mut Sink) -> (Data, uses::Declared) {
     let buckets = root
@@ -141,12 +145,19 @@ fn read_data(root: &mut TableReader, sink: &mut Sink) -> (Data, uses::Declared) 
         .into_iter()
         .filter_map(|(key, table)| Some((key.value.clone(), table::read_table(key, table, sink)?)))
         .collect();
+    let caches = root
+        .tables(sink, "caches")
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(key, table)| (key.value.clone(), cache::read_cache(key, table, sink)))
+        .collect();
     let data = Data {
         buckets,
         queues,
         topics,
         databases,
         tables,
+        caches,
     };
     let declared = uses::Declared {
         tables: declared_tables,

@@ -1,5 +1,5 @@
 //! A service's `uses`: the manifest's data resources it reaches (`queue:NAME[:send|:receive]`,
-//! `table:NAME[:read]`, `database:NAME`), each declared, used once, and not shadowing the
+//! `table:NAME[:read]`, `database:NAME`, `topic:NAME`, `bucket:NAME[:read]`, `cache:NAME`), each declared, used once, and not shadowing the
 //! variables that tell the service where it is.
 
 use crate::naming;
@@ -7,10 +7,10 @@ use crate::read::{closest, Sink};
 use crate::types::*;
 use crate::Diagnostic;
 
-const FORMS: &str = "write `queue:NAME` (send and receive), `queue:NAME:send`, `queue:NAME:receive`, `table:NAME` (read and write), `table:NAME:read`, `database:NAME`, `topic:NAME` (publish), `bucket:NAME` (read and write) or `bucket:NAME:read`";
+const FORMS: &str = "write `queue:NAME` (send and receive), `queue:NAME:send`, `queue:NAME:receive`, `table:NAME` (read and write), `table:NAME:read`, `database:NAME`, `topic:NAME` (publish), `bucket:NAME` (read and write), `bucket:NAME:read` or `cache:NAME`";
 
 /// The kinds of data resource a service can use.
-const KINDS: [&str; 5] = ["queue", "table", "database", "topic", "bucket"];
+const KINDS: [&str; 6] = ["queue", "table", "database", "topic", "bucket", "cache"];
 
 /// One entry of `uses`.
 pub(super) fn parse_use(raw: &Spanned<String>) -> Result<Use, String> {
@@ -26,6 +26,10 @@ pub(super) fn parse_use(raw: &Spanned<String>) -> Result<Use, String> {
         ["topic", t] => Ok(Use::Topic { topic: name(t) }),
         ["bucket", b] | ["bucket", b, "read-write"] => Ok(Use::Bucket { bucket: name(b), write: true }),
         ["bucket", b, "read"] => Ok(Use::Bucket { bucket: name(b), write: false }),
+        ["cache", c] => Ok(Use::Cache { cache: name(c) }),
+        ["cache", c, _] => Err(format!(
+            "a cache has one access: its user, signed in with IAM; write `cache:{c}`"
+        )),
         ["topic", t, _] => Err(format!(
             "a service publishes to a topic, its one access; write `topic:{t}` (subscribe queues with the topic's `queues`)"
         )),
@@ -36,7 +40,7 @@ pub(super) fn parse_use(raw: &Spanned<String>) -> Result<Use, String> {
             Err(format!("`{other}` is not an access to a {kind}; {FORMS}"))
         }
         [kind, ..] if !KINDS.contains(kind) => Err(format!(
-            "wharf renders no `{kind}` data resource yet; queues, tables, databases, topics and buckets are what a service can use: {FORMS}"
+            "wharf renders no `{kind}` data resource yet; queues, tables, databases, topics, buckets and caches are what a service can use: {FORMS}"
         )),
         _ => Err(FORMS.to_string()),
     }
@@ -52,6 +56,10 @@ pub(super) fn variables(u: &Use) -> Vec<String> {
         Use::Database { database } => naming::DATABASE_ATTRIBUTES
             .iter()
             .map(|a| naming::database_variable(database, a))
+            .collect(),
+        Use::Cache { cache } => naming::CACHE_ATTRIBUTES
+            .iter()
+            .map(|a| naming::cache_variable(cache, a))
             .collect(),
     }
 }
@@ -105,6 +113,7 @@ fn check_user(manifest: &Manifest, declared: &Declared, user: &User, sink: &mut 
             "queue" => manifest.queues.keys().map(String::as_str).collect(),
             "topic" => manifest.topics.keys().map(String::as_str).collect(),
             "bucket" => manifest.buckets.keys().map(String::as_str).collect(),
+            "cache" => manifest.caches.keys().map(String::as_str).collect(),
             "database" => declared.databases.iter().map(String::as_str).collect(),
             _ => declared.tables.iter().map(String::as_str).collect(),
         };

@@ -11,6 +11,7 @@ use wharf_review::rules::{
 };
 
 use crate::component::{Call, Component, Readme, TradeOff};
+use crate::components::connections::{client_security_groups, egress_to, Connections};
 use crate::hcl::{Block, Body, Expr};
 use crate::root::{by_key, code_list, ident, output};
 
@@ -154,22 +155,6 @@ fn row(d: &Database) -> String {
 }
 
 fn call(component: &Databases, p: &Platform, env: &Environment, d: &Database) -> Call {
-    // A client is a service or a job (the manifest keeps their keys apart).
-    let clients = d
-        .clients
-        .iter()
-        .map(|c| {
-            let module = if env.jobs.iter().any(|j| &j.key == c) {
-                crate::components::job::label(c)
-            } else {
-                crate::components::service::label_of(c)
-            };
-            (
-                c.clone(),
-                Expr::Raw(format!("module.{module}.security_group_id")),
-            )
-        })
-        .collect();
     let mut body = Body::new()
         .attr("name", Expr::str(&d.name))
         .attr("region", Expr::str(&p.region))
@@ -207,7 +192,10 @@ fn call(component: &Databases, p: &Platform, env: &Environment, d: &Database) ->
         .blank()
         .attr("vpc_id", Expr::raw("module.network.vpc_id"))
         .attr("subnet_ids", Expr::raw("module.network.private_subnet_ids"))
-        .attr("client_security_group_ids", Expr::Object(clients))
+        .attr(
+            "client_security_group_ids",
+            client_security_groups(env, &d.clients),
+        )
         .attr("kms_key_arn", Expr::raw("module.cluster.kms_key_arn"))
         .blank()
         .attr("backup_retention_days", Expr::int(d.backup_retention_days))
@@ -227,22 +215,12 @@ fn call(component: &Databases, p: &Platform, env: &Environment, d: &Database) ->
 /// What a service that uses databases is given: its `DATABASE_*` variables, the task role's
 /// statements (`rds-db:connect` through a proxy, reading the managed secret without one)
 /// and the egress to the database's or proxy's security group.
-pub(crate) struct Connections {
-    pub environment: Vec<(String, Expr)>,
-    pub statements: Vec<Expr>,
-    pub egress: Vec<(String, Expr)>,
-}
-
-pub(crate) fn connections(
+pub(crate) fn connect(
     p: &Platform,
     env: &Environment,
     s: &wharf_model::Service,
-) -> Connections {
-    let mut c = Connections {
-        environment: Vec::new(),
-        statements: Vec::new(),
-        egress: Vec::new(),
-    };
+    c: &mut Connections,
+) {
     for d in env
         .databases
         .iter()
@@ -286,16 +264,9 @@ pub(crate) fn connections(
         }
         c.egress.push((
             label(&d.key),
-            Expr::Object(vec![
-                ("port".into(), Expr::int(wharf_aws::rds::POSTGRES_PORT)),
-                (
-                    "security_group_id".into(),
-                    Expr::Raw(format!("{module}.client_security_group_id")),
-                ),
-            ]),
+            egress_to(&label(&d.key), wharf_aws::rds::POSTGRES_PORT),
         ));
     }
-    c
 }
 
 /// `secretsmanager:GetSecretValue` on the database's managed secret, and `kms:Decrypt` on

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use wharf_model::{Environment, Job, Platform};
 
 use crate::component::{Call, Component, Readme};
-use crate::components::database::connections;
+use crate::components::connections::connections;
 use crate::components::service::{capacity_strategy, logs, statements, task, uses_account_id};
 use crate::hcl::{Block, Body, Expr};
 use crate::root::{by_key, ident, image_tag_variable, output};

@@ -1,7 +1,8 @@
 //! The component registry: every platform component, in the order its module calls appear
 //! in an environment root and its parts in the README. One file per component; adding one
 //! is a file here, its module under `terraform/modules/`, and a line in [`COMPONENTS`]
-//! (DEVELOPERS.md, "Adding a component").
+//! (DEVELOPERS.md, "Adding a component"). `connections` is not a component: it gathers
+//! what the data stores a task connects to over the network (databases, caches) give it.
 
 use crate::component::Component;
 
@@ -35,7 +36,9 @@ macro_rules! module_files {
 
 mod alarms;
 mod bucket;
+mod cache;
 mod cluster;
+mod connections;
 mod database;
 mod job;
 mod load_balancer;
@@ -57,6 +60,7 @@ pub static COMPONENTS: &[&dyn Component] = &[
     &topic::Topics,
     &database::Databases,
     &table::Tables,
+    &cache::Caches,
     &service::Service,
     &job::Jobs,
     &alarms::Alarms,

@@ -13,7 +13,7 @@ use wharf_review::rules::{
 };
 
 use crate::component::{Call, Component, Readme, TradeOff};
-use crate::components::database::{connections, Connections};
+use crate::components::connections::{connections, Connections};
 use crate::hcl::{quote, Block, Body, Expr, Part};
 use crate::root::{arn, ident, image_tag_variable, output, shown_arn};
 

@@ -17,6 +17,7 @@ pub mod api_gateway_access_logs_disabled;
 pub mod api_gateway_tracing_disabled;
 pub mod api_gateway_without_throttling;
 pub mod autoscaling_scale_in_disabled;
+pub mod cache_without_tls;
 pub mod container_adds_linux_capabilities;
 pub mod container_health_check_missing;
 pub mod container_insights_disabled;
@@ -93,6 +94,7 @@ pub static RULES: &[&Rule] = &[
     &sqs_queue_not_encrypted::RULE,
     &db_proxy_without_tls::RULE,
     &database_open_to_world::RULE,
+    &cache_without_tls::RULE,
     &service_without_circuit_breaker::RULE,
     &service_without_autoscaling::RULE,
     &single_nat_gateway::RULE,
