@@ -444,6 +444,9 @@ pub struct Overrides {
     pub memory_alarm_percent: Option<Spanned<u32>>,
     pub target_5xx_alarm_count: Option<Spanned<u32>>,
     pub response_time_alarm_seconds: Option<Spanned<f64>>,
+    pub database_cpu_alarm_percent: Option<Spanned<u32>>,
+    pub queue_depth_alarm_messages: Option<Spanned<u32>>,
+    pub queue_age_alarm_seconds: Option<Spanned<u32>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -221,7 +221,11 @@ pub(crate) fn resolve(
         deletion_protection: pick(&[o.deletion_protection.as_ref()], p.deletion_protection).value,
         final_snapshot: pick(&[o.final_snapshot.as_ref()], p.final_snapshot).value,
         log_retention_days: pick(&[o.log_retention_days.as_ref()], p.log_retention_days).value,
-        cpu_alarm_percent: p.database_cpu_alarm_percent,
+        cpu_alarm_percent: pick(
+            &[o.database_cpu_alarm_percent.as_ref()],
+            p.database_cpu_alarm_percent,
+        )
+        .value,
         clients: services_using(
             m,
             |u| matches!(u, Use::Database { database } if database.value == db.key.value),

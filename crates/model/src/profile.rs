@@ -65,6 +65,11 @@ pub(crate) struct Profile {
     pub memory_alarm_percent: u32,
     pub target_5xx_alarm_count: u32,
     pub response_time_alarm_seconds: f64,
+    /// Messages visible for 10 minutes above which a queue alarms (seed 003: 100), and the
+    /// age in seconds of its oldest message above which it alarms (an hour: its consumers
+    /// are down or falling behind).
+    pub queue_depth_alarm_messages: u32,
+    pub queue_age_alarm_seconds: u32,
     /// Whether the environment must serve HTTPS (a certificate is required).
     pub require_https: bool,
     /// An AWS WAF web ACL in front of the load balancer.
@@ -128,6 +133,8 @@ fn dev() -> Profile {
         memory_alarm_percent: 90,
         target_5xx_alarm_count: 25,
         response_time_alarm_seconds: 5.0,
+        queue_depth_alarm_messages: 100,
+        queue_age_alarm_seconds: 3600,
         require_https: false,
         waf: false,
         waf_rate_limit: 2000,
@@ -168,6 +175,8 @@ fn staging() -> Profile {
         memory_alarm_percent: 90,
         target_5xx_alarm_count: 10,
         response_time_alarm_seconds: 2.0,
+        queue_depth_alarm_messages: 100,
+        queue_age_alarm_seconds: 3600,
         require_https: false,
         waf: true,
         waf_rate_limit: 2000,
@@ -208,6 +217,8 @@ fn prod() -> Profile {
         memory_alarm_percent: 80,
         target_5xx_alarm_count: 10,
         response_time_alarm_seconds: 2.0,
+        queue_depth_alarm_messages: 100,
+        queue_age_alarm_seconds: 3600,
         require_https: true,
         waf: true,
         waf_rate_limit: 2000,

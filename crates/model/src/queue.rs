@@ -2,7 +2,8 @@
 
 use wharf_manifest::{self as manifest, naming, Manifest, QueueAccess, Use};
 
-use crate::resolve::services_using;
+use crate::profile::Profile;
+use crate::resolve::{pick, services_using};
 use crate::service::{key_through, Statement, ACCOUNT};
 
 /// A queue fed or drained by the environment's services.
@@ -45,7 +46,12 @@ fn name(m: &Manifest, env: &manifest::Environment, q: &manifest::Queue) -> Strin
     }
 }
 
-pub(crate) fn resolve(m: &Manifest, env: &manifest::Environment, q: &manifest::Queue) -> Queue {
+pub(crate) fn resolve(
+    m: &Manifest,
+    env: &manifest::Environment,
+    p: &Profile,
+    q: &manifest::Queue,
+) -> Queue {
     let fifo = q.fifo.as_ref().is_some_and(|f| f.value);
     let retention_days = q
         .retention_days
@@ -78,9 +84,16 @@ pub(crate) fn resolve(m: &Manifest, env: &manifest::Environment, q: &manifest::Q
             .filter(|t| t.queues.iter().any(|tq| tq.value == q.key.value))
             .map(|t| t.key.value.clone())
             .collect(),
-        depth_alarm: 100,
-        // A message waiting an hour means its consumers are down or falling behind.
-        age_alarm_seconds: 3600,
+        depth_alarm: pick(
+            &[env.overrides.queue_depth_alarm_messages.as_ref()],
+            p.queue_depth_alarm_messages,
+        )
+        .value,
+        age_alarm_seconds: pick(
+            &[env.overrides.queue_age_alarm_seconds.as_ref()],
+            p.queue_age_alarm_seconds,
+        )
+        .value,
     }
 }
 

@@ -127,7 +127,7 @@ fn environment(
         queues: m
             .queues
             .values()
-            .map(|q| queue::resolve(m, env, q))
+            .map(|q| queue::resolve(m, env, &p, q))
             .collect(),
         topics: m
             .topics

@@ -618,9 +618,9 @@ fn grant_row(s: &wharf_model::Service, st: &Statement) -> String {
 }
 
 fn grants_table(o: &mut String, env: &Environment) {
-    let mut rows: Vec<String> = env
-        .services
-        .iter()
+    // A job's task role is a service's, under the job's key.
+    let tasks = env.services.iter().chain(env.jobs.iter().map(|j| &j.task));
+    let mut rows: Vec<String> = tasks
         .flat_map(|s| {
             s.task_role_statements
                 .iter()
@@ -647,8 +647,8 @@ fn grants_table(o: &mut String, env: &Environment) {
         return;
     }
     let _ = writeln!(o, "\n## What the services may do\n");
-    let _ = writeln!(o, "Each task role allows only what the manifest's `grants` ask for (plus the ECS Exec channel).\n");
-    let _ = writeln!(o, "| service | actions | on |");
+    let _ = writeln!(o, "Each task role allows only what the manifest's `grants` and `uses` ask for (plus the ECS Exec channel); a job's is its own.\n");
+    let _ = writeln!(o, "| service or job | actions | on |");
     let _ = writeln!(o, "|---|---|---|");
     for row in rows {
         let _ = writeln!(o, "{row}");
