@@ -169,7 +169,9 @@ _SERVERLESS_CACHES: dict[tuple[str, str, str], dict] = {}
 _USER_GROUPS: dict[tuple[str, str, str], dict] = {}
 
 
-class _NotFound(ElastiCacheException):
+class _Fault(ElastiCacheException):
+    """An ElastiCache error with its code, as the provider reads it."""
+
     def __init__(self, code: str, message: str) -> None:
         self.code = code
         super().__init__(message)
@@ -200,6 +202,10 @@ def _tag(response: ElastiCacheResponse, arn: str, tags: list | None) -> None:
 def _create_serverless_cache(self: ElastiCacheResponse) -> ActionResult:
     params = self._get_params()
     name = params["ServerlessCacheName"]
+    if (self.current_account, self.region, name) in _SERVERLESS_CACHES:
+        raise _Fault("ServerlessCacheAlreadyExistsFault", f"Serverless cache {name} already exists.")
+    if params.get("UserGroupId"):
+        _user_group(self, params["UserGroupId"])
     engine = params["Engine"]
     major = params.get("MajorEngineVersion") or ("8" if engine == "valkey" else "7")
     address = f"{name}-abc123.serverless.use1.cache.amazonaws.com"
@@ -230,7 +236,7 @@ def _create_serverless_cache(self: ElastiCacheResponse) -> ActionResult:
 def _serverless_cache(self: ElastiCacheResponse, name: str) -> dict:
     cache = _SERVERLESS_CACHES.get((self.current_account, self.region, name))
     if cache is None:
-        raise _NotFound("ServerlessCacheNotFoundFault", f"Serverless cache {name} not found.")
+        raise _Fault("ServerlessCacheNotFoundFault", f"Serverless cache {name} not found.")
     return cache
 
 
@@ -263,7 +269,7 @@ def _delete_serverless_cache(self: ElastiCacheResponse) -> ActionResult:
 def _user_group(self: ElastiCacheResponse, group_id: str) -> dict:
     group = _USER_GROUPS.get((self.current_account, self.region, group_id))
     if group is None:
-        raise _NotFound("UserGroupNotFound", f"User group {group_id} not found.")
+        raise _Fault("UserGroupNotFound", f"User group {group_id} not found.")
     return group
 
 
@@ -277,6 +283,12 @@ def _create_user_group(self: ElastiCacheResponse) -> ActionResult:
     group_id = params["UserGroupId"]
     user_ids = params.get("UserIds") or []
     _check_users(self, user_ids)
+    if (self.current_account, self.region, group_id) in _USER_GROUPS:
+        raise _Fault("UserGroupAlreadyExists", f"User group {group_id} already exists.")
+    # ElastiCache requires a user named default in every group.
+    names = [self.elasticache_backend.describe_users(u)[0].name for u in user_ids]
+    if "default" not in names:
+        raise _Fault("DefaultUserRequired", "A user with the username default must be included.")
     group = {
         "UserGroupId": group_id,
         "Status": "active",
@@ -344,14 +356,22 @@ def _create_replication_group_with_members(self: ElastiCacheBackend, **kwargs):
             "replication_group_id": group.replication_group_id,
             "log_delivery_configurations": [],
         }
-        self.cache_clusters[member] = CacheCluster(**settings)
+        cluster = CacheCluster(**settings)
+        # moto keeps the group only on a Redis OSS cluster; a Valkey member belongs to it too.
+        cluster.replication_group_id = group.replication_group_id
+        self.cache_clusters[member] = cluster
     return group
 
 
 def _delete_replication_group_and_members(self: ElastiCacheBackend, replication_group_id: str, retain_primary_cluster):
     group = _delete_replication_group(self, replication_group_id, retain_primary_cluster)
     del self.replication_groups[replication_group_id]
-    for member in [c for c, cluster in self.cache_clusters.items() if cluster.replication_group_id == replication_group_id]:
+    members = [
+        c
+        for c, cluster in self.cache_clusters.items()
+        if getattr(cluster, "replication_group_id", None) == replication_group_id
+    ]
+    for member in members:
         del self.cache_clusters[member]
     return group
 
@@ -359,7 +379,7 @@ def _delete_replication_group_and_members(self: ElastiCacheBackend, replication_
 def _delete_cache_subnet_group(self: ElastiCacheResponse) -> EmptyResult:
     name = self._get_param("CacheSubnetGroupName")
     if self.elasticache_backend.cache_subnet_groups.pop(name, None) is None:
-        raise _NotFound("CacheSubnetGroupNotFoundFault", f"Cache subnet group {name} not found.")
+        raise _Fault("CacheSubnetGroupNotFoundFault", f"Cache subnet group {name} not found.")
     return EmptyResult()
 
 

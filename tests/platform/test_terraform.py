@@ -98,12 +98,19 @@ def _remaining(endpoint: str, project: str) -> dict[str, list[str]]:
     load_balancers = _aws("elbv2", endpoint).describe_load_balancers()["LoadBalancers"]
     repositories = _aws("ecr", endpoint).describe_repositories()["repositories"]
     buckets = _aws("s3", endpoint).list_buckets()["Buckets"]
+    elasticache = _aws("elasticache", endpoint)
+    caches = [g["ReplicationGroupId"] for g in elasticache.describe_replication_groups()["ReplicationGroups"]]
+    caches += [c["ServerlessCacheName"] for c in elasticache.describe_serverless_caches()["ServerlessCaches"]]
+    cache_users = [g["UserGroupId"] for g in elasticache.describe_user_groups()["UserGroups"]]
+    cache_users += [u["UserId"] for u in elasticache.describe_users()["Users"] if u["UserId"] != "default"]
     return {
         "vpcs": [v["VpcId"] for v in vpcs],
         "ecs clusters": [c["clusterName"] for c in clusters if c["status"] == "ACTIVE"],
         "load balancers": [lb["LoadBalancerName"] for lb in load_balancers],
         "ecr repositories": [r["repositoryName"] for r in repositories],
         "s3 buckets": [b["Name"] for b in buckets],
+        "caches": caches,
+        "cache users and user groups": cache_users,
     }
 
 

@@ -41,10 +41,6 @@ pub const PORT: u32 = 6379;
 /// <https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateServerlessCache.html>
 pub const NAME_MAX: usize = 40;
 
-/// Days ElastiCache keeps automatic snapshots: 0 (none) to 35.
-/// <https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/backups-automatic.html>
-pub const SNAPSHOT_RETENTION_DAYS: std::ops::RangeInclusive<u32> = 0..=35;
-
 /// A serverless cache's ceilings: data stored, in GB, and ElastiCache Processing Units
 /// per second.
 /// <https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CacheUsageLimits.html>

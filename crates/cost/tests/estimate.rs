@@ -13,6 +13,15 @@ fn run(tf: &str, usage: &str) -> Estimate {
 }
 
 fn try_run(tf: &str, usage: &str, region: Option<&str>) -> Result<Estimate, String> {
+    try_run_with(tf, usage, region, PriceTable::bundled())
+}
+
+fn try_run_with(
+    tf: &str,
+    usage: &str,
+    region: Option<&str>,
+    prices: &PriceTable,
+) -> Result<Estimate, String> {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("main.tf"), tf).unwrap();
     let project = Project::load(&[dir.path().to_path_buf()], &LoadOptions::default()).unwrap();
@@ -22,7 +31,6 @@ fn try_run(tf: &str, usage: &str, region: Option<&str>) -> Result<Estimate, Stri
         project.parse_errors
     );
     let usage = Usage::parse("usage.toml", usage).unwrap();
-    let prices = PriceTable::bundled();
     let mut estimates = estimate(
         &project,
         &Options {
@@ -859,6 +867,16 @@ resource "aws_elasticache_cluster" "single" {{
   node_type       = "cache.t4g.micro"
   num_cache_nodes = 1
 }}
+resource "aws_elasticache_replication_group" "shards_without_replicas_set" {{
+  replication_group_id = "shards"
+  description          = "cluster mode, replicas left to ElastiCache"
+  node_type            = "cache.r7g.large"
+  num_node_groups      = 2
+}}
+resource "aws_elasticache_cluster" "member" {{
+  cluster_id           = "member"
+  replication_group_id = aws_elasticache_replication_group.valkey_pair.id
+}}
 resource "aws_elasticache_user" "app" {{
   user_id       = "app"
   user_name     = "app"
@@ -879,8 +897,66 @@ resource "aws_elasticache_user_group" "app" {{
 [resources."aws_elasticache_replication_group.valkey_pair"]
 snapshot_gb = 4
 "#;
-    let e = run(&tf, usage);
-    // Valkey, 2 nodes × 730 h × $0.0256 (the Redis OSS $0.032 less 20%) = $37.376.
+    // The bundled table has no sourced node prices: node hours are listed, not priced.
+    let bundled = run(&tf, usage);
+    let hours = bundled
+        .items
+        .iter()
+        .find(|i| {
+            i.address == "aws_elasticache_replication_group.valkey_pair"
+                && i.component == "cache.t4g.small node hours"
+        })
+        .expect("node hours are listed");
+    assert_eq!(hours.monthly_usd, None);
+    assert!(
+        hours
+            .note
+            .as_deref()
+            .unwrap_or_default()
+            .contains("elasticache.node.valkey.cache.t4g.small.hour"),
+        "{hours:#?}"
+    );
+    // With node prices in a table of one's own (figures for the arithmetic only).
+    let table = r#"
+[[price]]
+key = "elasticache.node.valkey.cache.t4g.small.hour"
+region = "us-east-1"
+unit = "node-hour"
+usd = 0.0256
+source = "https://example.com/test"
+as_of = "2026-12-02"
+confidence = "secondary"
+
+[[price]]
+key = "elasticache.node.redis.cache.r7g.large.hour"
+region = "us-east-1"
+unit = "node-hour"
+usd = 0.219
+source = "https://example.com/test"
+as_of = "2026-12-02"
+confidence = "secondary"
+
+[[price]]
+key = "elasticache.node.redis.cache.t4g.micro.hour"
+region = "us-east-1"
+unit = "node-hour"
+usd = 0.016
+source = "https://example.com/test"
+as_of = "2026-12-02"
+confidence = "secondary"
+
+[[price]]
+key = "elasticache.backup.gb_month"
+region = "us-east-1"
+unit = "GB-month"
+usd = 0.085
+source = "https://example.com/test"
+as_of = "2026-12-02"
+confidence = "secondary"
+"#;
+    let prices = PriceTable::parse("prices.toml", table).unwrap();
+    let e = try_run_with(&tf, usage, None, &prices).unwrap();
+    // Valkey, 2 nodes × 730 h × $0.0256.
     close(
         cost(
             &e,
@@ -915,7 +991,19 @@ snapshot_gb = 4
         ),
         4.0 * 0.085,
     );
-    for free in ["aws_elasticache_user.app", "aws_elasticache_user_group.app"] {
+    // Shards without a replica count: how many nodes is not known.
+    let shards = e
+        .items
+        .iter()
+        .find(|i| i.address == "aws_elasticache_replication_group.shards_without_replicas_set")
+        .expect("listed");
+    assert_eq!(shards.monthly_usd, None);
+    // A group's member is priced with its group; users and groups are free.
+    for free in [
+        "aws_elasticache_cluster.member",
+        "aws_elasticache_user.app",
+        "aws_elasticache_user_group.app",
+    ] {
         assert!(
             !e.items.iter().any(|i| i.address == free),
             "{free} is priced"

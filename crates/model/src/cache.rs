@@ -19,6 +19,9 @@ pub struct Cache {
     /// The engine's major version.
     pub version: u32,
     pub mode: CacheMode,
+    /// A serverless cache's ceilings on data stored and ECPUs a second (unused on nodes).
+    pub max_storage_gb: Option<u32>,
+    pub max_ecpu_per_second: Option<u32>,
     /// The node type it runs on, or would run on without serverless: the environment's
     /// `cache_node_type`, the cache's `node_type`, or the profile's.
     pub node_type: String,
@@ -42,21 +45,18 @@ pub struct Cache {
 /// <https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheMetrics.WhichShouldIMonitor.html>
 pub const CACHE_CPU_ALARM_PERCENT: u32 = 80;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CacheMode {
     /// ElastiCache Serverless: spread over the Availability Zones, billed for the data it
     /// holds and the ECPUs it uses, up to the ceilings when set.
-    Serverless {
-        max_storage_gb: Option<u32>,
-        max_ecpu_per_second: Option<u32>,
-    },
+    Serverless,
     /// A replication group without cluster mode of `nodes` nodes of `node_type`.
     Nodes,
 }
 
 impl Cache {
     pub fn serverless(&self) -> bool {
-        matches!(self.mode, CacheMode::Serverless { .. })
+        self.mode == CacheMode::Serverless
     }
 }
 
@@ -91,6 +91,8 @@ pub(crate) fn resolve(
             |v| v.value,
         ),
         mode: mode(env, p, c),
+        max_storage_gb: c.max_storage_gb.as_ref().map(|v| v.value),
+        max_ecpu_per_second: c.max_ecpu_per_second.as_ref().map(|v| v.value),
         node_type: o
             .cache_node_type
             .as_ref()
@@ -125,10 +127,7 @@ pub(crate) fn mode(env: &manifest::Environment, p: &Profile, c: &manifest::Cache
     )
     .value;
     if serverless {
-        CacheMode::Serverless {
-            max_storage_gb: c.max_storage_gb.as_ref().map(|v| v.value),
-            max_ecpu_per_second: c.max_ecpu_per_second.as_ref().map(|v| v.value),
-        }
+        CacheMode::Serverless
     } else {
         CacheMode::Nodes
     }
@@ -152,7 +151,7 @@ pub(crate) fn statements(
         })
         .map(|c| {
             let name = naming::service_name(&m.app.name, &env.key, &c.key);
-            let serverless = matches!(mode(env, p, c), CacheMode::Serverless { .. });
+            let serverless = mode(env, p, c) == CacheMode::Serverless;
             Statement {
                 sid: format!("ConnectCache{}", crate::service::camel(&c.key.value)),
                 actions: vec!["elasticache:Connect".into()],

@@ -165,6 +165,12 @@ pub fn serverless_cache(p: &mut Pricer<'_>, r: &Resource) {
 /// and node type; snapshots from the usage file.
 /// <https://aws.amazon.com/elasticache/pricing/>
 pub fn cache_nodes(p: &mut Pricer<'_>, r: &Resource) {
+    // A member of a replication group is priced with its group.
+    if r.kind == "aws_elasticache_cluster"
+        && !matches!(r.body.get("replication_group_id"), Value::Null)
+    {
+        return;
+    }
     let engine = match r.body.get("engine") {
         // Both resources default to Redis OSS.
         Value::Null => "redis".to_string(),
@@ -195,11 +201,9 @@ fn node_count(r: &Resource) -> Option<f64> {
     }
     let shards = r.body.get("num_node_groups");
     if !matches!(shards, Value::Null) {
-        let replicas = match r.body.get("replicas_per_node_group") {
-            Value::Null => Some(1.0),
-            v => v.as_f64(),
-        };
-        return Some(shards.as_f64()? * (1.0 + replicas?));
+        // Without `replicas_per_node_group` the count is ElastiCache's to decide.
+        let replicas = r.body.get("replicas_per_node_group").as_f64()?;
+        return Some(shards.as_f64()? * (1.0 + replicas));
     }
     match r.body.get("num_cache_clusters") {
         // A replication group without either has one node.

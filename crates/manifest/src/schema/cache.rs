@@ -10,12 +10,28 @@ use crate::Diagnostic;
 
 use super::{key_rule_help, quoted_or};
 
+/// The longest cache key: its name, `{app}-{env}-{cache}`, must fit ElastiCache's 40.
+const KEY_MAX: usize = 20;
+
+/// What the cache module adds to a cache's name for its disabled `default` user's id; a
+/// cache whose key ends so would take another cache's user id.
+const DEFAULT_USER_SUFFIX: &str = "-default";
+
 pub(super) fn read_cache(key: Spanned<String>, mut t: TableReader, sink: &mut Sink) -> Cache {
     sink.check(
-        is_key(&key) && key.len() <= 20,
+        is_key(&key) && key.len() <= KEY_MAX,
         &key.span,
         format!("`{}` is not a valid cache name", key.value),
-        key_rule_help("cache names") + ", at most 20 characters",
+        key_rule_help("cache names") + &format!(", at most {KEY_MAX} characters"),
+    );
+    sink.check(
+        !key.ends_with(DEFAULT_USER_SUFFIX),
+        &key.span,
+        format!(
+            "cache `{}` ends in `{DEFAULT_USER_SUFFIX}`, which names another cache's disabled default user",
+            key.value
+        ),
+        "pick a name that does not end in `-default`",
     );
     let engine = read_engine(&mut t, sink);
     let version = t.string(sink, "version");
@@ -165,18 +181,17 @@ pub(super) fn read_overrides(t: &mut TableReader, sink: &mut Sink, o: &mut Overr
 }
 
 /// A cache's name, `{app}-{env}-{cache}`, is its replication group id or serverless cache
-/// name, which ElastiCache holds to 40 characters; its users add `-default`.
+/// name, which ElastiCache holds to 40 characters.
 pub(super) fn check_names(manifest: &Manifest, sink: &mut Sink) {
-    const LONGEST_SUFFIX: &str = "-default";
     for c in manifest.caches.values() {
         for env in manifest.environments.values() {
             let name = crate::naming::service_name(&manifest.app.name, &env.key, &c.key);
-            let len = name.len() + LONGEST_SUFFIX.len();
+            let len = name.len();
             sink.check(
                 len <= elasticache::NAME_MAX,
                 &c.key.span,
                 format!(
-                    "cache `{}` in environment `{}` would have a user named `{name}{LONGEST_SUFFIX}` ({len} characters); ElastiCache allows {}",
+                    "cache `{}` in environment `{}` would be named `{name}` ({len} characters); ElastiCache allows {}",
                     c.key.value,
                     env.key.value,
                     elasticache::NAME_MAX

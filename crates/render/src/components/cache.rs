@@ -66,7 +66,7 @@ impl Component for Caches {
         for c in &env.caches {
             let _ = writeln!(o, "{}", row(&p.region, c));
         }
-        let _ = writeln!(o, "\nA serverless cache bills the data it holds (Valkey at least 100 MB, Redis OSS at least 1 GB) and the ECPUs it uses; a node is a flat hourly price for up to its memory. The dev profile puts caches on one node, where a small cache costs less; staging and prod put them on ElastiCache Serverless, spread over the zones and growing without a resize. `cache_serverless` on an environment (or `serverless` on the cache) chooses otherwise, and `wharf cost` prices the data and ECPUs from a usage file.");
+        let _ = writeln!(o, "\nA serverless cache bills the data it holds (Valkey at least 100 MB, Redis OSS at least 1 GB) and the ECPUs it uses; a node is a flat hourly price for up to its memory. The dev profile puts caches on one node, whose price does not grow with its data; staging and prod put them on ElastiCache Serverless, spread over the zones and growing without a resize. Node prices are \"not priced\" until wharf's price table has a sourced figure. `cache_serverless` on an environment (or `serverless` on the cache) chooses otherwise, and `wharf cost` prices the data and ECPUs from a usage file.");
         let _ = writeln!(o, "\nA service that uses a cache finds it in `CACHE_<NAME>_HOST` and `_PORT`, and signs in over TLS as the user `CACHE_<NAME>_USER` with an IAM authentication token as the password: a SigV4-presigned `connect` request for that user to the cache `CACHE_<NAME>_NAME` (with `ResourceType=ServerlessCache` when `CACHE_<NAME>_SERVERLESS` is `true`), signed for the service `elasticache` with the task role and valid 15 minutes. ElastiCache closes an IAM-authenticated connection after 12 hours, so let the client make a new token when it reconnects.");
         let _ = writeln!(o, "\nDeleting a cache deletes its data and its automatic snapshots; a node-based cache with `final_snapshot` leaves a final one. Restore a snapshot into a new cache with `aws elasticache create-serverless-cache --snapshot-arns-to-restore` (or `create-replication-group --snapshot-name`).");
     }
@@ -104,31 +104,33 @@ fn row(region: &str, c: &Cache) -> String {
     } else {
         format!("one `{}` node", c.node_type)
     };
-    let (kind, cost, instead) = match &c.mode {
-        CacheMode::Serverless {
-            max_storage_gb,
-            max_ecpu_per_second,
-        } => {
-            let mut limits = Vec::new();
-            if let Some(gb) = max_storage_gb {
-                limits.push(format!("at most {gb} GB"));
-            }
-            if let Some(e) = max_ecpu_per_second {
-                limits.push(format!("at most {e} ECPUs a second"));
-            }
-            let kind = if limits.is_empty() {
+    let mut limits = Vec::new();
+    if let Some(gb) = c.max_storage_gb {
+        limits.push(format!("at most {gb} GB"));
+    }
+    if let Some(e) = c.max_ecpu_per_second {
+        limits.push(format!("at most {e} ECPUs a second"));
+    }
+    let (kind, cost, instead) = match c.mode {
+        CacheMode::Serverless => (
+            if limits.is_empty() {
                 "serverless".to_string()
             } else {
                 format!("serverless, {}", limits.join(", "))
-            };
-            (
-                kind,
-                format!("from {}", serverless_floor()),
-                format!("{on_nodes}: {node_price}"),
-            )
-        }
+            },
+            format!("from {}", serverless_floor()),
+            format!("{on_nodes}: {node_price}"),
+        ),
         CacheMode::Nodes => (
-            on_nodes,
+            if limits.is_empty() {
+                on_nodes
+            } else {
+                // The ceilings are written for where the cache is serverless.
+                format!(
+                    "{on_nodes} (the {} apply where it is serverless)",
+                    limits.join(" and ")
+                )
+            },
             node_price,
             format!("serverless from {}", serverless_floor()),
         ),
@@ -168,13 +170,10 @@ fn call(component: &Caches, env: &Environment, c: &Cache) -> Call {
         .attr("engine", Expr::str(c.engine.as_str()))
         .attr("engine_version", Expr::str(version))
         .attr("serverless", Expr::Bool(c.serverless()));
-    body = match &c.mode {
-        CacheMode::Serverless {
-            max_storage_gb,
-            max_ecpu_per_second,
-        } => body
-            .attr_opt("max_storage_gb", max_storage_gb.map(Expr::int))
-            .attr_opt("max_ecpu_per_second", max_ecpu_per_second.map(Expr::int)),
+    body = match c.mode {
+        CacheMode::Serverless => body
+            .attr_opt("max_storage_gb", c.max_storage_gb.map(Expr::int))
+            .attr_opt("max_ecpu_per_second", c.max_ecpu_per_second.map(Expr::int)),
         CacheMode::Nodes => body
             .attr("node_type", Expr::str(&c.node_type))
             .attr("multi_az", Expr::Bool(c.nodes > 1)),
@@ -219,9 +218,14 @@ pub(crate) fn connect(env: &Environment, s: &wharf_model::Service, conn: &mut Co
                 Expr::str(if c.serverless() { "true" } else { "false" }),
             ),
         ]);
-        conn.egress.push((
-            module.clone(),
-            egress_to(&module, wharf_aws::elasticache::PORT),
-        ));
+        let port = wharf_aws::elasticache::PORT;
+        // A serverless cache's reader endpoint is on the next port.
+        let ports = if c.serverless() {
+            port..=port + 1
+        } else {
+            port..=port
+        };
+        conn.egress
+            .push((module.clone(), egress_to(&module, ports)));
     }
 }

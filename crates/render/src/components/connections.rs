@@ -22,15 +22,17 @@ pub(crate) fn connections(p: &Platform, env: &Environment, s: &Service) -> Conne
     c
 }
 
-/// An egress rule on `port` to the security group a store's module call outputs.
-pub(crate) fn egress_to(module: &str, port: u32) -> Expr {
-    Expr::Object(vec![
-        ("port".into(), Expr::int(port)),
-        (
-            "security_group_id".into(),
-            Expr::Raw(format!("module.{module}.client_security_group_id")),
-        ),
-    ])
+/// An egress rule on `ports` to the security group a store's module call outputs.
+pub(crate) fn egress_to(module: &str, ports: std::ops::RangeInclusive<u32>) -> Expr {
+    let mut rule = vec![("port".into(), Expr::int(*ports.start()))];
+    if ports.end() != ports.start() {
+        rule.push(("to_port".into(), Expr::int(*ports.end())));
+    }
+    rule.push((
+        "security_group_id".into(),
+        Expr::Raw(format!("module.{module}.client_security_group_id")),
+    ));
+    Expr::Object(rule)
 }
 
 /// `{ client = module.<its call>.security_group_id }` for each service or job that connects

@@ -264,7 +264,10 @@ pub(crate) fn connect(
         }
         c.egress.push((
             label(&d.key),
-            egress_to(&label(&d.key), wharf_aws::rds::POSTGRES_PORT),
+            egress_to(
+                &label(&d.key),
+                wharf_aws::rds::POSTGRES_PORT..=wharf_aws::rds::POSTGRES_PORT,
+            ),
         ));
     }
 }

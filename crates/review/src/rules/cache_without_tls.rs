@@ -63,18 +63,18 @@ resource "aws_elasticache_replication_group" "sessions" {
 fn check(cx: &mut Check<'_>) {
     for cache in cx.resources("aws_elasticache_replication_group") {
         let mode = cache.body.get("transit_encryption_mode");
-        let required = match (
-            known_true(cache.body.get("transit_encryption_enabled")),
-            mode,
-        ) {
+        let enabled = known_true(cache.body.get("transit_encryption_enabled"));
+        let preferred = matches!(mode, Value::String(m) if m == "preferred");
+        let required = match (enabled, mode) {
+            // Off is plain text whatever the mode says.
+            (Some(false), _) => Some(false),
             (_, Value::Unknown) => None,
-            (Some(true), Value::String(m)) => Some(m != "preferred"),
-            (enabled, _) => enabled,
+            (enabled, _) => enabled.map(|on| on && !preferred),
         };
-        let span = if required == Some(true) || matches!(mode, Value::Null) {
-            cache.body.span_of("transit_encryption_enabled")
-        } else {
+        let span = if enabled == Some(true) && preferred {
             cache.body.span_of("transit_encryption_mode")
+        } else {
+            cache.body.span_of("transit_encryption_enabled")
         };
         cx.expect(required, cache, span, || {
             format!("{} accepts connections without TLS", named(cache))

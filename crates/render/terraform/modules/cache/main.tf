@@ -31,7 +31,8 @@ locals {
 }
 
 ################################################################################
-# Network: a security group open on the cache's port to the services that use it.
+# Network: a security group open on the cache's port (and a serverless cache's
+# reader port) to the services that use it.
 ################################################################################
 
 resource "aws_elasticache_subnet_group" "this" {
@@ -52,6 +53,8 @@ resource "aws_security_group" "this" {
   tags = merge(var.tags, { Name = "${var.name}-cache" })
 }
 
+# A serverless cache's reader endpoint is the next port, which clients that read from
+# replicas use.
 resource "aws_vpc_security_group_ingress_rule" "this" {
   for_each = var.client_security_group_ids
 
@@ -59,7 +62,7 @@ resource "aws_vpc_security_group_ingress_rule" "this" {
   description                  = "Cache from ${each.key}"
   ip_protocol                  = "tcp"
   from_port                    = local.port
-  to_port                      = local.port
+  to_port                      = var.serverless ? local.port + 1 : local.port
   referenced_security_group_id = each.value
 
   tags = var.tags

@@ -130,9 +130,10 @@ variable "task_role_statements" {
 }
 
 variable "egress_security_groups" {
-  description = "What the tasks may reach inside the VPC besides HTTPS, by a name known when planning: the port and the security group."
+  description = "What the tasks may reach inside the VPC besides HTTPS, by a name known when planning: the port (up to to_port, when set) and the security group."
   type = map(object({
     port              = number
+    to_port           = optional(number)
     security_group_id = string
   }))
   default = {}

@@ -407,10 +407,10 @@ resource "aws_vpc_security_group_egress_rule" "to_security_group" {
   for_each = var.egress_security_groups
 
   security_group_id            = aws_security_group.this.id
-  description                  = "Port ${each.value.port} to ${each.key}"
+  description                  = each.value.to_port == null ? "Port ${each.value.port} to ${each.key}" : "Ports ${each.value.port}-${each.value.to_port} to ${each.key}"
   ip_protocol                  = "tcp"
   from_port                    = each.value.port
-  to_port                      = each.value.port
+  to_port                      = coalesce(each.value.to_port, each.value.port)
   referenced_security_group_id = each.value.security_group_id
 
   tags = var.tags

@@ -219,9 +219,10 @@ variable "memory_target" {
 }
 
 variable "egress_security_groups" {
-  description = "What the tasks may reach inside the VPC besides HTTPS, by a name known when planning (such as database_main): the port and the security group (a database's or its proxy's)."
+  description = "What the tasks may reach inside the VPC besides HTTPS, by a name known when planning (such as database_main): the port (up to to_port, when set) and the security group (a database's, its proxy's or a cache's)."
   type = map(object({
     port              = number
+    to_port           = optional(number)
     security_group_id = string
   }))
   default = {}
