@@ -1,4 +1,5 @@
-//! WH124: a database or database proxy whose security group admits the whole internet.
+//! WH124: a database, database proxy or cache whose security group admits the whole
+//! internet.
 
 use wharf_terraform::{Resource, Value};
 
@@ -13,7 +14,9 @@ pub static RULE: Rule = Rule {
     fix: "Admit only the security groups of the services (or the proxy) that connect",
     doc: r#"## What it does
 Reports an `aws_db_instance`, `aws_rds_cluster` or `aws_db_proxy` with a security group in
-`vpc_security_group_ids` that admits `0.0.0.0/0` or `::/0`, on any port: through its inline
+`vpc_security_group_ids`, or an `aws_elasticache_replication_group`,
+`aws_elasticache_serverless_cache` or `aws_elasticache_cluster` with one in
+`security_group_ids`, that admits `0.0.0.0/0` or `::/0`, on any port: through its inline
 `ingress` rules, an `aws_vpc_security_group_ingress_rule` or an `aws_security_group_rule`
 of type `ingress`. A group that is not in the same root, or an address that is not known,
 gives no finding.
@@ -68,11 +71,20 @@ resource "aws_vpc_security_group_ingress_rule" "db_from_api" {
 
 fn check(cx: &mut Check<'_>) {
     let root = cx.root;
-    let databases = ["aws_db_instance", "aws_rds_cluster", "aws_db_proxy"]
+    // Each data store, and the argument that lists its security groups.
+    let stores = [
+        ("aws_db_instance", "vpc_security_group_ids"),
+        ("aws_rds_cluster", "vpc_security_group_ids"),
+        ("aws_db_proxy", "vpc_security_group_ids"),
+        ("aws_elasticache_replication_group", "security_group_ids"),
+        ("aws_elasticache_serverless_cache", "security_group_ids"),
+        ("aws_elasticache_cluster", "security_group_ids"),
+    ];
+    let databases = stores
         .into_iter()
-        .flat_map(|k| root.resources_of(k));
-    for db in databases {
-        let Some(groups) = referenced(cx, db, "vpc_security_group_ids") else {
+        .flat_map(|(k, arg)| root.resources_of(k).map(move |r| (r, arg)));
+    for (db, arg) in databases {
+        let Some(groups) = referenced(cx, db, arg) else {
             continue;
         };
         let mut outcome = Some(None);
@@ -94,7 +106,7 @@ fn check(cx: &mut Check<'_>) {
                     named(sg),
                     rule
                 );
-                cx.fail(db, db.body.span_of("vpc_security_group_ids"), message);
+                cx.fail(db, db.body.span_of(arg), message);
             }
             Some(None) => cx.pass(),
             None => {}
