@@ -19,8 +19,10 @@ locals {
   log_types  = local.nodes ? ["engine-log", "slow-log"] : []
   log_groups = { for log in local.log_types : log => "/aws/elasticache/${var.name}/${log}" }
 
-  # The member clusters of a replication group without cluster mode are named after it,
-  # -001 for the first node and -002 for its replica; their metrics are by member.
+  # Host metrics are by member cluster (CacheClusterId). ElastiCache names the members of
+  # a replication group without cluster mode after it, -001 for the first node and -002
+  # for its replica, as they are made; a member replaced later by hand may take another
+  # name, and its alarm then sees no data.
   # https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheMetrics.WhichShouldIMonitor.html
   num_cache_clusters = var.multi_az ? 2 : 1
   members            = local.nodes ? [for i in range(local.num_cache_clusters) : format("%s-%03d", var.name, i + 1)] : []
