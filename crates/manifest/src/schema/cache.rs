@@ -8,7 +8,7 @@ use crate::read::{closest, Sink, TableReader};
 use crate::types::*;
 use crate::Diagnostic;
 
-use super::{key_rule_help, quoted_or};
+use super::{key_rule_help, quoted_or, refuse_keys, KeyAt};
 
 /// The longest cache key: its name, `{app}-{env}-{cache}`, must fit ElastiCache's 40.
 const KEY_MAX: usize = 20;
@@ -142,7 +142,7 @@ fn check_kind(c: &Cache, sink: &mut Sink) {
     let Some(serverless) = &c.serverless else {
         return;
     };
-    let theirs: Vec<(&str, Option<&std::ops::Range<usize>>)> = if serverless.value {
+    let theirs: Vec<KeyAt> = if serverless.value {
         vec![("node_type", c.node_type.as_ref().map(|v| &v.span))]
     } else {
         vec![
@@ -158,17 +158,13 @@ fn check_kind(c: &Cache, sink: &mut Sink) {
     } else {
         ("on nodes", "a node-based cache is sized by `node_type`; set `serverless = true` for ceilings on data and ECPUs")
     };
-    for (k, span) in theirs {
-        if let Some(span) = span {
-            sink.push(
-                Diagnostic::new(
-                    format!("cache `{}` is {kind}, which has no `{k}`", c.key.value),
-                    span.clone(),
-                )
-                .with_help(instead),
-            );
-        }
-    }
+    refuse_keys(
+        &format!("cache `{}`", c.key.value),
+        kind,
+        &theirs,
+        instead,
+        sink,
+    );
 }
 
 /// The caches' keys an environment may set: `cache_serverless` and `cache_node_type`, which

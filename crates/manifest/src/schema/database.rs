@@ -9,7 +9,7 @@ use crate::read::{Sink, TableReader};
 use crate::types::*;
 use crate::Diagnostic;
 
-use super::{key_rule_help, quoted_or};
+use super::{key_rule_help, quoted_or, refuse_keys, KeyAt};
 
 /// PostgreSQL identifiers wharf writes for the database and its user: a letter, then
 /// letters, digits and underscores, 63 bytes at most.
@@ -178,9 +178,6 @@ fn read_identifier(
     ok.then_some(v)
 }
 
-/// A key and where it is written, if it is.
-type KeyAt<'a> = (&'static str, Option<&'a std::ops::Range<usize>>);
-
 /// The keys of one kind of database are refused on the other, and a capacity range is a
 /// range.
 fn check_kind(db: &Database, sink: &mut Sink) {
@@ -206,17 +203,13 @@ fn check_kind(db: &Database, sink: &mut Sink) {
             "set `aurora = true` for Aurora Serverless v2, or size the instance with `instance_class` and `storage_gb`",
         )
     };
-    for (k, span) in theirs {
-        if let Some(span) = span {
-            sink.push(
-                Diagnostic::new(
-                    format!("database `{}` is {kind}, which has no `{k}`", db.key.value),
-                    (*span).clone(),
-                )
-                .with_help(instead),
-            );
-        }
-    }
+    refuse_keys(
+        &format!("database `{}`", db.key.value),
+        kind,
+        theirs,
+        instead,
+        sink,
+    );
     if let (Some(min), Some(max)) = (&db.min_capacity, &db.max_capacity) {
         sink.check(
             min.value <= max.value && max.value >= 1.0,

@@ -218,6 +218,25 @@ fn key_rule_help(what: &str) -> String {
     format!("{what} use lower-case letters, digits and single hyphens, and start with a letter")
 }
 
+/// A key and where it is written, if it is.
+type KeyAt<'a> = (&'static str, Option<&'a std::ops::Range<usize>>);
+
+/// Refuses each of `keys` that is written: `what` (``database `main` ``) is `kind` (`an RDS
+/// instance`), which has none of them, and `instead` says what it takes.
+fn refuse_keys(what: &str, kind: &str, keys: &[KeyAt], instead: &str, sink: &mut Sink) {
+    for (k, span) in keys {
+        if let Some(span) = span {
+            sink.push(
+                crate::Diagnostic::new(
+                    format!("{what} is {kind}, which has no `{k}`"),
+                    (*span).clone(),
+                )
+                .with_help(instead),
+            );
+        }
+    }
+}
+
 /// `"a", "b" or "c"`: the accepted values of a key, each between `open` and `close`, for a
 /// help text that lists them from their table instead of typing them again.
 fn quoted_or(values: &[&str], open: &str, close: &str) -> String {
