@@ -32,7 +32,7 @@ EXAMPLES_DIR = REPO_ROOT / "examples"
 CHECKOV_SKIPS_FILE = PLATFORM_DIR / "checkov-skips.txt"
 
 # (tree, environment) pairs that are applied and destroyed against moto.
-MOTO_ENVIRONMENTS = [("minimal", "dev"), ("messaging", "dev"), ("data", "dev")]
+MOTO_ENVIRONMENTS = [("minimal", "dev"), ("messaging", "dev"), ("data", "dev"), ("releases", "dev")]
 
 # Environments Checkov must pass: every prod environment of every tree.
 CHECKOV_ENVIRONMENT = "prod"
@@ -298,6 +298,7 @@ MOTO_AWS_ENV = {
 MOTO_SERVICES = [
     "appautoscaling",
     "cloudwatch",
+    "codedeploy",
     "dynamodb",
     "ec2",
     "ecr",

@@ -42,6 +42,15 @@ else, and is listed here with the provider call that needs it:
   keeps a deleted group for ever as ``deleting``, so the provider waits until it times out;
   the shim deletes the group and its members, as ElastiCache does once it is done.
 
+- CodeDeploy deployment configurations (``CreateDeploymentConfig``, ``GetDeploymentConfig``,
+  ``DeleteDeploymentConfig``), ``UpdateDeploymentGroup``, ``DeleteDeploymentGroup`` and
+  ``DeleteApplication``: moto makes applications and deployment groups but cannot change or
+  delete them, nor hold a configuration of its own steps, which
+  ``aws_codedeploy_deployment_config``, ``aws_codedeploy_deployment_group`` and
+  ``aws_codedeploy_app`` call. moto also answers a deployment group's alarms as ``{}``; the
+  shim gives back what was stored, as CodeDeploy does. A name beginning ``CodeDeployDefault.``
+  is refused for a configuration of one's own, as CodeDeploy refuses it.
+
 Delete a shim as soon as moto implements its action.
 """
 
@@ -52,6 +61,10 @@ import re
 import sys
 
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
+from moto.codedeploy import responses as codedeploy_responses
+from moto.codedeploy.exceptions import CodeDeployException
+from moto.codedeploy.models import CodeDeployBackend
+from moto.codedeploy.responses import CodeDeployResponse
 from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import utcnow
 from moto.ecs.models import EC2ContainerServiceBackend
@@ -386,6 +399,123 @@ def _delete_cache_subnet_group(self: ElastiCacheResponse) -> EmptyResult:
 ElastiCacheResponse.delete_cache_subnet_group = _delete_cache_subnet_group
 ElastiCacheBackend.create_replication_group = _create_replication_group_with_members
 ElastiCacheBackend.delete_replication_group = _delete_replication_group_and_members
+
+
+class _CodeDeployFault(CodeDeployException):
+    """A CodeDeploy error with its code, as the provider reads it."""
+
+    code = 400
+
+    def __init__(self, error: str, message: str) -> None:
+        super().__init__(error, message)
+
+
+# Deployment configurations of one's own, by account, Region and name.
+_DEPLOYMENT_CONFIGS: dict[tuple[str, str, str], dict] = {}
+
+
+def _config_key(self: CodeDeployResponse, name: str) -> tuple[str, str, str]:
+    return (self.current_account, self.region, name)
+
+
+def _create_deployment_config(self: CodeDeployResponse) -> ActionResult:
+    name = self._get_param("deploymentConfigName")
+    if name.startswith("CodeDeployDefault."):
+        raise _CodeDeployFault("InvalidDeploymentConfigNameException", f"{name} is a reserved name.")
+    key = _config_key(self, name)
+    if key in _DEPLOYMENT_CONFIGS:
+        raise _CodeDeployFault("DeploymentConfigAlreadyExistsException", f"{name} already exists.")
+    config_id = str(mock_random.uuid4())
+    _DEPLOYMENT_CONFIGS[key] = {
+        "deploymentConfigId": config_id,
+        "deploymentConfigName": name,
+        "computePlatform": self._get_param("computePlatform") or "Server",
+        "trafficRoutingConfig": self._get_param("trafficRoutingConfig") or {},
+        "minimumHealthyHosts": self._get_param("minimumHealthyHosts") or {},
+        "createTime": utcnow().timestamp(),
+    }
+    return ActionResult({"deploymentConfigId": config_id})
+
+
+def _get_deployment_config(self: CodeDeployResponse) -> ActionResult:
+    name = self._get_param("deploymentConfigName")
+    config = _DEPLOYMENT_CONFIGS.get(_config_key(self, name))
+    if config is None:
+        raise _CodeDeployFault("DeploymentConfigDoesNotExistException", f"{name} does not exist.")
+    return ActionResult({"deploymentConfigInfo": config})
+
+
+def _delete_deployment_config(self: CodeDeployResponse) -> EmptyResult:
+    name = self._get_param("deploymentConfigName")
+    groups = self.codedeploy_backend.deployment_groups
+    if any(str(g.deployment_config_name) == name for apps in groups.values() for g in apps.values()):
+        raise _CodeDeployFault("DeploymentConfigInUseException", f"{name} is used by a deployment group.")
+    _DEPLOYMENT_CONFIGS.pop(_config_key(self, name), None)
+    return EmptyResult()
+
+
+def _update_deployment_group(self: CodeDeployResponse) -> ActionResult:
+    backend: CodeDeployBackend = self.codedeploy_backend
+    application = self._get_param("applicationName")
+    group = backend.get_deployment_group(application, self._get_param("currentDeploymentGroupName"))
+    fields = {
+        "deploymentConfigName": "deployment_config_name",
+        "serviceRoleArn": "service_role_arn",
+        "alarmConfiguration": "alarm_configuration",
+        "autoRollbackConfiguration": "auto_rollback_configuration",
+        "deploymentStyle": "deployment_style",
+        "blueGreenDeploymentConfiguration": "blue_green_deployment_configuration",
+        "loadBalancerInfo": "load_balancer_info",
+        "ecsServices": "ecs_services",
+        "triggerConfigurations": "trigger_configurations",
+    }
+    for param, attribute in fields.items():
+        value = self._get_param(param)
+        if value is not None:
+            setattr(group, attribute, value)
+    new_name = self._get_param("newDeploymentGroupName")
+    if new_name and new_name != group.deployment_group_name:
+        groups = backend.deployment_groups[application]
+        groups[new_name] = groups.pop(group.deployment_group_name)
+        group.deployment_group_name = new_name
+    return ActionResult({"hooksNotCleanedUp": []})
+
+
+def _delete_deployment_group(self: CodeDeployResponse) -> ActionResult:
+    backend: CodeDeployBackend = self.codedeploy_backend
+    application = self._get_param("applicationName")
+    name = self._get_param("deploymentGroupName")
+    backend.get_deployment_group(application, name)
+    del backend.deployment_groups[application][name]
+    return ActionResult({"hooksNotCleanedUp": []})
+
+
+def _delete_application(self: CodeDeployResponse) -> EmptyResult:
+    backend: CodeDeployBackend = self.codedeploy_backend
+    name = self._get_param("applicationName")
+    # CodeDeploy deletes an application with its deployment groups; a missing one is no
+    # error.
+    backend.applications.pop(name, None)
+    backend.deployment_groups.pop(name, None)
+    return EmptyResult()
+
+
+_deployment_group_info = codedeploy_responses._deployment_group_info
+
+
+def _deployment_group_info_with_alarms(group) -> dict:
+    info = _deployment_group_info(group)
+    info["alarmConfiguration"] = group.alarm_configuration or {}
+    return info
+
+
+CodeDeployResponse.create_deployment_config = _create_deployment_config
+CodeDeployResponse.get_deployment_config = _get_deployment_config
+CodeDeployResponse.delete_deployment_config = _delete_deployment_config
+CodeDeployResponse.update_deployment_group = _update_deployment_group
+CodeDeployResponse.delete_deployment_group = _delete_deployment_group
+CodeDeployResponse.delete_application = _delete_application
+codedeploy_responses._deployment_group_info = _deployment_group_info_with_alarms
 
 
 if __name__ == "__main__":

@@ -103,6 +103,11 @@ def _remaining(endpoint: str, project: str) -> dict[str, list[str]]:
     caches += [c["ServerlessCacheName"] for c in elasticache.describe_serverless_caches()["ServerlessCaches"]]
     cache_users = [g["UserGroupId"] for g in elasticache.describe_user_groups()["UserGroups"]]
     cache_users += [u["UserId"] for u in elasticache.describe_users()["Users"] if u["UserId"] != "default"]
+    codedeploy = _aws("codedeploy", endpoint)
+    applications = codedeploy.list_applications()["applications"]
+    deployment_groups = [
+        f"{app}/{group}" for app in applications for group in codedeploy.list_deployment_groups(applicationName=app)["deploymentGroups"]
+    ]
     return {
         "vpcs": [v["VpcId"] for v in vpcs],
         "ecs clusters": [c["clusterName"] for c in clusters if c["status"] == "ACTIVE"],
@@ -111,6 +116,8 @@ def _remaining(endpoint: str, project: str) -> dict[str, list[str]]:
         "s3 buckets": [b["Name"] for b in buckets],
         "caches": caches,
         "cache users and user groups": cache_users,
+        "codedeploy applications": applications,
+        "codedeploy deployment groups": deployment_groups,
     }
 
 

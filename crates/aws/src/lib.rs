@@ -4,6 +4,7 @@
 //!
 //! Pure data and functions of it: no I/O, no dependencies.
 
+pub mod codedeploy;
 pub mod elasticache;
 pub mod fargate;
 pub mod logs;

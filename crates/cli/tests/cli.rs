@@ -48,6 +48,7 @@ fn bad_manifests_exit_2_with_located_messages() {
         "bad-buckets",
         "database-profiles",
         "bad-caches",
+        "bad-releases",
     ] {
         let file = format!("{name}.toml");
         let out = wharf(

@@ -85,6 +85,32 @@ pub struct Service {
     pub capacity_provider_strategy: Vec<CapacityProvider>,
     pub platform_version: Option<String>,
     pub enable_execute_command: bool,
+    pub deployment_controller: DeploymentController,
+}
+
+/// Who releases a service's new revisions, as ECS reports it.
+/// <https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentController.html>
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeploymentController {
+    /// ECS's rolling update (also when the service names none).
+    Ecs,
+    /// CodeDeploy's blue/green releases.
+    CodeDeploy,
+    /// A controller of the user's own, through task sets.
+    External,
+    /// A controller this version of wharf does not know, as ECS wrote it.
+    Other(String),
+}
+
+impl DeploymentController {
+    pub fn parse(controller: Option<&str>) -> DeploymentController {
+        match controller {
+            None | Some("ECS") => DeploymentController::Ecs,
+            Some("CODE_DEPLOY") => DeploymentController::CodeDeploy,
+            Some("EXTERNAL") => DeploymentController::External,
+            Some(other) => DeploymentController::Other(other.to_string()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -48,6 +48,33 @@ pub(crate) fn service(aws: &dyn Aws, target: &Target) -> Result<Service, Error> 
         })
 }
 
+/// Only ECS's own rolling deployments are released by wharf so far: a service under
+/// CodeDeploy (or another controller) refuses `UpdateService` to a new task definition.
+pub(crate) fn check_controller(svc: &Service, target: &Target) -> Result<(), Error> {
+    let help = match &svc.deployment_controller {
+        DeploymentController::Ecs => return Ok(()),
+        DeploymentController::CodeDeploy => format!(
+            "this version of wharf does not drive CodeDeploy yet; release with `aws deploy create-deployment --application-name {cluster} --deployment-group-name {service} --revision file://revision.json`, whose AppSpec names the new task definition, the container and its port (the environment README's \"Blue/green releases\" shows it), or set `deployment = \"rolling\"` for the service",
+            cluster = target.cluster,
+            service = target.service,
+        ),
+        DeploymentController::External | DeploymentController::Other(_) => {
+            "release it with the tool that owns its task sets".to_string()
+        }
+    };
+    let controller = match &svc.deployment_controller {
+        DeploymentController::CodeDeploy => "CODE_DEPLOY",
+        DeploymentController::External => "EXTERNAL",
+        DeploymentController::Other(o) => o.as_str(),
+        DeploymentController::Ecs => "ECS",
+    };
+    Err(Error::new(format!(
+        "service `{}` is released by its {controller} deployment controller, not by ECS's rolling update (ecs:DescribeServices); nothing was changed",
+        target.service
+    ))
+    .with_help(help))
+}
+
 /// The containers a release changes: `--container`, else the one the load balancer sends
 /// traffic to, else the only one.
 pub(crate) fn pick_container<'t>(
@@ -144,6 +171,7 @@ pub fn deploy(
     }
     let target = request.target;
     let svc = service(aws, target)?;
+    check_controller(&svc, target)?;
     let current = aws.describe_task_definition(&svc.task_definition)?;
     let container = pick_container(&svc, &current, request.container)?;
     let image = ImageRef::parse(&container.image);
@@ -400,6 +428,7 @@ pub fn rollback(
     wait: Option<Wait>,
 ) -> Result<Outcome, Error> {
     let svc = service(aws, target)?;
+    check_controller(&svc, target)?;
     let current = aws.describe_task_definition(&svc.task_definition)?;
     let wanted = match to {
         Some(rev) if rev.bytes().all(|b| b.is_ascii_digit()) => {

@@ -259,6 +259,9 @@ fn service(s: &ecs::Service) -> Service {
             .collect(),
         platform_version: s.platform_version().map(str::to_string),
         enable_execute_command: s.enable_execute_command(),
+        deployment_controller: DeploymentController::parse(
+            s.deployment_controller().map(|c| c.r#type().as_str()),
+        ),
     }
 }
 

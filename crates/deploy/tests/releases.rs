@@ -90,6 +90,25 @@ fn a_new_tag_registers_a_revision_that_differs_only_in_the_image_and_completes()
 }
 
 #[test]
+fn a_service_under_codedeploy_is_refused_before_anything_changes() {
+    let aws = FakeAws::new();
+    aws.state.borrow_mut().controller = wharf_deploy::aws::DeploymentController::CodeDeploy;
+    let clock = VirtualClock::default();
+    let (result, _) = release(&aws, &clock, "v2", false);
+    let error = result.unwrap_err();
+    assert!(
+        error.starts_with("service `shop-prod-api` is released by its CODE_DEPLOY deployment controller, not by ECS's rolling update (ecs:DescribeServices); nothing was changed\nhelp: this version of wharf does not drive CodeDeploy yet; release with `aws deploy create-deployment --application-name shop-prod --deployment-group-name shop-prod-api"),
+        "{error}"
+    );
+    assert!(aws.changes().is_empty());
+    let buffer = Buffer::default();
+    let mut out = Progress::new(Box::new(buffer.clone()), false);
+    let back = rollback(&aws, &clock, &mut out, &target(), None, Some(WAIT));
+    assert!(back.is_err());
+    assert!(aws.changes().is_empty());
+}
+
+#[test]
 fn a_tag_missing_from_ecr_is_refused_before_anything_changes() {
     let aws = FakeAws::new();
     let clock = VirtualClock::default();

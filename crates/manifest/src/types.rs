@@ -119,6 +119,62 @@ pub struct Service {
     /// `messages_per_task`: with `scale_on`, how many waiting messages each task may have
     /// (acceptable latency ÷ the time one message takes); 100 by default.
     pub messages_per_task: Option<Spanned<u32>>,
+    /// How a new revision reaches the service's traffic (schema/release.rs).
+    pub release: ServiceRelease,
+}
+
+/// A service's release keys. `None` keeps the environment's or the profile's choice.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceRelease {
+    /// `deployment`: rolling in dev, blue/green in staging and canary in prod by default.
+    pub deployment: Option<Spanned<Deployment>>,
+    /// `traffic_percent`: a canary's first step, or each step of a linear release; 10 by
+    /// default.
+    pub traffic_percent: Option<Spanned<u32>>,
+    /// `traffic_interval_minutes`: how long a canary's first step lasts, or the time
+    /// between a linear release's steps; 5 for a canary and 1 for a linear release by
+    /// default.
+    pub traffic_interval_minutes: Option<Spanned<u32>>,
+}
+
+/// `deployment`: how a new revision of a service reaches its traffic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deployment {
+    /// ECS replaces tasks a few at a time behind the one target group.
+    Rolling,
+    /// CodeDeploy starts the new tasks beside the old ones, checks them on the test
+    /// listener, then moves all traffic at once.
+    BlueGreen,
+    /// As blue/green, moving `traffic_percent` first, the rest after
+    /// `traffic_interval_minutes`.
+    Canary,
+    /// As blue/green, moving `traffic_percent` every `traffic_interval_minutes`.
+    Linear,
+}
+
+impl Deployment {
+    pub const ALL: [Deployment; 4] = [
+        Deployment::Rolling,
+        Deployment::BlueGreen,
+        Deployment::Canary,
+        Deployment::Linear,
+    ];
+
+    /// As the manifest writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Deployment::Rolling => "rolling",
+            Deployment::BlueGreen => "blue-green",
+            Deployment::Canary => "canary",
+            Deployment::Linear => "linear",
+        }
+    }
+
+    /// Whether traffic moves in steps, so that `traffic_percent` and
+    /// `traffic_interval_minutes` mean something.
+    pub fn has_steps(self) -> bool {
+        matches!(self, Deployment::Canary | Deployment::Linear)
+    }
 }
 
 /// One entry of a service's `egress`: a protocol, a port range and the addresses.
@@ -447,6 +503,12 @@ pub struct Overrides {
     pub database_cpu_alarm_percent: Option<Spanned<u32>>,
     pub queue_depth_alarm_messages: Option<Spanned<u32>>,
     pub queue_age_alarm_seconds: Option<Spanned<u32>>,
+    // The releases' (schema/release.rs).
+    /// Every web service's `deployment` here, unless its own override says otherwise.
+    pub deployment: Option<Spanned<Deployment>>,
+    pub bake_minutes: Option<Spanned<u32>>,
+    pub test_listener_port: Option<Spanned<u32>>,
+    pub test_listener_cidrs: Option<Spanned<Vec<Spanned<Cidr>>>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -483,4 +545,6 @@ pub struct ServiceOverrides {
     pub cpu: Option<Spanned<u32>>,
     pub memory: Option<Spanned<u32>>,
     pub counts: Counts,
+    /// `deployment` of this service here.
+    pub deployment: Option<Spanned<Deployment>>,
 }

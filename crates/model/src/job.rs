@@ -60,6 +60,7 @@ fn as_service(job: &manifest::Job, svc: &manifest::Service) -> manifest::Service
         scale_on: None,
         messages_per_task: None,
         egress: Vec::new(),
+        release: manifest::ServiceRelease::default(),
     }
 }
 

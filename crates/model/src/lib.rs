@@ -25,6 +25,7 @@ mod network;
 mod profile;
 mod queue;
 mod registry;
+mod release;
 mod resolve;
 mod service;
 mod table;
@@ -36,10 +37,13 @@ pub use cache::{Cache, CacheMode, CACHE_CPU_ALARM_PERCENT};
 pub use cluster::{Capacity, Cluster};
 pub use database::{Database, Engine, DEFAULT_POSTGRES_VERSION};
 pub use job::Job;
-pub use load_balancer::{LoadBalancer, Target};
+pub use load_balancer::{LoadBalancer, Target, CATCH_ALL_PRIORITY};
 pub use network::Network;
 pub use queue::Queue;
 pub use registry::Registry;
+pub use release::{
+    BlueGreen, CodeDeploy, Release, SECOND_TARGET_GROUP_SUFFIX, TEST_PORT_HTTP, TEST_PORT_HTTPS,
+};
 use resolve::resolve;
 pub use service::{
     camel, Condition, ContainerHealthCheck, Scaling, Secret, Service, Statement, ACCOUNT,
@@ -47,6 +51,7 @@ pub use service::{
 };
 pub use table::{Index, Table};
 pub use topic::Topic;
+pub use wharf_aws::codedeploy::Traffic;
 /// `QUEUE_<NAME>_URL`, the variable with which a service finds a queue it uses.
 pub use wharf_manifest::naming::queue_url_variable;
 /// `TABLE_<NAME>_NAME`, the variable with which a service finds a table it uses.
@@ -97,6 +102,8 @@ pub struct Environment {
     /// Scheduled jobs sorted by key.
     pub jobs: Vec<Job>,
     pub alarms: Alarms,
+    /// The CodeDeploy application, when a service releases blue/green.
+    pub code_deploy: Option<CodeDeploy>,
 }
 
 /// Reads, validates and resolves a manifest, reporting every problem at once: those of the

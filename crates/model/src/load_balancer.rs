@@ -36,7 +36,14 @@ pub struct Target {
     pub priority: u32,
     /// Receives whatever no rule matches.
     pub is_default: bool,
+    /// The second target group of a service released blue/green.
+    pub second_target_group_name: Option<String>,
 }
+
+/// The priority of a catch-all service's rule when it releases blue/green: the last one,
+/// since CodeDeploy moves the traffic of listener rules and the listener's default action
+/// is left a fixed 404 that it never rewrites.
+pub const CATCH_ALL_PRIORITY: u32 = 50000;
 
 pub(crate) fn resolve(
     m: &Manifest,
@@ -44,6 +51,7 @@ pub(crate) fn resolve(
     p: &Profile,
     prefix: &str,
     routes: &[Route],
+    services: &[crate::Service],
 ) -> LoadBalancer {
     let o = &env.overrides;
     LoadBalancer {
@@ -67,6 +75,12 @@ pub(crate) fn resolve(
             .iter()
             .map(|r| {
                 let svc = &m.services[&r.service];
+                let second = services
+                    .iter()
+                    .find(|s| s.key == r.service)
+                    .and_then(|s| s.release.blue_green())
+                    .map(|b| b.second_target_group_name.clone());
+                let catch_all_rule = r.is_default && second.is_some();
                 Target {
                     service: r.service.clone(),
                     target_group_name: naming::service_name(&m.app.name, &env.key, &r.service),
@@ -74,8 +88,13 @@ pub(crate) fn resolve(
                     health_check_path: health_check_path(svc),
                     paths: r.paths.clone(),
                     hosts: r.hosts.clone(),
-                    priority: r.priority,
-                    is_default: r.is_default,
+                    priority: if catch_all_rule {
+                        CATCH_ALL_PRIORITY
+                    } else {
+                        r.priority
+                    },
+                    is_default: r.is_default && !catch_all_rule,
+                    second_target_group_name: second,
                 }
             })
             .collect(),
@@ -215,6 +234,15 @@ fn set_priorities<'m>(
     let mut taken: BTreeMap<u32, &str> = BTreeMap::new();
     for svc in ruled {
         let Some(p) = &svc.priority else { continue };
+        if p.value == CATCH_ALL_PRIORITY {
+            diags.push(
+                Diagnostic::new(
+                    format!("service `{}` uses priority {CATCH_ALL_PRIORITY}, which a catch-all service released blue/green takes", svc.key.value),
+                    p.span.clone(),
+                )
+                .with_help(format!("use a priority below {CATCH_ALL_PRIORITY}")),
+            );
+        }
         if let Some(other) = taken.insert(p.value, &svc.key.value) {
             diags.push(
                 Diagnostic::new(

@@ -6,7 +6,7 @@
 //! manifest. Changing a value here changes every rendered environment: it is a breaking
 //! change and goes in CHANGELOG.md.
 
-use wharf_manifest::{EcrEncryption, ProfileName};
+use wharf_manifest::{Deployment, EcrEncryption, ProfileName};
 
 /// Everything a profile decides.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,6 +79,15 @@ pub(crate) struct Profile {
     /// Interface VPC endpoints for what the environment's tasks use (image pulls, logs, the
     /// secret stores they read), or none, leaving that traffic to the NAT gateway.
     pub interface_endpoints: Endpoints,
+    /// How a web service's new revision reaches its traffic when the manifest does not
+    /// say: rolling in every profile for now, since `wharf deploy` does not yet drive
+    /// CodeDeploy releases; a service opts in with `deployment = "blue-green"`, `"canary"`
+    /// or `"linear"`.
+    pub deployment: Deployment,
+    /// Minutes CodeDeploy keeps the old tasks after a release, during which a rollback
+    /// moves traffic back at once instead of starting tasks again. The tasks run twice over
+    /// meanwhile.
+    pub bake_minutes: u32,
 }
 
 /// Which interface endpoints a profile gives an environment.
@@ -139,6 +148,8 @@ fn dev() -> Profile {
         waf: false,
         waf_rate_limit: 2000,
         interface_endpoints: Endpoints::None,
+        deployment: Deployment::Rolling,
+        bake_minutes: 0,
     }
 }
 
@@ -181,6 +192,8 @@ fn staging() -> Profile {
         waf: true,
         waf_rate_limit: 2000,
         interface_endpoints: Endpoints::Used,
+        deployment: Deployment::Rolling,
+        bake_minutes: 5,
     }
 }
 
@@ -223,5 +236,7 @@ fn prod() -> Profile {
         waf: true,
         waf_rate_limit: 2000,
         interface_endpoints: Endpoints::Used,
+        deployment: Deployment::Rolling,
+        bake_minutes: 15,
     }
 }

@@ -99,7 +99,7 @@ fn environment(
         );
     }
     let capacity = cluster::capacity(env, &p, diags);
-    let services = m
+    let services: Vec<Service> = m
         .services
         .values()
         .map(|svc| service::resolve(m, env, svc, &p, capacity, diags))
@@ -109,7 +109,13 @@ fn environment(
         .values()
         .filter_map(|j| job::resolve(m, env, j, &p, capacity, diags))
         .collect();
-    let load_balancer = load_balancer::resolve(m, env, &p, &prefix, routes);
+    let load_balancer = load_balancer::resolve(m, env, &p, &prefix, routes, &services);
+    let code_deploy = release::resolve(
+        env,
+        &prefix,
+        &services,
+        load_balancer.certificate_arn.is_some(),
+    );
     let cluster = cluster::resolve(env, &p, &prefix, capacity);
     service::check_queue_scaling(m, env, &cluster, diags);
     Environment {
@@ -152,6 +158,7 @@ fn environment(
         services,
         jobs,
         alarms: alarms::resolve(env, &p),
+        code_deploy,
         prefix,
     }
 }

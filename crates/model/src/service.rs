@@ -8,6 +8,7 @@ use wharf_manifest::{self as manifest, naming, Diagnostic, Grant, Manifest, Secr
 
 use crate::cluster::Capacity;
 use crate::profile::Profile;
+use crate::release::{self, Release};
 use crate::resolve::{first_set, pick};
 
 #[derive(Debug, Clone)]
@@ -51,6 +52,8 @@ pub struct Service {
     /// The keys of the caches it connects to, each with `CACHE_<NAME>_*` in its
     /// environment.
     pub caches: Vec<String>,
+    /// How a new revision reaches its traffic.
+    pub release: Release,
 }
 
 /// The keys of the resources of `kind` (`queue`, `table`) a service uses, in its `uses`
@@ -371,6 +374,7 @@ pub(crate) fn resolve(
         topics: used(svc, "topic"),
         buckets: used(svc, "bucket"),
         caches: used(svc, "cache"),
+        release: release::for_service(m, env, svc, p, diags),
     }
 }
 

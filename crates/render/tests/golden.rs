@@ -51,7 +51,11 @@ fn manifest_choices() {
 fn documented_trade_offs_are_the_declared_ones() {
     let choices = include_str!("../../../tests/platform/manifests/choices.toml");
     let data = include_str!("../../../tests/platform/manifests/data.toml");
-    let texts = EXAMPLES.iter().map(|(_, _, t)| *t).chain([choices, data]);
+    let releases = include_str!("../../../tests/platform/manifests/releases.toml");
+    let texts = EXAMPLES
+        .iter()
+        .map(|(_, _, t)| *t)
+        .chain([choices, data, releases]);
     let mut seen = Vec::new();
     for text in texts {
         for env in render(text).environments {
@@ -94,6 +98,21 @@ fn data_resources() {
             .filter(|(p, _)| p.starts_with("environments/")),
     );
     insta::assert_snapshot!("data", roots);
+}
+
+/// Blue/green, canary and linear releases: the second target groups, the test listener and
+/// its rules, the CodeDeploy deployment groups with their alarms, and a configuration for
+/// steps CodeDeploy does not predefine.
+#[test]
+fn releases() {
+    let text = include_str!("../../../tests/platform/manifests/releases.toml");
+    let tree = render(text);
+    let roots = concat(
+        tree.files
+            .iter()
+            .filter(|(p, _)| p.starts_with("environments/")),
+    );
+    insta::assert_snapshot!("releases", roots);
 }
 
 #[test]

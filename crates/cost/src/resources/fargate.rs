@@ -163,6 +163,9 @@ pub fn service(p: &mut Pricer<'_>, r: &Resource) {
         );
     }
     let fargate_tasks = on_demand + spot;
+    if super::release::is_blue_green(r) && fargate_tasks > 0.0 {
+        super::release::extra_tasks(p, r, arch, fargate_tasks, vcpu, gb);
+    }
     let storage = task
         .body
         .block("ephemeral_storage")

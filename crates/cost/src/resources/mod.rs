@@ -8,6 +8,7 @@ mod fargate;
 mod messaging;
 mod network;
 mod observability;
+mod release;
 mod security;
 mod storage;
 
@@ -21,6 +22,12 @@ const FREE: &[&str] = &[
     "aws_acm_certificate_validation",
     "aws_appautoscaling_policy",
     "aws_appautoscaling_target",
+    // CodeDeploy charges nothing for ECS releases; the extra tasks of a release are the
+    // service's (release.rs).
+    // https://aws.amazon.com/codedeploy/pricing/
+    "aws_codedeploy_app",
+    "aws_codedeploy_deployment_config",
+    "aws_codedeploy_deployment_group",
     // Rules and targets on AWS services' own events (the default bus) are free.
     // https://aws.amazon.com/eventbridge/pricing/
     "aws_cloudwatch_event_rule",

@@ -41,6 +41,7 @@ pub struct State {
     pub tags: BTreeSet<String>,
     pub scripts: BTreeMap<String, Script>,
     pub breaker: Option<CircuitBreaker>,
+    pub controller: DeploymentController,
     pub task_role_trust: String,
     pub target_group_port: i32,
     pub run_exit_code: Option<i32>,
@@ -94,6 +95,7 @@ impl FakeAws {
             fail_5xx_next: 0,
             tags: ["v1", "v2"].iter().map(|t| t.to_string()).collect(),
             scripts: BTreeMap::new(),
+            controller: DeploymentController::Ecs,
             breaker: Some(CircuitBreaker {
                 enable: true,
                 rollback: true,
@@ -349,6 +351,7 @@ impl State {
             }],
             platform_version: Some("LATEST".to_string()),
             enable_execute_command: false,
+            deployment_controller: self.controller.clone(),
         }
     }
 }

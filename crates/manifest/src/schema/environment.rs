@@ -13,7 +13,7 @@ use crate::types::*;
 use super::service::{read_counts, read_cpu_memory};
 use super::{
     alarms, bucket, cache, cluster, database, key_rule_help, load_balancer, network, quoted_or,
-    registry, service, table,
+    registry, release, service, table,
 };
 
 pub(super) fn read_environment(
@@ -104,6 +104,7 @@ fn read_service_overrides(
         }
         let (cpu, memory) = read_cpu_memory(&mut st, sink);
         let counts = read_counts(&mut st, sink);
+        let deployment = release::read_deployment(&mut st, sink);
         st.finish(sink);
         service_overrides.insert(
             skey.value.clone(),
@@ -112,6 +113,7 @@ fn read_service_overrides(
                 cpu,
                 memory,
                 counts,
+                deployment,
             },
         );
     }
@@ -149,7 +151,7 @@ fn check_values(
 
 /// The keys with which an environment overrides its profile's choices, each component's
 /// read by its own reader, in component order.
-const OVERRIDES: [fn(&mut TableReader, &mut Sink, &mut Overrides); 10] = [
+const OVERRIDES: [fn(&mut TableReader, &mut Sink, &mut Overrides); 11] = [
     network::read_overrides,
     registry::read_overrides,
     cluster::read_overrides,
@@ -160,6 +162,7 @@ const OVERRIDES: [fn(&mut TableReader, &mut Sink, &mut Overrides); 10] = [
     cache::read_overrides,
     service::read_overrides,
     alarms::read_overrides,
+    release::read_overrides,
 ];
 
 fn read_overrides(t: &mut TableReader, sink: &mut Sink) -> Overrides {

@@ -27,6 +27,7 @@ mod names;
 mod network;
 mod queue;
 mod registry;
+mod release;
 mod service;
 mod table;
 mod topic;

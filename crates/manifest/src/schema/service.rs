@@ -147,26 +147,17 @@ pub(super) fn read_service(
     let uses = read_uses(&mut t, sink);
     let (scale_on, messages_per_task) = read_scale_on(&mut t, sink);
     let egress = read_egress(&mut t, sink);
+    let release = super::release::read_service(&mut t, sink, &key, &port);
     t.finish(sink);
-    if port.is_none() {
-        check_worker(&t, &key, sink);
-        if let Some(on) = container_health_check.as_ref().filter(|on| on.value) {
-            sink.check(
-                health_check_command.is_some(),
-                &on.span,
-                format!("worker `{}` has no port for the default health check (wget on `health_check`)", key.value),
-                "set `health_check_command` (ECS's form, e.g. [\"CMD\", \"/app/healthy\"]) for the worker to check itself",
-            );
-        }
-    } else if let Some(s) = &scale_on {
-        sink.push(
-            Diagnostic::new(
-                format!("service `{}` has a `port`, and only a worker scales on a queue", key.value),
-                s.span.clone(),
-            )
-            .with_help("remove `scale_on` to scale on CPU and memory, or remove `port` to make the service a worker"),
-        );
-    }
+    check_kind(
+        &t,
+        &key,
+        &port,
+        &container_health_check,
+        &health_check_command,
+        &scale_on,
+        sink,
+    );
     check_health_check_command(&health_check_command, &container_health_check, sink);
     check_container(&t, &health_check, &command, &user, &port, sink);
     let env = read_env(env_raw, &not_secret, sink);
@@ -196,7 +187,40 @@ pub(super) fn read_service(
         scale_on,
         messages_per_task,
         egress,
+        release,
     })
+}
+
+/// A worker (no port) checks itself and may scale on a queue; a service with a port is
+/// checked by the load balancer and scales on CPU and memory.
+fn check_kind(
+    t: &TableReader,
+    key: &Spanned<String>,
+    port: &Option<Spanned<u32>>,
+    container_health_check: &Option<Spanned<bool>>,
+    health_check_command: &Option<Spanned<Vec<Spanned<String>>>>,
+    scale_on: &Option<Spanned<String>>,
+    sink: &mut Sink,
+) {
+    if port.is_none() {
+        check_worker(t, key, sink);
+        if let Some(on) = container_health_check.as_ref().filter(|on| on.value) {
+            sink.check(
+                health_check_command.is_some(),
+                &on.span,
+                format!("worker `{}` has no port for the default health check (wget on `health_check`)", key.value),
+                "set `health_check_command` (ECS's form, e.g. [\"CMD\", \"/app/healthy\"]) for the worker to check itself",
+            );
+        }
+    } else if let Some(s) = &scale_on {
+        sink.push(
+            Diagnostic::new(
+                format!("service `{}` has a `port`, and only a worker scales on a queue", key.value),
+                s.span.clone(),
+            )
+            .with_help("remove `scale_on` to scale on CPU and memory, or remove `port` to make the service a worker"),
+        );
+    }
 }
 
 /// `egress`: `tcp:587:0.0.0.0/0`, `udp:53:10.0.0.2/32`, `tcp:8000-8100:203.0.113.0/24`.

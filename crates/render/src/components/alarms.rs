@@ -17,14 +17,21 @@ fn services(env: &Environment) -> Expr {
         env.services
             .iter()
             .map(|s| {
-                // A worker has no target group; its load balancer alarms are not made.
-                let suffix = match s.port {
-                    Some(_) => Expr::raw(format!(
+                // A worker has no target group; its load balancer alarms are not made. A
+                // service released blue/green serves from either of two.
+                let mut suffixes = Vec::new();
+                if s.port.is_some() {
+                    suffixes.push(Expr::raw(format!(
                         "module.load_balancer.target_group_arn_suffixes[\"{}\"]",
                         s.key
-                    )),
-                    None => Expr::Null,
-                };
+                    )));
+                }
+                if s.release.blue_green().is_some() {
+                    suffixes.push(Expr::raw(format!(
+                        "module.load_balancer.second_target_group_arn_suffixes[\"{}\"]",
+                        s.key
+                    )));
+                }
                 (
                     s.key.clone(),
                     Expr::Object(vec![
@@ -33,7 +40,7 @@ fn services(env: &Environment) -> Expr {
                             Expr::raw(format!("module.{}.service_name", label(s))),
                         ),
                         ("load_balanced".into(), Expr::Bool(s.port.is_some())),
-                        ("target_group_arn_suffix".into(), suffix),
+                        ("target_group_arn_suffixes".into(), Expr::List(suffixes)),
                         ("min_tasks".into(), Expr::int(s.min_count)),
                     ]),
                 )

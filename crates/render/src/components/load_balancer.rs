@@ -41,6 +41,12 @@ fn targets(env: &Environment) -> Expr {
                     t.service.clone(),
                     Expr::Object(vec![
                         ("target_group_name".into(), Expr::str(&t.target_group_name)),
+                        (
+                            "second_target_group_name".into(),
+                            t.second_target_group_name
+                                .as_ref()
+                                .map_or(Expr::Null, Expr::str),
+                        ),
                         ("port".into(), Expr::int(t.port)),
                         ("health_check_path".into(), Expr::str(&t.health_check_path)),
                         ("paths".into(), Expr::strs(&t.paths)),
@@ -101,6 +107,16 @@ impl Component for LoadBalancer {
                 lb.waf.map(|_| Expr::raw("module.cluster.kms_key_arn")),
             )
             .attr("targets", targets(env));
+        let body = match &env.code_deploy {
+            Some(cd) => body
+                .attr("test_listener_port", Expr::int(cd.test_listener_port))
+                .attr(
+                    "test_listener_source_ips",
+                    Expr::raw("module.network.nat_public_ips"),
+                )
+                .attr("test_listener_cidrs", Expr::strs(&cd.test_listener_cidrs)),
+            None => body,
+        };
         vec![Call::new(self, "load_balancer", body)
             .trade_off(lb.certificate_arn.is_none(), &PLAIN_HTTP)
             .trade_off(lb.waf.is_none(), &NO_WAF)

@@ -38,6 +38,7 @@ mod alarms;
 mod bucket;
 mod cache;
 mod cluster;
+mod codedeploy;
 mod connections;
 mod database;
 mod job;
@@ -64,4 +65,5 @@ pub static COMPONENTS: &[&dyn Component] = &[
     &service::Service,
     &job::Jobs,
     &alarms::Alarms,
+    &codedeploy::CodeDeploy,
 ];

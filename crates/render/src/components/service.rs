@@ -385,6 +385,10 @@ fn call(p: &Platform, env: &Environment, s: &wharf_model::Service) -> Call {
         .attr("min_count", Expr::int(s.min_count))
         .attr("max_count", Expr::int(s.max_count))
         .attr("capacity_provider_strategy", capacity_strategy(s))
+        .attr_opt(
+            "deployment_controller",
+            s.release.blue_green().map(|_| Expr::str("CODE_DEPLOY")),
+        )
         .attr_opt("queue_scaling", queue_scaling(s))
         .attr("task_role_statements", statements(s, &db));
     let c = s.capacity;

@@ -18,6 +18,8 @@ pub mod api_gateway_tracing_disabled;
 pub mod api_gateway_without_throttling;
 pub mod autoscaling_scale_in_disabled;
 pub mod cache_without_tls;
+pub mod codedeploy_service_reverted_by_terraform;
+pub mod codedeploy_without_auto_rollback;
 pub mod container_adds_linux_capabilities;
 pub mod container_health_check_missing;
 pub mod container_insights_disabled;
@@ -110,6 +112,8 @@ pub static RULES: &[&Rule] = &[
     &queue_without_dead_letter_queue::RULE,
     &database_deletion_protection_disabled::RULE,
     &database_without_final_snapshot::RULE,
+    &codedeploy_without_auto_rollback::RULE,
+    &codedeploy_service_reverted_by_terraform::RULE,
     &log_group_without_retention::RULE,
     &service_without_alarms::RULE,
     &container_insights_disabled::RULE,

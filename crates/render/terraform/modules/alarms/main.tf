@@ -165,24 +165,44 @@ resource "aws_cloudwatch_metric_alarm" "running_tasks_low" {
 # https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
 ################################################################################
 
+# Each alarm reads every target group of its service: a blue/green release serves from
+# either, and CodeDeploy rolls back on the alarm of the one it is moving traffic to.
 resource "aws_cloudwatch_metric_alarm" "unhealthy_targets" {
   for_each = local.web_services
 
   alarm_name          = "${each.value.service_name}-unhealthy-targets"
   alarm_description   = "${each.value.service_name}: at least one target failed its load balancer health check for 3 minutes."
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "UnHealthyHostCount"
-  statistic           = "Maximum"
-  period              = 60
   evaluation_periods  = 3
   comparison_operator = "GreaterThanThreshold"
   threshold           = 0
   alarm_actions       = local.actions
   ok_actions          = local.actions
 
-  dimensions = {
-    LoadBalancer = var.alb_arn_suffix
-    TargetGroup  = each.value.target_group_arn_suffix
+  dynamic "metric_query" {
+    for_each = each.value.target_group_arn_suffixes
+
+    content {
+      id = "group${metric_query.key}"
+
+      metric {
+        namespace   = "AWS/ApplicationELB"
+        metric_name = "UnHealthyHostCount"
+        period      = 60
+        stat        = "Maximum"
+
+        dimensions = {
+          LoadBalancer = var.alb_arn_suffix
+          TargetGroup  = metric_query.value
+        }
+      }
+    }
+  }
+
+  metric_query {
+    id          = "unhealthy"
+    expression  = "MAX(METRICS())"
+    label       = "Unhealthy targets"
+    return_data = true
   }
 
   tags = var.tags
@@ -194,10 +214,6 @@ resource "aws_cloudwatch_metric_alarm" "target_5xx" {
 
   alarm_name          = "${each.value.service_name}-target-5xx"
   alarm_description   = "${each.value.service_name}: more than ${var.target_5xx_threshold} HTTP 5XX responses from the service in 5 minutes."
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "HTTPCode_Target_5XX_Count"
-  statistic           = "Sum"
-  period              = 300
   evaluation_periods  = 1
   comparison_operator = "GreaterThanThreshold"
   threshold           = var.target_5xx_threshold
@@ -205,23 +221,42 @@ resource "aws_cloudwatch_metric_alarm" "target_5xx" {
   alarm_actions       = local.actions
   ok_actions          = local.actions
 
-  dimensions = {
-    LoadBalancer = var.alb_arn_suffix
-    TargetGroup  = each.value.target_group_arn_suffix
+  dynamic "metric_query" {
+    for_each = each.value.target_group_arn_suffixes
+
+    content {
+      id = "group${metric_query.key}"
+
+      metric {
+        namespace   = "AWS/ApplicationELB"
+        metric_name = "HTTPCode_Target_5XX_Count"
+        period      = 300
+        stat        = "Sum"
+
+        dimensions = {
+          LoadBalancer = var.alb_arn_suffix
+          TargetGroup  = metric_query.value
+        }
+      }
+    }
+  }
+
+  metric_query {
+    id          = "errors"
+    expression  = "SUM(METRICS())"
+    label       = "HTTP 5XX responses from the service"
+    return_data = true
   }
 
   tags = var.tags
 }
 
+# The slower target group's 95th percentile: percentiles of two groups cannot be added.
 resource "aws_cloudwatch_metric_alarm" "response_time" {
   for_each = local.web_services
 
   alarm_name          = "${each.value.service_name}-response-time"
   alarm_description   = "${each.value.service_name}: 95th percentile response time above ${var.response_time_threshold_seconds} s for 15 minutes."
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "TargetResponseTime"
-  extended_statistic  = "p95"
-  period              = 300
   evaluation_periods  = 3
   comparison_operator = "GreaterThanThreshold"
   threshold           = var.response_time_threshold_seconds
@@ -229,9 +264,31 @@ resource "aws_cloudwatch_metric_alarm" "response_time" {
   alarm_actions       = local.actions
   ok_actions          = local.actions
 
-  dimensions = {
-    LoadBalancer = var.alb_arn_suffix
-    TargetGroup  = each.value.target_group_arn_suffix
+  dynamic "metric_query" {
+    for_each = each.value.target_group_arn_suffixes
+
+    content {
+      id = "group${metric_query.key}"
+
+      metric {
+        namespace   = "AWS/ApplicationELB"
+        metric_name = "TargetResponseTime"
+        period      = 300
+        stat        = "p95"
+
+        dimensions = {
+          LoadBalancer = var.alb_arn_suffix
+          TargetGroup  = metric_query.value
+        }
+      }
+    }
+  }
+
+  metric_query {
+    id          = "slowest"
+    expression  = "MAX(METRICS())"
+    label       = "95th percentile response time of the slower target group"
+    return_data = true
   }
 
   tags = var.tags

@@ -25,12 +25,12 @@ variable "alb_arn_suffix" {
 }
 
 variable "services" {
-  description = "Services to watch by service key: the ECS service name, whether a load balancer routes to it (false for a worker) and the ARN suffix of its target group (null for a worker), and the fewest tasks it should run."
+  description = "Services to watch by service key: the ECS service name, whether a load balancer routes to it (false for a worker), the ARN suffixes of its target groups (none for a worker; two for a service released blue/green, which serves from either), and the fewest tasks it should run."
   type = map(object({
-    service_name            = string
-    load_balanced           = bool
-    target_group_arn_suffix = string
-    min_tasks               = number
+    service_name              = string
+    load_balanced             = bool
+    target_group_arn_suffixes = list(string)
+    min_tasks                 = number
   }))
 }
 

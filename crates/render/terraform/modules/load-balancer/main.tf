@@ -5,6 +5,12 @@ locals {
   default_target = one([for key, target in var.targets : key if target.is_default])
   rule_targets   = { for key, target in var.targets : key => target if !target.is_default }
   target_ports   = toset([for target in values(var.targets) : tostring(target.port)])
+
+  # Targets released blue/green by CodeDeploy: a second target group each, and their rules
+  # again on the test listener.
+  blue_green_targets = { for key, target in var.targets : key => target if target.second_target_group_name != null }
+  test_listener      = var.test_listener_port != null && length(local.blue_green_targets) > 0
+  test_sources       = concat([for ip in var.test_listener_source_ips : "${ip}/32"], var.test_listener_cidrs)
 }
 
 ################################################################################
@@ -217,6 +223,21 @@ resource "aws_vpc_security_group_ingress_rule" "http" {
   tags = var.tags
 }
 
+# The test listener serves a release's new tasks before they take production traffic: only
+# the VPC's own NAT addresses and the manifest's blocks may reach it.
+resource "aws_vpc_security_group_ingress_rule" "test_listener" {
+  count = local.test_listener ? length(local.test_sources) : 0
+
+  security_group_id = aws_security_group.this.id
+  description       = "Test listener from ${local.test_sources[count.index]}"
+  ip_protocol       = "tcp"
+  from_port         = var.test_listener_port
+  to_port           = var.test_listener_port
+  cidr_ipv4         = local.test_sources[count.index]
+
+  tags = var.tags
+}
+
 resource "aws_vpc_security_group_egress_rule" "targets" {
   for_each = local.target_ports
 
@@ -263,6 +284,34 @@ resource "aws_lb_target_group" "this" {
   for_each = var.targets
 
   name                 = each.value.target_group_name
+  port                 = each.value.port
+  protocol             = "HTTP"
+  target_type          = "ip"
+  vpc_id               = var.vpc_id
+  deregistration_delay = var.deregistration_delay
+
+  health_check {
+    enabled             = true
+    protocol            = "HTTP"
+    port                = "traffic-port"
+    path                = each.value.health_check_path
+    matcher             = "200-399"
+    interval            = 30
+    timeout             = 5
+    healthy_threshold   = 3
+    unhealthy_threshold = 3
+  }
+
+  tags = var.tags
+}
+
+# A target released blue/green has two target groups; CodeDeploy starts each release's
+# tasks in the one not serving, and moves the listener rules to it.
+# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-bluegreen.html
+resource "aws_lb_target_group" "second" {
+  for_each = local.blue_green_targets
+
+  name                 = each.value.second_target_group_name
   port                 = each.value.port
   protocol             = "HTTP"
   target_type          = "ip"
@@ -378,6 +427,80 @@ resource "aws_lb_listener_rule" "this" {
   }
 
   tags = var.tags
+
+  # A release moves a blue/green target's traffic to its other target group, which
+  # CodeDeploy writes into the rule; a rolling target's group never changes once it exists.
+  lifecycle {
+    ignore_changes = [action]
+  }
+}
+
+################################################################################
+# Test listener (blue/green releases only): CodeDeploy sends it to a release's new tasks
+# first, so that they can be tried on their own before production traffic moves; it
+# answers 404 to whatever no blue/green target's rule matches.
+# https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-steps-ecs.html
+################################################################################
+
+resource "aws_lb_listener" "test" {
+  count = local.test_listener ? 1 : 0
+
+  load_balancer_arn = aws_lb.this.arn
+  port              = var.test_listener_port
+  protocol          = var.certificate_arn != null ? "HTTPS" : "HTTP"
+  ssl_policy        = var.certificate_arn != null ? var.ssl_policy : null
+  certificate_arn   = var.certificate_arn
+
+  default_action {
+    type = "fixed-response"
+
+    fixed_response {
+      content_type = "text/plain"
+      message_body = "Not Found"
+      status_code  = "404"
+    }
+  }
+
+  tags = var.tags
+}
+
+resource "aws_lb_listener_rule" "test" {
+  for_each = local.test_listener ? local.blue_green_targets : {}
+
+  listener_arn = aws_lb_listener.test[0].arn
+  priority     = each.value.priority
+
+  action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.this[each.key].arn
+  }
+
+  dynamic "condition" {
+    for_each = length(each.value.paths) > 0 ? [each.value.paths] : []
+
+    content {
+      path_pattern {
+        values = condition.value
+      }
+    }
+  }
+
+  dynamic "condition" {
+    for_each = length(each.value.hosts) > 0 ? [each.value.hosts] : []
+
+    content {
+      host_header {
+        values = condition.value
+      }
+    }
+  }
+
+  tags = var.tags
+
+  # CodeDeploy moves the rule to the release's target group.
+  lifecycle {
+    ignore_changes = [action]
+  }
 }
 
 ################################################################################

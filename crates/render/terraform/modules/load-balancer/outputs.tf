@@ -37,12 +37,33 @@ output "target_group_arns" {
   depends_on = [
     aws_lb_listener.this,
     aws_lb_listener_rule.this,
+    aws_lb_listener_rule.test,
   ]
 }
 
 output "target_group_arn_suffixes" {
   description = "Target group ARN suffixes by service key, the TargetGroup dimension of their CloudWatch metrics."
   value       = { for key, target_group in aws_lb_target_group.this : key => target_group.arn_suffix }
+}
+
+output "test_listener_arn" {
+  description = "ARN of the test listener of blue/green releases; null without one."
+  value       = one(aws_lb_listener.test[*].arn)
+}
+
+output "second_target_group_names" {
+  description = "Second target group names of the targets released blue/green, by service key."
+  value       = { for key, target_group in aws_lb_target_group.second : key => target_group.name }
+}
+
+output "second_target_group_arn_suffixes" {
+  description = "Second target group ARN suffixes of the targets released blue/green, by service key, the TargetGroup dimension of their CloudWatch metrics."
+  value       = { for key, target_group in aws_lb_target_group.second : key => target_group.arn_suffix }
+}
+
+output "target_group_names" {
+  description = "Target group names by service key."
+  value       = { for key, target_group in aws_lb_target_group.this : key => target_group.name }
 }
 
 output "access_logs_bucket" {

@@ -75,16 +75,27 @@ variable "deregistration_delay" {
 }
 
 variable "targets" {
-  description = "Target groups by service key. The one target with is_default receives requests no rule matches; every other target gets a listener rule at its priority on its paths and/or hosts (priority is ignored for the default target)."
+  description = "Target groups by service key. The one target with is_default receives requests no rule matches; every other target gets a listener rule at its priority on its paths and/or hosts (priority is ignored for the default target). A target with second_target_group_name is released blue/green by CodeDeploy: it gets that second target group and the same rule on the test listener, and cannot be the default."
   type = map(object({
-    target_group_name = string
-    port              = number
-    health_check_path = string
-    paths             = list(string)
-    hosts             = list(string)
-    priority          = number
-    is_default        = bool
+    target_group_name        = string
+    second_target_group_name = optional(string)
+    port                     = number
+    health_check_path        = string
+    paths                    = list(string)
+    hosts                    = list(string)
+    priority                 = number
+    is_default               = bool
   }))
+
+  validation {
+    condition     = alltrue([for target in values(var.targets) : !(target.is_default && target.second_target_group_name != null)])
+    error_message = "A target released blue/green cannot be the listener's default action, which CodeDeploy does not rewrite: give it a catch-all rule instead."
+  }
+
+  validation {
+    condition     = alltrue([for target in values(var.targets) : target.second_target_group_name == null || length(coalesce(target.second_target_group_name, "-")) <= 32])
+    error_message = "Target group names must be at most 32 characters."
+  }
 
   validation {
     condition     = length([for target in values(var.targets) : target if target.is_default]) <= 1
@@ -105,6 +116,29 @@ variable "targets" {
     condition     = alltrue([for target in values(var.targets) : length(target.target_group_name) <= 32])
     error_message = "Target group names must be at most 32 characters."
   }
+}
+
+variable "test_listener_port" {
+  description = "Port of the test listener, on which CodeDeploy serves a release's new tasks before production traffic moves to them. Null (no target released blue/green) makes none."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.test_listener_port == null || !contains([80, 443], coalesce(var.test_listener_port, 0))
+    error_message = "The test listener needs a port other than the production listeners' 80 and 443."
+  }
+}
+
+variable "test_listener_source_ips" {
+  description = "Public IP addresses the tasks' own traffic leaves the VPC from (its NAT gateways), allowed to the test listener: a client inside the VPC reaches an internet-facing load balancer from them."
+  type        = list(string)
+  default     = []
+}
+
+variable "test_listener_cidrs" {
+  description = "Further IPv4 blocks allowed to the test listener (an office, a VPN)."
+  type        = list(string)
+  default     = []
 }
 
 variable "waf_enabled" {

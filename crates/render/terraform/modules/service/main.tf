@@ -436,9 +436,25 @@ resource "aws_ecs_service" "this" {
   deployment_minimum_healthy_percent = 50
   deployment_maximum_percent         = 200
 
-  deployment_circuit_breaker {
-    enable   = true
-    rollback = true
+  # Under CodeDeploy, a release is a second task set that CodeDeploy starts, checks and
+  # moves traffic to, and rolls back on its alarms; the circuit breaker is ECS's own
+  # deployments' and is refused there.
+  # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-bluegreen.html
+  dynamic "deployment_controller" {
+    for_each = var.deployment_controller == "CODE_DEPLOY" ? [1] : []
+
+    content {
+      type = "CODE_DEPLOY"
+    }
+  }
+
+  dynamic "deployment_circuit_breaker" {
+    for_each = var.deployment_controller == "ECS" ? [1] : []
+
+    content {
+      enable   = true
+      rollback = true
+    }
   }
 
   dynamic "capacity_provider_strategy" {
@@ -475,9 +491,11 @@ resource "aws_ecs_service" "this" {
 
   # Application Auto Scaling owns the task count once the service exists, and `wharf
   # deploy` owns which revision runs: Terraform registers the task definition, and a later
-  # apply must not put an old image back over a release.
+  # apply must not put an old image back over a release. Under CodeDeploy a release also
+  # moves the service to the other target group (ECS refuses both changes outside
+  # CodeDeploy). A rolling service's target group never changes once it exists.
   lifecycle {
-    ignore_changes = [desired_count, task_definition]
+    ignore_changes = [desired_count, task_definition, load_balancer]
   }
 }
 

@@ -269,6 +269,17 @@ variable "capacity_provider_strategy" {
   }))
 }
 
+variable "deployment_controller" {
+  description = "Who releases new revisions: ECS (rolling, with the circuit breaker) or CODE_DEPLOY (blue/green between two target groups)."
+  type        = string
+  default     = "ECS"
+
+  validation {
+    condition     = contains(["ECS", "CODE_DEPLOY"], var.deployment_controller)
+    error_message = "deployment_controller is ECS or CODE_DEPLOY."
+  }
+}
+
 variable "enable_execute_command" {
   description = "Allow ECS Exec sessions into the running containers."
   type        = bool

@@ -1,0 +1,205 @@
+//! CodeDeploy blue/green releases: the environment's application and service role, a
+//! deployment group per service that releases blue/green, canary or linear, and the
+//! configurations for steps CodeDeploy does not predefine. The second target groups and the
+//! test listener are the load balancer's; the `CODE_DEPLOY` controller is the service's.
+
+use std::fmt::Write as _;
+
+use wharf_model::{BlueGreen, Environment, Platform, Traffic};
+
+use crate::component::{Call, Component, Readme};
+use crate::components::service::label;
+use crate::hcl::{Block, Body, Expr};
+use crate::root::output;
+
+pub struct CodeDeploy;
+
+fn blue_green(env: &Environment) -> impl Iterator<Item = (&wharf_model::Service, &BlueGreen)> {
+    env.services
+        .iter()
+        .filter_map(|s| Some((s, s.release.blue_green()?)))
+}
+
+fn services(env: &Environment) -> Expr {
+    Expr::Object(
+        blue_green(env)
+            .map(|(s, b)| {
+                let key = &s.key;
+                (
+                    key.clone(),
+                    Expr::Object(vec![
+                        (
+                            "service_name".into(),
+                            Expr::raw(format!("module.{}.service_name", label(s))),
+                        ),
+                        (
+                            "target_group_names".into(),
+                            Expr::List(vec![
+                                Expr::raw(format!(
+                                    "module.load_balancer.target_group_names[\"{key}\"]"
+                                )),
+                                Expr::raw(format!(
+                                    "module.load_balancer.second_target_group_names[\"{key}\"]"
+                                )),
+                            ]),
+                        ),
+                        (
+                            "deployment_config_name".into(),
+                            Expr::str(&b.deployment_config),
+                        ),
+                        ("bake_minutes".into(), Expr::int(b.bake_minutes)),
+                        (
+                            "alarm_names".into(),
+                            Expr::raw(format!("module.alarms.release_alarm_names[\"{key}\"]")),
+                        ),
+                    ]),
+                )
+            })
+            .collect(),
+    )
+}
+
+fn custom_configs(cd: &wharf_model::CodeDeploy) -> Option<Expr> {
+    if cd.custom_configs.is_empty() {
+        return None;
+    }
+    let configs = cd
+        .custom_configs
+        .iter()
+        .filter_map(|(name, traffic)| {
+            let (canary, percent, interval) = match *traffic {
+                Traffic::AllAtOnce => return None,
+                Traffic::Canary {
+                    percent,
+                    interval_minutes,
+                } => (true, percent, interval_minutes),
+                Traffic::Linear {
+                    percent,
+                    interval_minutes,
+                } => (false, percent, interval_minutes),
+            };
+            Some((
+                name.clone(),
+                Expr::Object(vec![
+                    ("canary".into(), Expr::Bool(canary)),
+                    ("percent".into(), Expr::int(percent)),
+                    ("interval_minutes".into(), Expr::int(interval)),
+                ]),
+            ))
+        })
+        .collect();
+    Some(Expr::Object(configs))
+}
+
+impl Component for CodeDeploy {
+    fn name(&self) -> &'static str {
+        "codedeploy"
+    }
+
+    fn module(&self) -> &'static [(&'static str, &'static str)] {
+        module_files!("codedeploy")
+    }
+
+    fn calls(&self, _p: &Platform, env: &Environment) -> Vec<Call> {
+        let Some(cd) = &env.code_deploy else {
+            return Vec::new();
+        };
+        let body = Body::new()
+            .attr("name", Expr::str(&cd.application))
+            .attr("cluster_name", Expr::raw("module.cluster.cluster_name"))
+            .attr(
+                "listener_arn",
+                Expr::raw("module.load_balancer.listener_arn"),
+            )
+            .attr(
+                "test_listener_arn",
+                Expr::raw("module.load_balancer.test_listener_arn"),
+            )
+            .attr("services", services(env))
+            .attr_opt("custom_configs", custom_configs(cd));
+        vec![Call::new(self, "codedeploy", body)]
+    }
+
+    fn outputs(&self, env: &Environment) -> Vec<Block> {
+        if env.code_deploy.is_none() {
+            return Vec::new();
+        }
+        vec![
+            output(
+                "codedeploy_application_name",
+                "CodeDeploy application of the services released blue/green.",
+                Expr::raw("module.codedeploy.application_name"),
+            ),
+            output(
+                "codedeploy_deployment_group_names",
+                "CodeDeploy deployment group of each service released blue/green.",
+                Expr::raw("module.codedeploy.deployment_group_names"),
+            ),
+        ]
+    }
+
+    fn readme(&self, _p: &Platform, env: &Environment, readme: &mut Readme) {
+        releases(&mut readme.details, env);
+    }
+}
+
+/// How a release moves traffic, in words.
+fn steps(t: Traffic) -> String {
+    match t {
+        Traffic::AllAtOnce => "all traffic at once".to_string(),
+        Traffic::Canary {
+            percent,
+            interval_minutes,
+        } => format!("{percent} % for {interval_minutes} min, then the rest"),
+        Traffic::Linear {
+            percent,
+            interval_minutes,
+        } => format!(
+            "{percent} % more every {interval_minutes} min ({} min in all)",
+            t.shift_minutes()
+        ),
+    }
+}
+
+/// `## Blue/green releases`: which services release how, how a release flows, how to start
+/// one while `wharf deploy` does not drive CodeDeploy, and how to stop one.
+fn releases(o: &mut String, env: &Environment) {
+    let Some(cd) = &env.code_deploy else {
+        return;
+    };
+    let _ = writeln!(o, "\n## Blue/green releases\n");
+    let _ = writeln!(o, "These services are released by CodeDeploy, in the application `{}` (one deployment group per service, named as the service); the others roll, task by task.\n", cd.application);
+    let _ = writeln!(o, "| service | release | traffic | old tasks kept |");
+    let _ = writeln!(o, "|---|---|---|---|");
+    for (s, b) in blue_green(env) {
+        let kind = match b.traffic {
+            Traffic::AllAtOnce => "blue/green",
+            Traffic::Canary { .. } => "canary",
+            Traffic::Linear { .. } => "linear",
+        };
+        let _ = writeln!(
+            o,
+            "| `{}` | {kind} (`{}`) | {} | {} min |",
+            s.name,
+            b.deployment_config,
+            steps(b.traffic),
+            b.bake_minutes
+        );
+    }
+    let _ = writeln!(o, "\nA release:\n");
+    let _ = writeln!(o, "1. CodeDeploy starts a second set of tasks of the new task definition, as many as run now, in the service's target group that is not serving (each has two: its own and its `-2`).");
+    let _ = writeln!(o, "2. Once they pass the health check, the **test listener** on port {} sends its requests to them while production traffic still goes to the old tasks. It answers only the environment's own NAT addresses (a client inside the VPC, such as a task started with `wharf run`){}.", cd.test_listener_port, if cd.test_listener_cidrs.is_empty() { String::new() } else { format!(" and {}", crate::root::code_list(&cd.test_listener_cidrs)) });
+    let _ = writeln!(o, "3. CodeDeploy moves the production listener's rules to the new tasks in the configuration's steps.");
+    let _ = writeln!(o, "4. It keeps the old tasks for the minutes in the table, during which a rollback moves traffic back at once, then stops them. Meanwhile the service runs twice its tasks: `wharf cost` prices them from `releases_per_month` in the usage file.\n");
+    let _ = writeln!(o, "CodeDeploy rolls a release back by itself when a step fails, when the deployment is stopped, or when the service's `-target-5xx` or `-response-time` alarm goes into ALARM during it.\n");
+    let _ = writeln!(o, "**Starting a release.** This version of `wharf deploy` releases rolling services only and refuses these (exit 2, nothing changed). Register the new task definition (a copy of the running one with the new image), then give CodeDeploy an AppSpec that names it, the container and its port, and the service's capacity providers (CodeDeploy drops a strategy the AppSpec leaves out):\n");
+    let _ = writeln!(o, "```sh");
+    let _ = writeln!(o, "# revision.json: {{\"revisionType\": \"AppSpecContent\", \"appSpecContent\": {{\"content\": \"<the AppSpec below, as one JSON string>\"}}}}");
+    let _ = writeln!(o, "# AppSpec: {{\"version\": 0.0, \"Resources\": [{{\"TargetService\": {{\"Type\": \"AWS::ECS::Service\", \"Properties\": {{");
+    let _ = writeln!(o, "#   \"TaskDefinition\": \"<new task definition ARN>\", \"LoadBalancerInfo\": {{\"ContainerName\": \"<service key>\", \"ContainerPort\": <port>}},");
+    let _ = writeln!(o, "#   \"CapacityProviderStrategy\": [<the service's, from aws ecs describe-services>]}}}}}}]}}");
+    let _ = writeln!(o, "aws deploy create-deployment --application-name {} --deployment-group-name SERVICE --revision file://revision.json", cd.application);
+    let _ = writeln!(o, "```\n");
+    let _ = writeln!(o, "**Stopping a release** and moving traffic back: `aws deploy stop-deployment --deployment-id ID --auto-rollback-enabled` (`aws deploy list-deployments --application-name {} --deployment-group-name SERVICE --include-only-statuses InProgress` lists it).\n", cd.application);
+    let _ = writeln!(o, "Terraform ignores what a release changes (the service's task definition and target group, and the forward actions of the listeners' rules), so `terraform apply` after a release changes nothing. Changing a service between rolling and blue/green replaces its ECS service, since version 5 of the AWS provider cannot change the controller in place: its tasks stop and start again, so do it outside busy hours.");
+}

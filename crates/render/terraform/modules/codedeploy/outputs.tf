@@ -1,0 +1,14 @@
+output "application_name" {
+  description = "Name of the CodeDeploy application."
+  value       = aws_codedeploy_app.this.name
+}
+
+output "deployment_group_names" {
+  description = "Deployment group names by service key."
+  value       = { for key, group in aws_codedeploy_deployment_group.this : key => group.deployment_group_name }
+}
+
+output "service_role_arn" {
+  description = "ARN of the role CodeDeploy releases as."
+  value       = aws_iam_role.this.arn
+}
