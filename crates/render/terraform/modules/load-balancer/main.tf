@@ -9,6 +9,8 @@ locals {
   # Targets released blue/green by CodeDeploy: a second target group each, and their rules
   # again on the test listener.
   blue_green_targets = { for key, target in var.targets : key => target if target.second_target_group_name != null }
+  rolling_rules      = { for key, target in local.rule_targets : key => target if target.second_target_group_name == null }
+  blue_green_rules   = { for key, target in local.rule_targets : key => target if target.second_target_group_name != null }
   test_listener      = var.test_listener_port != null && length(local.blue_green_targets) > 0
   test_sources       = concat([for ip in var.test_listener_source_ips : "${ip}/32"], var.test_listener_cidrs)
 }
@@ -396,7 +398,44 @@ resource "aws_lb_listener" "http_redirect" {
 }
 
 resource "aws_lb_listener_rule" "this" {
-  for_each = local.rule_targets
+  for_each = local.rolling_rules
+
+  listener_arn = aws_lb_listener.this.arn
+  priority     = each.value.priority
+
+  action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.this[each.key].arn
+  }
+
+  dynamic "condition" {
+    for_each = length(each.value.paths) > 0 ? [each.value.paths] : []
+
+    content {
+      path_pattern {
+        values = condition.value
+      }
+    }
+  }
+
+  dynamic "condition" {
+    for_each = length(each.value.hosts) > 0 ? [each.value.hosts] : []
+
+    content {
+      host_header {
+        values = condition.value
+      }
+    }
+  }
+
+  tags = var.tags
+}
+
+# A blue/green target's rule: a release moves its traffic to the other target group, which
+# CodeDeploy writes into the rule as weighted forwards, so Terraform leaves the action alone.
+# Switching a target back to rolling deletes this rule and creates its rolling one.
+resource "aws_lb_listener_rule" "blue_green" {
+  for_each = local.blue_green_rules
 
   listener_arn = aws_lb_listener.this.arn
   priority     = each.value.priority
@@ -428,8 +467,6 @@ resource "aws_lb_listener_rule" "this" {
 
   tags = var.tags
 
-  # A release moves a blue/green target's traffic to its other target group, which
-  # CodeDeploy writes into the rule; a rolling target's group never changes once it exists.
   lifecycle {
     ignore_changes = [action]
   }

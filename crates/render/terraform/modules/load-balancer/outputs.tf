@@ -37,6 +37,7 @@ output "target_group_arns" {
   depends_on = [
     aws_lb_listener.this,
     aws_lb_listener_rule.this,
+    aws_lb_listener_rule.blue_green,
     aws_lb_listener_rule.test,
   ]
 }

@@ -493,7 +493,8 @@ resource "aws_ecs_service" "this" {
   # deploy` owns which revision runs: Terraform registers the task definition, and a later
   # apply must not put an old image back over a release. Under CodeDeploy a release also
   # moves the service to the other target group (ECS refuses both changes outside
-  # CodeDeploy). A rolling service's target group never changes once it exists.
+  # CodeDeploy). A rolling service's load balancer entry is set when it is created: a new
+  # port needs the service replaced (`terraform apply -replace`).
   lifecycle {
     ignore_changes = [desired_count, task_definition, load_balancer]
   }
