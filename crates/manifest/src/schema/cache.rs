@@ -4,11 +4,11 @@
 use wharf_aws::elasticache;
 
 use crate::naming::is_key;
-use crate::read::{closest, Sink, TableReader};
+use crate::read::{Sink, TableReader};
 use crate::types::*;
 use crate::Diagnostic;
 
-use super::{key_rule_help, quoted_or, refuse_keys, KeyAt};
+use super::{key_rule_help, one_of, quoted_or, refuse_keys, KeyAt};
 
 /// The longest cache key: its name, `{app}-{env}-{cache}`, must fit ElastiCache's 40.
 const KEY_MAX: usize = 20;
@@ -69,24 +69,14 @@ pub(super) fn read_cache(key: Spanned<String>, mut t: TableReader, sink: &mut Si
 
 fn read_engine(t: &mut TableReader, sink: &mut Sink) -> Option<Spanned<CacheEngine>> {
     let e = t.string(sink, "engine")?;
-    let names: Vec<&str> = CacheEngine::ALL.iter().map(|e| e.as_str()).collect();
-    match CacheEngine::ALL.iter().find(|c| c.as_str() == e.value) {
-        Some(c) => Some(Spanned::new(*c, e.span)),
-        None => {
-            let mut d = Diagnostic::new(
-                format!("`{}` is not a cache engine wharf offers", e.value),
-                e.span.clone(),
-            );
-            if let Some(c) = closest(&e.value, &names) {
-                d = d.with_label(format!("did you mean `{c}`?"));
-            }
-            sink.push(d.with_help(format!(
-                "use {} (Redis OSS); Valkey is the default",
-                quoted_or(&names, "\"", "\"")
-            )));
-            None
-        }
-    }
+    one_of(
+        e,
+        &CacheEngine::ALL,
+        CacheEngine::as_str,
+        "a cache engine",
+        |names| format!("use {names} (Redis OSS); Valkey is the default"),
+        sink,
+    )
 }
 
 /// `version`: a major version of the engine with IAM authentication, as a string (`"8"`).

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use toml_edit::Document;
 
 use crate::naming::is_key;
-use crate::read::{Sink, TableReader};
+use crate::read::{self, Sink, TableReader};
 use crate::types::*;
 
 mod alarms;
@@ -240,6 +240,31 @@ fn refuse_keys(what: &str, kind: &str, keys: &[KeyAt], instead: &str, sink: &mut
 
 /// `"a", "b" or "c"`: the accepted values of a key, each between `open` and `close`, for a
 /// help text that lists them from their table instead of typing them again.
+/// `value` as the one of `all` that `name` spells so, or a diagnostic that it is not
+/// `what` ("a cache engine"), naming the closest and giving `help` of the quoted names.
+fn one_of<T: Copy>(
+    value: Spanned<String>,
+    all: &[T],
+    name: fn(T) -> &'static str,
+    what: &str,
+    help: impl FnOnce(&str) -> String,
+    sink: &mut Sink,
+) -> Option<Spanned<T>> {
+    if let Some(x) = all.iter().find(|x| name(**x) == value.value) {
+        return Some(Spanned::new(*x, value.span));
+    }
+    let names: Vec<&str> = all.iter().map(|x| name(*x)).collect();
+    let mut d = crate::Diagnostic::new(
+        format!("`{}` is not {what} wharf offers", value.value),
+        value.span.clone(),
+    );
+    if let Some(c) = read::closest(&value.value, &names) {
+        d = d.with_label(format!("did you mean `{c}`?"));
+    }
+    sink.push(d.with_help(help(&quoted_or(&names, "\"", "\""))));
+    None
+}
+
 fn quoted_or(values: &[&str], open: &str, close: &str) -> String {
     let quoted: Vec<String> = values.iter().map(|v| format!("{open}{v}{close}")).collect();
     match quoted.split_last() {

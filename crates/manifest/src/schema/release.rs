@@ -5,32 +5,25 @@
 use wharf_aws::codedeploy;
 
 use crate::net;
-use crate::read::{closest, Sink, TableReader};
+use crate::read::{Sink, TableReader};
 use crate::types::*;
 use crate::Diagnostic;
 
-use super::quoted_or;
+use super::one_of;
 
 /// The production listener's ports; the test listener must be on another.
 const PRODUCTION_PORTS: [u32; 2] = [80, 443];
 
 pub(super) fn read_deployment(t: &mut TableReader, sink: &mut Sink) -> Option<Spanned<Deployment>> {
     let d = t.string(sink, "deployment")?;
-    let names: Vec<&str> = Deployment::ALL.iter().map(|d| d.as_str()).collect();
-    match Deployment::ALL.iter().find(|x| x.as_str() == d.value) {
-        Some(x) => Some(Spanned::new(*x, d.span)),
-        None => {
-            let mut diag = Diagnostic::new(
-                format!("`{}` is not a deployment wharf offers", d.value),
-                d.span.clone(),
-            );
-            if let Some(c) = closest(&d.value, &names) {
-                diag = diag.with_label(format!("did you mean `{c}`?"));
-            }
-            sink.push(diag.with_help(format!("use {}", quoted_or(&names, "\"", "\""))));
-            None
-        }
-    }
+    one_of(
+        d,
+        &Deployment::ALL,
+        Deployment::as_str,
+        "a deployment",
+        |names| format!("use {names}"),
+        sink,
+    )
 }
 
 /// A service's `deployment`, `traffic_percent` and `traffic_interval_minutes`.
