@@ -49,7 +49,15 @@ else, and is listed here with the provider call that needs it:
   ``aws_codedeploy_deployment_config``, ``aws_codedeploy_deployment_group`` and
   ``aws_codedeploy_app`` call. moto also answers a deployment group's alarms as ``{}``; the
   shim gives back what was stored, as CodeDeploy does. A name beginning ``CodeDeployDefault.``
-  is refused for a configuration of one's own, as CodeDeploy refuses it.
+  is refused for a configuration of one's own, as CodeDeploy refuses it, and
+  ``GetDeploymentConfig`` answers the predefined ECS ones, as CodeDeploy does.
+
+- CodeDeploy ``StopDeployment``, ``ListDeploymentTargets`` and ``BatchGetDeploymentTargets``,
+  which ``wharf deploy``, ``rollback`` and ``status`` call for a service on the CODE_DEPLOY
+  controller. moto's deployments never leave "Created", so the shim answers what CodeDeploy
+  answers for a deployment that has not started: one ECS target per service of the group,
+  its lifecycle events all "Pending" and no task sets yet. A stop ends the deployment as
+  "Stopped" with ``MANUAL_STOP`` (no rollback deployment is made: nothing had moved).
 
 Delete a shim as soon as moto implements its action.
 """
@@ -437,8 +445,41 @@ def _create_deployment_config(self: CodeDeployResponse) -> ActionResult:
     return ActionResult({"deploymentConfigId": config_id})
 
 
+# CodeDeploy's predefined ECS configurations and their traffic steps.
+# https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html
+_PREDEFINED_ECS = {
+    "CodeDeployDefault.ECSAllAtOnce": {"type": "AllAtOnce"},
+    "CodeDeployDefault.ECSLinear10PercentEvery1Minutes": {
+        "type": "TimeBasedLinear",
+        "timeBasedLinear": {"linearPercentage": 10, "linearInterval": 1},
+    },
+    "CodeDeployDefault.ECSLinear10PercentEvery3Minutes": {
+        "type": "TimeBasedLinear",
+        "timeBasedLinear": {"linearPercentage": 10, "linearInterval": 3},
+    },
+    "CodeDeployDefault.ECSCanary10Percent5Minutes": {
+        "type": "TimeBasedCanary",
+        "timeBasedCanary": {"canaryPercentage": 10, "canaryInterval": 5},
+    },
+    "CodeDeployDefault.ECSCanary10Percent15Minutes": {
+        "type": "TimeBasedCanary",
+        "timeBasedCanary": {"canaryPercentage": 10, "canaryInterval": 15},
+    },
+}
+
+
 def _get_deployment_config(self: CodeDeployResponse) -> ActionResult:
     name = self._get_param("deploymentConfigName")
+    if name in _PREDEFINED_ECS:
+        return ActionResult(
+            {
+                "deploymentConfigInfo": {
+                    "deploymentConfigName": name,
+                    "computePlatform": "ECS",
+                    "trafficRoutingConfig": _PREDEFINED_ECS[name],
+                }
+            }
+        )
     config = _DEPLOYMENT_CONFIGS.get(_config_key(self, name))
     if config is None:
         raise _CodeDeployFault("DeploymentConfigDoesNotExistException", f"{name} does not exist.")
@@ -500,6 +541,65 @@ def _delete_application(self: CodeDeployResponse) -> EmptyResult:
     return EmptyResult()
 
 
+def _stop_deployment(self: CodeDeployResponse) -> ActionResult:
+    deployment = self.codedeploy_backend.get_deployment(self._get_param("deploymentId"))
+    if deployment.status in ("Succeeded", "Failed", "Stopped"):
+        raise _CodeDeployFault("DeploymentAlreadyCompletedException", "The deployment is already completed.")
+    deployment.status = "Stopped"
+    deployment.complete_time = utcnow().timestamp()
+    deployment.error_information = {"code": "MANUAL_STOP", "message": "The deployment was stopped by the user."}
+    return ActionResult({"status": "Succeeded", "statusMessage": "The deployment is stopped."})
+
+
+def _ecs_target_ids(self: CodeDeployResponse, deployment) -> list[str]:
+    services = deployment.deployment_group.ecs_services or []
+    return [f"{s['clusterName']}:{s['serviceName']}" for s in services]
+
+
+def _list_deployment_targets(self: CodeDeployResponse) -> ActionResult:
+    deployment = self.codedeploy_backend.get_deployment(self._get_param("deploymentId"))
+    return ActionResult({"targetIds": _ecs_target_ids(self, deployment)})
+
+
+# The lifecycle events of an ECS deployment, in order.
+_ECS_EVENTS = ["BeforeInstall", "Install", "AfterInstall", "BeforeAllowTraffic", "AllowTraffic", "AfterAllowTraffic"]
+
+
+def _batch_get_deployment_targets(self: CodeDeployResponse) -> ActionResult:
+    deployment_id = self._get_param("deploymentId")
+    deployment = self.codedeploy_backend.get_deployment(deployment_id)
+    known = _ecs_target_ids(self, deployment)
+    targets = []
+    for target_id in self._get_param("targetIds") or []:
+        if target_id not in known:
+            raise _CodeDeployFault("DeploymentTargetDoesNotExistException", f"{target_id} is not a target.")
+        cluster, service = target_id.split(":", 1)
+        targets.append(
+            {
+                "deploymentTargetType": "ECSTarget",
+                "ecsTarget": {
+                    "deploymentId": deployment_id,
+                    "targetId": target_id,
+                    "targetArn": f"arn:aws:ecs:{self.region}:{self.current_account}:service/{cluster}/{service}",
+                    "status": "Pending",
+                    "lifecycleEvents": [{"lifecycleEventName": e, "status": "Pending"} for e in _ECS_EVENTS],
+                    "taskSetsInfo": [],
+                },
+            }
+        )
+    return ActionResult({"deploymentTargets": targets})
+
+
+_deployment_info = codedeploy_responses._deployment_info
+
+
+def _deployment_info_with_error(deployment) -> dict:
+    """moto answers every deployment's errorInformation as ``{}``; a stopped one has its own."""
+    info = _deployment_info(deployment)
+    info["errorInformation"] = getattr(deployment, "error_information", {})
+    return info
+
+
 _deployment_group_info = codedeploy_responses._deployment_group_info
 
 
@@ -516,6 +616,10 @@ CodeDeployResponse.update_deployment_group = _update_deployment_group
 CodeDeployResponse.delete_deployment_group = _delete_deployment_group
 CodeDeployResponse.delete_application = _delete_application
 codedeploy_responses._deployment_group_info = _deployment_group_info_with_alarms
+codedeploy_responses._deployment_info = _deployment_info_with_error
+CodeDeployResponse.stop_deployment = _stop_deployment
+CodeDeployResponse.list_deployment_targets = _list_deployment_targets
+CodeDeployResponse.batch_get_deployment_targets = _batch_get_deployment_targets
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use wharf_deploy::{
-    Aws, Clock, DeployRequest, Progress, Retrying, RunRequest, SdkAws, SystemClock, Target, Wait,
+    Aws, Clock, CodeDeployNames, DeployRequest, Progress, Retrying, RunRequest, SdkAws,
+    SystemClock, Target, Wait,
 };
 
 /// Which service: by environment and service key from the manifest, or by ECS names.
@@ -36,6 +37,32 @@ pub struct Where {
     /// The AWS Region, instead of the manifest's (with --env) or the AWS configuration's.
     #[arg(long)]
     region: Option<String>,
+    /// The CodeDeploy application of a service on the CODE_DEPLOY controller (default:
+    /// the cluster's name, as `wharf render` names it).
+    #[arg(long = "codedeploy-application", value_name = "NAME")]
+    codedeploy_application: Option<String>,
+    /// The CodeDeploy deployment group (default: the service's name).
+    #[arg(long = "deployment-group", value_name = "NAME")]
+    deployment_group: Option<String>,
+}
+
+impl Where {
+    /// The CodeDeploy names given on the command line, each falling back to `default`.
+    fn code_deploy(&self, default: CodeDeployNames) -> Option<CodeDeployNames> {
+        if self.codedeploy_application.is_none() && self.deployment_group.is_none() {
+            return None;
+        }
+        Some(CodeDeployNames {
+            application: self
+                .codedeploy_application
+                .clone()
+                .unwrap_or(default.application),
+            deployment_group: self
+                .deployment_group
+                .clone()
+                .unwrap_or(default.deployment_group),
+        })
+    }
 }
 
 #[derive(clap::Args)]
@@ -161,9 +188,16 @@ struct Resolved {
 fn resolve(at: &Where, need_service: bool) -> Result<Resolved, String> {
     if let (Some(cluster), Some(service)) = (&at.cluster, &at.service_name) {
         return Ok(Resolved {
-            targets: vec![Target {
-                cluster: cluster.clone(),
-                service: service.clone(),
+            targets: vec![{
+                let target = Target {
+                    cluster: cluster.clone(),
+                    service: service.clone(),
+                    code_deploy: None,
+                };
+                Target {
+                    code_deploy: at.code_deploy(target.code_deploy_names()),
+                    ..target
+                }
             }],
             region: at.region.clone(),
             alarm_prefix: service.clone(),
@@ -203,9 +237,20 @@ fn resolve(at: &Where, need_service: bool) -> Result<Resolved, String> {
     Ok(Resolved {
         targets: services
             .iter()
-            .map(|s| Target {
-                cluster: env.cluster.name.clone(),
-                service: s.name.clone(),
+            .map(|s| {
+                // The names `wharf render` gave the application and the group.
+                let rendered = CodeDeployNames {
+                    application: env
+                        .code_deploy
+                        .as_ref()
+                        .map_or_else(|| env.cluster.name.clone(), |c| c.application.clone()),
+                    deployment_group: s.name.clone(),
+                };
+                Target {
+                    cluster: env.cluster.name.clone(),
+                    service: s.name.clone(),
+                    code_deploy: Some(at.code_deploy(rendered.clone()).unwrap_or(rendered)),
+                }
             })
             .collect(),
         region: at.region.clone().or(Some(platform.region.clone())),

@@ -307,6 +307,169 @@ pub enum ImageCheck {
     RepositoryMissing,
 }
 
+/// A CodeDeploy deployment group of an ECS service, as `codedeploy:GetDeploymentGroup`
+/// gives it: what a blue/green release needs to know before it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeploymentGroup {
+    pub application: String,
+    pub name: String,
+    pub deployment_config: String,
+    /// `(cluster, service)` names.
+    pub ecs_services: Vec<(String, String)>,
+    /// The two target groups, by name.
+    pub target_groups: Vec<String>,
+    pub prod_listeners: Vec<String>,
+    pub test_listeners: Vec<String>,
+    /// Minutes the original (blue) tasks are kept after all traffic moved; `None` when
+    /// they are kept until someone ends the deployment.
+    pub termination_wait_minutes: Option<u32>,
+    /// Automatic rollback is on, and on which events (`DEPLOYMENT_FAILURE`, …).
+    pub auto_rollback: bool,
+    pub rollback_events: Vec<String>,
+    /// Alarms that stop a release, when alarm monitoring is on.
+    pub alarms: Vec<String>,
+    pub last_attempted: Option<LastRelease>,
+    pub last_succeeded: Option<LastRelease>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastRelease {
+    pub id: String,
+    pub status: ReleaseStatus,
+    /// RFC 3339, UTC.
+    pub created_at: Option<String>,
+}
+
+/// A CodeDeploy deployment, as `codedeploy:GetDeployment` gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Release {
+    pub id: String,
+    pub status: ReleaseStatus,
+    pub deployment_config: Option<String>,
+    /// The AppSpec's `TaskDefinition`, when its content is JSON wharf can read.
+    pub task_definition: Option<String>,
+    /// `CODE: message` of a failed or stopped deployment.
+    pub error: Option<String>,
+    /// The deployment CodeDeploy started to roll this one back.
+    pub rollback_deployment: Option<String>,
+    /// For a rollback, the deployment it rolls back.
+    pub rolls_back: Option<String>,
+    pub rollback_message: Option<String>,
+}
+
+/// A CodeDeploy deployment's status.
+/// <https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_DeploymentInfo.html>
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReleaseStatus {
+    Created,
+    Queued,
+    InProgress,
+    /// Traffic has moved; CodeDeploy waits out the bake time before it ends the release.
+    Baking,
+    /// The replacement tasks wait for `codedeploy:ContinueDeployment` to take traffic.
+    Ready,
+    Succeeded,
+    Failed,
+    Stopped,
+    /// A status this version of wharf does not know, as CodeDeploy wrote it.
+    Other(String),
+}
+
+impl ReleaseStatus {
+    pub const ACTIVE: [ReleaseStatus; 5] = [
+        ReleaseStatus::Created,
+        ReleaseStatus::Queued,
+        ReleaseStatus::InProgress,
+        ReleaseStatus::Baking,
+        ReleaseStatus::Ready,
+    ];
+
+    pub fn parse(status: &str) -> ReleaseStatus {
+        match status {
+            "Created" => ReleaseStatus::Created,
+            "Queued" => ReleaseStatus::Queued,
+            "InProgress" => ReleaseStatus::InProgress,
+            "Baking" => ReleaseStatus::Baking,
+            "Ready" => ReleaseStatus::Ready,
+            "Succeeded" => ReleaseStatus::Succeeded,
+            "Failed" => ReleaseStatus::Failed,
+            "Stopped" => ReleaseStatus::Stopped,
+            other => ReleaseStatus::Other(other.to_string()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            ReleaseStatus::Created => "Created",
+            ReleaseStatus::Queued => "Queued",
+            ReleaseStatus::InProgress => "InProgress",
+            ReleaseStatus::Baking => "Baking",
+            ReleaseStatus::Ready => "Ready",
+            ReleaseStatus::Succeeded => "Succeeded",
+            ReleaseStatus::Failed => "Failed",
+            ReleaseStatus::Stopped => "Stopped",
+            ReleaseStatus::Other(s) => s,
+        }
+    }
+
+    /// Not ended yet: CodeDeploy allows one such deployment per group.
+    pub fn is_active(&self) -> bool {
+        ReleaseStatus::ACTIVE.contains(self)
+    }
+}
+
+/// Where a CodeDeploy release of an ECS service is, as
+/// `codedeploy:BatchGetDeploymentTargets` gives its one ECS target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReleaseTarget {
+    /// `(name, status)` of each lifecycle event, in order: `BeforeInstall`, `Install`,
+    /// `AfterInstall`, `BeforeAllowTraffic`, `AllowTraffic`, `AfterAllowTraffic`, …
+    pub lifecycle_events: Vec<(String, String)>,
+    pub task_sets: Vec<ReleaseTaskSet>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReleaseTaskSet {
+    /// `Blue` (the original tasks) or `Green` (the replacement), as CodeDeploy labels them.
+    pub label: Option<String>,
+    pub desired: i64,
+    pub running: i64,
+    pub pending: i64,
+    /// Percent of production traffic.
+    pub traffic_weight: f64,
+    pub target_group: Option<String>,
+}
+
+impl ReleaseTarget {
+    /// The replacement task set, whatever the case of its label.
+    pub fn green(&self) -> Option<&ReleaseTaskSet> {
+        self.task_sets.iter().find(|t| {
+            t.label
+                .as_deref()
+                .is_some_and(|l| l.eq_ignore_ascii_case("green"))
+        })
+    }
+}
+
+/// A `codedeploy:CreateDeployment` of an ECS revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRelease {
+    pub application: String,
+    pub deployment_group: String,
+    /// The AppSpec, as JSON.
+    pub app_spec: String,
+    pub description: String,
+    /// Overrides the group's deployment configuration (a rollback goes all at once).
+    pub deployment_config: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listener {
+    pub arn: String,
+    pub port: Option<i32>,
+    pub protocol: Option<String>,
+}
+
 /// The AWS calls wharf makes. Each method is one API call (or one page-through), so that
 /// retries wrap exactly one request and a fake can fail any one of them.
 pub trait Aws {
@@ -351,4 +514,40 @@ pub trait Aws {
     fn run_task(&self, request: &RunTask) -> Result<String, AwsError>;
     /// `ecs:DescribeTasks` of one task.
     fn describe_task(&self, cluster: &str, task: &str) -> Result<Option<Task>, AwsError>;
+    /// `elasticloadbalancing:DescribeTargetGroups` of one name; `None` when it does not exist.
+    fn describe_target_group_named(&self, name: &str) -> Result<Option<TargetGroup>, AwsError>;
+    /// `elasticloadbalancing:DescribeListeners` of one ARN; `None` when it does not exist.
+    fn describe_listener(&self, arn: &str) -> Result<Option<Listener>, AwsError>;
+    /// `codedeploy:GetDeploymentGroup`; `None` when the application or group does not exist.
+    fn get_deployment_group(
+        &self,
+        application: &str,
+        group: &str,
+    ) -> Result<Option<DeploymentGroup>, AwsError>;
+    /// `codedeploy:GetDeploymentConfig`: the traffic steps of an ECS configuration; `None`
+    /// when it does not exist or is not time-based or all at once.
+    fn get_deployment_config(
+        &self,
+        name: &str,
+    ) -> Result<Option<wharf_aws::codedeploy::Traffic>, AwsError>;
+    /// `codedeploy:ListDeployments` of a group that have not ended, every page.
+    fn list_active_deployments(
+        &self,
+        application: &str,
+        group: &str,
+    ) -> Result<Vec<String>, AwsError>;
+    /// `codedeploy:GetDeployment`.
+    fn get_deployment(&self, id: &str) -> Result<Release, AwsError>;
+    /// `codedeploy:CreateDeployment`: the new deployment's ID.
+    fn create_deployment(&self, release: &NewRelease) -> Result<String, AwsError>;
+    /// `codedeploy:StopDeployment`, with or without the rollback CodeDeploy then starts.
+    fn stop_deployment(&self, id: &str, auto_rollback: bool) -> Result<(), AwsError>;
+    /// `codedeploy:ListDeploymentTargets`: target IDs (one per ECS service), every page.
+    fn list_deployment_targets(&self, id: &str) -> Result<Vec<String>, AwsError>;
+    /// `codedeploy:BatchGetDeploymentTargets` of one ECS target; `None` when it has none.
+    fn get_deployment_target(
+        &self,
+        id: &str,
+        target_id: &str,
+    ) -> Result<Option<ReleaseTarget>, AwsError>;
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::aws::*;
 use crate::clock::Clock;
+use crate::codedeploy;
 use crate::image::{is_valid_tag, ImageRef};
 use crate::progress::{duration, Progress};
 use crate::{Error, Outcome, Target};
@@ -48,31 +49,19 @@ pub(crate) fn service(aws: &dyn Aws, target: &Target) -> Result<Service, Error> 
         })
 }
 
-/// Only ECS's own rolling deployments are released by wharf so far: a service under
-/// CodeDeploy (or another controller) refuses `UpdateService` to a new task definition.
+/// Which release path a service takes: ECS's rolling update, CodeDeploy, or none that
+/// wharf drives (a controller of the user's own refuses `UpdateService` to a new revision).
 pub(crate) fn check_controller(svc: &Service, target: &Target) -> Result<(), Error> {
-    let help = match &svc.deployment_controller {
-        DeploymentController::Ecs => return Ok(()),
-        DeploymentController::CodeDeploy => format!(
-            "this version of wharf does not drive CodeDeploy yet; release with `aws deploy create-deployment --application-name {cluster} --deployment-group-name {service} --revision file://revision.json`, whose AppSpec names the new task definition, the container and its port (the environment README's \"Blue/green releases\" shows it), or set `deployment = \"rolling\"` for the service",
-            cluster = target.cluster,
-            service = target.service,
-        ),
-        DeploymentController::External | DeploymentController::Other(_) => {
-            "release it with the tool that owns its task sets".to_string()
-        }
-    };
     let controller = match &svc.deployment_controller {
-        DeploymentController::CodeDeploy => "CODE_DEPLOY",
+        DeploymentController::Ecs | DeploymentController::CodeDeploy => return Ok(()),
         DeploymentController::External => "EXTERNAL",
         DeploymentController::Other(o) => o.as_str(),
-        DeploymentController::Ecs => "ECS",
     };
     Err(Error::new(format!(
-        "service `{}` is released by its {controller} deployment controller, not by ECS's rolling update (ecs:DescribeServices); nothing was changed",
+        "service `{}` is released by its {controller} deployment controller, which wharf does not drive (ecs:DescribeServices); nothing was changed",
         target.service
     ))
-    .with_help(help))
+    .with_help("release it with the tool that owns its task sets"))
 }
 
 /// The containers a release changes: `--container`, else the one the load balancer sends
@@ -172,6 +161,9 @@ pub fn deploy(
     let target = request.target;
     let svc = service(aws, target)?;
     check_controller(&svc, target)?;
+    if svc.deployment_controller == DeploymentController::CodeDeploy {
+        return codedeploy::deploy(aws, clock, out, request, &svc);
+    }
     let current = aws.describe_task_definition(&svc.task_definition)?;
     let container = pick_container(&svc, &current, request.container)?;
     let image = ImageRef::parse(&container.image);
@@ -260,7 +252,7 @@ pub fn deploy(
 }
 
 /// The family's newest ACTIVE revision, when it is newer than `current`.
-fn newest_revision(
+pub(crate) fn newest_revision(
     aws: &dyn Aws,
     current: &TaskDefinition,
 ) -> Result<Option<TaskDefinition>, Error> {
@@ -429,27 +421,11 @@ pub fn rollback(
 ) -> Result<Outcome, Error> {
     let svc = service(aws, target)?;
     check_controller(&svc, target)?;
+    if svc.deployment_controller == DeploymentController::CodeDeploy {
+        return codedeploy::rollback(aws, clock, out, target, &svc, to, wait);
+    }
     let current = aws.describe_task_definition(&svc.task_definition)?;
-    let wanted = match to {
-        Some(rev) if rev.bytes().all(|b| b.is_ascii_digit()) => {
-            format!("{}:{rev}", current.family)
-        }
-        Some(name) => name.to_string(),
-        None => {
-            let arns = aws.list_task_definitions(&current.family)?;
-            arns.into_iter()
-                .find(|arn| revision_of(arn).is_some_and(|r| r < current.revision))
-                .ok_or_else(|| {
-                    Error::new(format!(
-                        "{} has no ACTIVE revision before {} to roll back to (ecs:ListTaskDefinitions)",
-                        current.family,
-                        current.name()
-                    ))
-                    .with_help("pass --to REVISION")
-                })?
-        }
-    };
-    let back = aws.describe_task_definition(&wanted)?;
+    let back = previous_revision(aws, &current, to)?;
     if back.arn == current.arn {
         out.line(&format!(
             "{} already runs {}; nothing to do.",
@@ -511,6 +487,35 @@ pub fn rollback(
             Ok(Outcome::Failed)
         }
     }
+}
+
+/// The revision `--to` names (a number of the family, `family:revision` or an ARN), else
+/// the newest ACTIVE one before `current`.
+pub(crate) fn previous_revision(
+    aws: &dyn Aws,
+    current: &TaskDefinition,
+    to: Option<&str>,
+) -> Result<TaskDefinition, Error> {
+    let wanted = match to {
+        Some(rev) if rev.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("{}:{rev}", current.family)
+        }
+        Some(name) => name.to_string(),
+        None => {
+            let arns = aws.list_task_definitions(&current.family)?;
+            arns.into_iter()
+                .find(|arn| revision_of(arn).is_some_and(|r| r < current.revision))
+                .ok_or_else(|| {
+                    Error::new(format!(
+                        "{} has no ACTIVE revision before {} to roll back to (ecs:ListTaskDefinitions)",
+                        current.family,
+                        current.name()
+                    ))
+                    .with_help("pass --to REVISION")
+                })?
+        }
+    };
+    Ok(aws.describe_task_definition(&wanted)?)
 }
 
 /// How a deployment ended.

@@ -10,6 +10,7 @@
 
 pub mod aws;
 pub mod clock;
+pub mod codedeploy;
 mod deploy;
 pub mod image;
 pub mod progress;
@@ -21,6 +22,7 @@ mod verify;
 
 pub use aws::{Aws, AwsError, ErrorKind};
 pub use clock::{Clock, SystemClock, VirtualClock};
+pub use codedeploy::CodeDeployNames;
 pub use deploy::{deploy, failure_threshold, rollback, DeployRequest, Wait};
 pub use progress::Progress;
 pub use retry::Retrying;
@@ -34,6 +36,9 @@ pub use verify::{verify, Check};
 pub struct Target {
     pub cluster: String,
     pub service: String,
+    /// The CodeDeploy application and group of a service on the CODE_DEPLOY controller,
+    /// when they are not the names `wharf render` gives them.
+    pub code_deploy: Option<codedeploy::CodeDeployNames>,
 }
 
 /// How a release ended. [`Outcome::exit_code`] is the process's exit code.

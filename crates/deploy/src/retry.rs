@@ -1,6 +1,6 @@
 //! Retries of throttled and transient AWS calls, with capped exponential backoff and jitter.
 //!
-//! The SDK's own retries are turned off (see `sdk.rs`), so this is the one retry policy:
+//! The SDK's own retries are turned off (see `sdk/mod.rs`), so this is the one retry policy:
 //! one place to test, and no retries multiplied by retries. AWS's guidance:
 //! <https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html>
 
@@ -152,5 +152,63 @@ impl<A: Aws, C: Clock> Aws for Retrying<'_, A, C> {
 
     fn describe_task(&self, cluster: &str, task: &str) -> Result<Option<Task>, AwsError> {
         self.call(|| self.inner.describe_task(cluster, task))
+    }
+
+    fn describe_target_group_named(&self, name: &str) -> Result<Option<TargetGroup>, AwsError> {
+        self.call(|| self.inner.describe_target_group_named(name))
+    }
+
+    fn describe_listener(&self, arn: &str) -> Result<Option<Listener>, AwsError> {
+        self.call(|| self.inner.describe_listener(arn))
+    }
+
+    fn get_deployment_group(
+        &self,
+        application: &str,
+        group: &str,
+    ) -> Result<Option<DeploymentGroup>, AwsError> {
+        self.call(|| self.inner.get_deployment_group(application, group))
+    }
+
+    fn get_deployment_config(
+        &self,
+        name: &str,
+    ) -> Result<Option<wharf_aws::codedeploy::Traffic>, AwsError> {
+        self.call(|| self.inner.get_deployment_config(name))
+    }
+
+    fn list_active_deployments(
+        &self,
+        application: &str,
+        group: &str,
+    ) -> Result<Vec<String>, AwsError> {
+        self.call(|| self.inner.list_active_deployments(application, group))
+    }
+
+    fn get_deployment(&self, id: &str) -> Result<Release, AwsError> {
+        self.call(|| self.inner.get_deployment(id))
+    }
+
+    fn create_deployment(&self, release: &NewRelease) -> Result<String, AwsError> {
+        // A retry after a lost response cannot start a second release: CodeDeploy allows
+        // one active deployment per group and answers DeploymentLimitExceededException,
+        // which the release follows as the deployment in progress.
+        self.call(|| self.inner.create_deployment(release))
+    }
+
+    fn stop_deployment(&self, id: &str, auto_rollback: bool) -> Result<(), AwsError> {
+        self.call(|| self.inner.stop_deployment(id, auto_rollback))
+    }
+
+    fn list_deployment_targets(&self, id: &str) -> Result<Vec<String>, AwsError> {
+        self.call(|| self.inner.list_deployment_targets(id))
+    }
+
+    fn get_deployment_target(
+        &self,
+        id: &str,
+        target_id: &str,
+    ) -> Result<Option<ReleaseTarget>, AwsError> {
+        self.call(|| self.inner.get_deployment_target(id, target_id))
     }
 }

@@ -1,9 +1,11 @@
-//! `wharf status`: each service's deployments, task counts and recent events, and the
+//! `wharf status`: each service's deployments, task counts and recent events (and, for a
+//! service released by CodeDeploy, its release in progress and the last ones), and the
 //! environment's alarms in ALARM.
 
 use std::fmt::Write as _;
 
-use crate::aws::Aws;
+use crate::aws::{Aws, DeploymentController};
+use crate::codedeploy;
 use crate::deploy::short;
 use crate::{Error, Target};
 
@@ -52,6 +54,11 @@ pub fn status(
             );
             if let Some(reason) = d.rollout_reason.as_deref().filter(|r| !r.is_empty()) {
                 let _ = writeln!(s, "             {reason}");
+            }
+        }
+        if svc.deployment_controller == DeploymentController::CodeDeploy {
+            for line in codedeploy::status_lines(aws, target)? {
+                let _ = writeln!(s, "{line}");
             }
         }
         if !svc.events.is_empty() {

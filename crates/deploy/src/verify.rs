@@ -1,9 +1,11 @@
 //! `wharf verify`: the preflight of a release. Each check says what it looked at and, when
-//! it fails, what to do.
+//! it fails, what to do. A service released by CodeDeploy also has its deployment group,
+//! both target groups and its listeners checked.
 
 use serde_json::Value;
 
-use crate::aws::{Aws, ImageCheck};
+use crate::aws::{Aws, DeploymentController, ImageCheck, Service};
+use crate::codedeploy;
 use crate::deploy::pick_container;
 use crate::image::ImageRef;
 use crate::{Error, Target};
@@ -163,7 +165,135 @@ pub fn verify(
             )));
         }
     }
+    if svc.deployment_controller == DeploymentController::CodeDeploy {
+        code_deploy_checks(aws, target, &svc, &mut checks)?;
+    }
     Ok(checks)
+}
+
+/// A CODE_DEPLOY service's release path: its deployment group, the group's rollback and
+/// alarms, its configuration, both target groups and the listeners traffic moves on.
+fn code_deploy_checks(
+    aws: &dyn Aws,
+    target: &Target,
+    svc: &Service,
+    checks: &mut Vec<Check>,
+) -> Result<(), Error> {
+    let (names, group) = match codedeploy::deployment_group(aws, target) {
+        Ok(found) => found,
+        Err(e) => {
+            checks.push(fail(e.message, e.help.unwrap_or_default()));
+            return Ok(());
+        }
+    };
+    checks.push(pass(format!(
+        "CodeDeploy deployment group {}/{} releases the service",
+        names.application, names.deployment_group
+    )));
+    if group.auto_rollback
+        && group
+            .rollback_events
+            .iter()
+            .any(|e| e == "DEPLOYMENT_FAILURE")
+    {
+        checks.push(pass(format!(
+            "the deployment group rolls back automatically on {}",
+            group.rollback_events.join(", ")
+        )));
+    } else {
+        checks.push(fail(
+            "the deployment group does not roll back a failed release".to_string(),
+            "turn on automatic rollback for DEPLOYMENT_FAILURE and DEPLOYMENT_STOP_ON_ALARM (auto_rollback_configuration); without it a failed release leaves traffic where it stopped",
+        ));
+    }
+    if group.alarms.is_empty() {
+        checks.push(fail(
+            "the deployment group watches no alarms".to_string(),
+            "add the service's 5XX and response-time alarms to the group's alarm_configuration, so that CodeDeploy stops a release that hurts users",
+        ));
+    } else {
+        checks.push(pass(format!(
+            "the deployment group stops a release on {}",
+            group.alarms.join(", ")
+        )));
+    }
+    match aws.get_deployment_config(&group.deployment_config)? {
+        Some(_) => checks.push(pass(format!(
+            "deployment configuration {} exists",
+            group.deployment_config
+        ))),
+        None => checks.push(fail(
+            format!(
+                "deployment configuration {} does not exist or is not an ECS one",
+                group.deployment_config
+            ),
+            "run `terraform apply` (it creates the custom configurations), or name a CodeDeployDefault.ECS* one",
+        )),
+    }
+    let port = svc.load_balancers.iter().find_map(|l| l.container_port);
+    if group.target_groups.len() != 2 {
+        checks.push(fail(
+            format!(
+                "the deployment group has {} target groups",
+                group.target_groups.len()
+            ),
+            "a blue/green release moves traffic between exactly two target groups",
+        ));
+    }
+    for name in &group.target_groups {
+        match aws.describe_target_group_named(name)? {
+            None => checks.push(fail(
+                format!("target group {name} does not exist"),
+                "run `terraform apply`; the deployment group names a deleted target group",
+            )),
+            Some(tg) if port.is_some() && tg.port != port => checks.push(fail(
+                format!(
+                    "target group {name} uses port {}, the service's container port is {}",
+                    tg.port.map_or("none".to_string(), |p| p.to_string()),
+                    port.unwrap_or_default()
+                ),
+                "both target groups must use the container's port: health checks go to it",
+            )),
+            Some(_) => checks.push(pass(format!("target group {name} exists"))),
+        }
+    }
+    let mut prod_ports = Vec::new();
+    for (which, arns) in [
+        ("production", &group.prod_listeners),
+        ("test", &group.test_listeners),
+    ] {
+        if which == "production" && arns.is_empty() {
+            checks.push(fail(
+                "the deployment group names no production listener".to_string(),
+                "CodeDeploy moves production traffic on the listener of prod_traffic_route",
+            ));
+        }
+        for arn in arns.iter() {
+            match aws.describe_listener(arn)? {
+                None => checks.push(fail(
+                    format!("{which} listener {arn} does not exist"),
+                    "run `terraform apply`; the deployment group names a deleted listener",
+                )),
+                Some(l) if which == "test" && prod_ports.contains(&l.port) => checks.push(fail(
+                    format!(
+                        "the test listener uses port {}, as the production one does",
+                        l.port.unwrap_or_default()
+                    ),
+                    "give the test listener a port of its own (test_listener_port)",
+                )),
+                Some(l) => {
+                    if which == "production" {
+                        prod_ports.push(l.port);
+                    }
+                    checks.push(pass(format!(
+                        "{which} listener on port {} exists",
+                        l.port.map_or("?".to_string(), |p| p.to_string())
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Whether a trust policy lets ECS tasks assume the role.

@@ -2,6 +2,8 @@
 //! tasks failing health checks, a rollout that never ends, throttling storms). Time is
 //! virtual, so a 15-minute timeout takes no time.
 
+// Each test binary uses part of the shared fake.
+#[allow(dead_code)]
 mod fake;
 
 use std::time::Duration;
@@ -16,6 +18,7 @@ fn target() -> Target {
     Target {
         cluster: CLUSTER.to_string(),
         service: SERVICE.to_string(),
+        code_deploy: None,
     }
 }
 
@@ -90,14 +93,15 @@ fn a_new_tag_registers_a_revision_that_differs_only_in_the_image_and_completes()
 }
 
 #[test]
-fn a_service_under_codedeploy_is_refused_before_anything_changes() {
+fn a_service_under_an_external_controller_is_refused_before_anything_changes() {
     let aws = FakeAws::new();
-    aws.state.borrow_mut().controller = wharf_deploy::aws::DeploymentController::CodeDeploy;
+    aws.state.borrow_mut().controller = wharf_deploy::aws::DeploymentController::External;
     let clock = VirtualClock::default();
     let (result, _) = release(&aws, &clock, "v2", false);
     let error = result.unwrap_err();
     assert!(
-        error.starts_with("service `shop-prod-api` is released by its CODE_DEPLOY deployment controller, not by ECS's rolling update (ecs:DescribeServices); nothing was changed\nhelp: this version of wharf does not drive CodeDeploy yet; release with `aws deploy create-deployment --application-name shop-prod --deployment-group-name shop-prod-api"),
+        error
+            == "service `shop-prod-api` is released by its EXTERNAL deployment controller, which wharf does not drive (ecs:DescribeServices); nothing was changed\nhelp: release it with the tool that owns its task sets",
         "{error}"
     );
     assert!(aws.changes().is_empty());
@@ -418,6 +422,7 @@ fn verify_reports_each_check_and_what_to_do() {
     let missing = Target {
         cluster: "nope".into(),
         service: SERVICE.into(),
+        code_deploy: None,
     };
     let checks = verify(&aws, &missing, None, None).unwrap();
     assert_eq!(checks.len(), 1);

@@ -126,7 +126,8 @@ pub struct Service {
 /// A service's release keys. `None` keeps the environment's or the profile's choice.
 #[derive(Debug, Clone, Default)]
 pub struct ServiceRelease {
-    /// `deployment`: rolling in every profile by default.
+    /// `deployment`: the profile's by default (dev rolls, staging is blue/green, prod a
+    /// canary).
     pub deployment: Option<Spanned<Deployment>>,
     /// `traffic_percent`: a canary's first step, or each step of a linear release; 10 by
     /// default.

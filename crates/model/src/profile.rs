@@ -80,9 +80,13 @@ pub(crate) struct Profile {
     /// secret stores they read), or none, leaving that traffic to the NAT gateway.
     pub interface_endpoints: Endpoints,
     /// How a web service's new revision reaches its traffic when the manifest does not
-    /// say: rolling in every profile for now, since `wharf deploy` does not yet drive
-    /// CodeDeploy releases; a service opts in with `deployment = "blue-green"`, `"canary"`
-    /// or `"linear"`.
+    /// say. dev rolls: releases there are many and cheap to redo, and a rolling update
+    /// needs no second target group or test listener. staging releases blue/green (all
+    /// traffic at once, the old tasks kept 5 minutes), so the test listener and the
+    /// instant rollback are rehearsed before prod. prod releases a canary, 10 % for 5
+    /// minutes (`CodeDeployDefault.ECSCanary10Percent5Minutes`, as seed 002 asks), so that
+    /// a bad revision meets a tenth of the traffic, and its alarms stop it, before the rest.
+    /// A worker, having no traffic, always rolls.
     pub deployment: Deployment,
     /// Minutes CodeDeploy keeps the old tasks after a release, during which a rollback
     /// moves traffic back at once instead of starting tasks again. The tasks run twice over
@@ -192,7 +196,7 @@ fn staging() -> Profile {
         waf: true,
         waf_rate_limit: 2000,
         interface_endpoints: Endpoints::Used,
-        deployment: Deployment::Rolling,
+        deployment: Deployment::BlueGreen,
         bake_minutes: 5,
     }
 }
@@ -236,7 +240,7 @@ fn prod() -> Profile {
         waf: true,
         waf_rate_limit: 2000,
         interface_endpoints: Endpoints::Used,
-        deployment: Deployment::Rolling,
+        deployment: Deployment::Canary,
         bake_minutes: 15,
     }
 }

@@ -1,13 +1,23 @@
 //! A fake AWS behind the crate's `Aws` trait: one cluster, services whose rollouts play a
 //! script (complete, trip the circuit breaker, fail health checks, hang), and throttling
 //! on demand. Every call is logged so tests can say what was and was not changed.
+//!
+//! A service on the CODE_DEPLOY controller ([`FakeAws::code_deploy`]) is released by a
+//! fake CodeDeploy whose deployments follow the fake's own virtual clock (the `clock`
+//! field, which the tests pass to wharf), phase by phase as AWS documents them: the
+//! replacement tasks start, traffic moves by the configuration's steps, the original tasks
+//! are kept for the bake time; a release can fail, be stopped by an alarm, or hang.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::rc::Rc;
 
+use std::time::Duration;
+
+use wharf_aws::codedeploy::Traffic;
 use wharf_deploy::aws::*;
+use wharf_deploy::{Clock, VirtualClock};
 
 pub const CLUSTER: &str = "shop-prod";
 pub const SERVICE: &str = "shop-prod-api";
@@ -45,6 +55,7 @@ pub struct State {
     pub task_role_trust: String,
     pub target_group_port: i32,
     pub run_exit_code: Option<i32>,
+    pub cd: Option<Cd>,
     deployments: Vec<Dep>,
     events: Vec<ServiceEvent>,
     event_seq: u32,
@@ -54,6 +65,50 @@ pub struct State {
 
 pub struct FakeAws {
     pub state: RefCell<State>,
+    /// The time CodeDeploy's fake deployments follow.
+    pub clock: VirtualClock,
+}
+
+/// What a CodeDeploy release of an image tag does.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Release {
+    /// Every phase passes.
+    Succeeds,
+    /// The replacement tasks fail to start: the Install event fails after 40 s.
+    FailsInstall,
+    /// All traffic moves, then an alarm goes into ALARM 3 minutes into the bake.
+    AlarmInBake,
+    /// The replacement tasks stay PENDING for ever.
+    Hangs,
+}
+
+/// Seconds from a deployment's creation to the replacement tasks' start, and to their
+/// running (AWS's documented phases; the numbers are the fake's).
+const QUEUED_S: u64 = 10;
+const INSTALLED_S: u64 = 70;
+/// A rollback moves traffic back at once, and ends the replacement tasks.
+const ROLLBACK_S: u64 = 30;
+
+pub struct FakeRelease {
+    pub id: String,
+    pub task_definition: String,
+    pub app_spec: String,
+    pub config: String,
+    created: Duration,
+    script: Release,
+    pub status: ReleaseStatus,
+    error: Option<String>,
+    rollback: Option<String>,
+    rolls_back: Option<String>,
+    /// The phase a stop or failure left the deployment in, for the targets' view.
+    ended: Option<Duration>,
+}
+
+pub struct Cd {
+    pub group: DeploymentGroup,
+    pub traffic: Traffic,
+    pub scripts: BTreeMap<String, Release>,
+    pub releases: Vec<FakeRelease>,
 }
 
 fn td(revision: i32, tag: &str) -> TaskDefinition {
@@ -103,6 +158,7 @@ impl FakeAws {
             task_role_trust: ECS_TASKS_TRUST.to_string(),
             target_group_port: 8000,
             run_exit_code: Some(0),
+            cd: None,
             deployments: vec![Dep {
                 d: Deployment {
                     id: "ecs-svc/1".to_string(),
@@ -130,6 +186,117 @@ impl FakeAws {
         };
         FakeAws {
             state: RefCell::new(state),
+            clock: VirtualClock::default(),
+        }
+    }
+
+    /// The same service on the CODE_DEPLOY controller, in the group `wharf render` makes:
+    /// a canary of 10 % for 5 minutes, the original tasks kept 15 minutes, rollback on
+    /// failure, alarm and stop.
+    pub fn code_deploy() -> FakeAws {
+        let aws = FakeAws::new();
+        {
+            let mut s = aws.state.borrow_mut();
+            s.controller = DeploymentController::CodeDeploy;
+            s.breaker = None;
+            let listener = |port: u32| {
+                format!("arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/{CLUSTER}/1/{port}")
+            };
+            s.cd = Some(Cd {
+                group: DeploymentGroup {
+                    application: CLUSTER.to_string(),
+                    name: SERVICE.to_string(),
+                    deployment_config: "CodeDeployDefault.ECSCanary10Percent5Minutes".to_string(),
+                    ecs_services: vec![(CLUSTER.to_string(), SERVICE.to_string())],
+                    target_groups: vec![SERVICE.to_string(), format!("{SERVICE}-2")],
+                    prod_listeners: vec![listener(443)],
+                    test_listeners: vec![listener(8443)],
+                    termination_wait_minutes: Some(15),
+                    auto_rollback: true,
+                    rollback_events: vec![
+                        "DEPLOYMENT_FAILURE".to_string(),
+                        "DEPLOYMENT_STOP_ON_ALARM".to_string(),
+                        "DEPLOYMENT_STOP_ON_REQUEST".to_string(),
+                    ],
+                    alarms: vec![format!("{SERVICE}-5xx"), format!("{SERVICE}-response-time")],
+                    last_attempted: None,
+                    last_succeeded: None,
+                },
+                traffic: Traffic::Canary {
+                    percent: 10,
+                    interval_minutes: 5,
+                },
+                scripts: BTreeMap::new(),
+                releases: Vec::new(),
+            });
+        }
+        aws
+    }
+
+    /// The fake CodeDeploy, read.
+    pub fn cd(&self) -> std::cell::Ref<'_, Cd> {
+        std::cell::Ref::map(self.state.borrow(), |s| {
+            s.cd.as_ref().expect("a CodeDeploy fake")
+        })
+    }
+
+    /// Moves the fake CodeDeploy's deployments to where the clock says they are.
+    fn advance(&self) {
+        let now = self.clock.elapsed();
+        let mut s = self.state.borrow_mut();
+        let s = &mut *s;
+        let Some(cd) = s.cd.as_mut() else { return };
+        let shift = Duration::from_secs(u64::from(cd.traffic.shift_minutes()) * 60);
+        let bake =
+            Duration::from_secs(u64::from(cd.group.termination_wait_minutes.unwrap_or(0)) * 60);
+        let mut rollbacks = Vec::new();
+        let mut succeeded = None;
+        for r in cd.releases.iter_mut().filter(|r| r.status.is_active()) {
+            let t = now - r.created;
+            if r.rolls_back.is_some() {
+                if t >= secs(ROLLBACK_S) {
+                    r.status = ReleaseStatus::Succeeded;
+                    r.ended = Some(secs(ROLLBACK_S));
+                } else {
+                    r.status = ReleaseStatus::InProgress;
+                }
+                continue;
+            }
+            let shift = if r.config == "CodeDeployDefault.ECSAllAtOnce" {
+                Duration::ZERO
+            } else {
+                shift
+            };
+            let done = secs(INSTALLED_S) + shift + bake;
+            let fail_at = match r.script {
+                Release::FailsInstall => Some((secs(40), ReleaseStatus::Failed, "ECS_UPDATE_ERROR: The ECS service cannot reach a steady state: tasks failed to start.")),
+                Release::AlarmInBake => Some((secs(INSTALLED_S) + shift + secs(180), ReleaseStatus::Stopped, "ALARM_ACTIVE: One or more alarms have been activated according to the Amazon CloudWatch metrics you selected, and the affected deployments have been stopped. Activated alarms: <shop-prod-api-5xx>")),
+                _ => None,
+            };
+            match fail_at {
+                Some((at, status, error)) if t >= at => {
+                    r.status = status;
+                    r.error = Some(error.to_string());
+                    r.ended = Some(at);
+                    rollbacks.push((r.id.clone(), r.created + at));
+                }
+                _ if r.script != Release::Hangs && t >= done => {
+                    r.status = ReleaseStatus::Succeeded;
+                    r.ended = Some(done);
+                    succeeded = Some(r.task_definition.clone());
+                }
+                _ if t >= secs(QUEUED_S) => r.status = ReleaseStatus::InProgress,
+                _ => {}
+            }
+        }
+        for (of, at) in rollbacks {
+            let id = start_rollback(cd, &of, at);
+            if let Some(r) = cd.releases.iter_mut().find(|r| r.id == of) {
+                r.rollback = Some(id);
+            }
+        }
+        if let Some(td) = succeeded {
+            s.deployments[0].d.task_definition = td;
         }
     }
 
@@ -139,7 +306,12 @@ impl FakeAws {
             .borrow()
             .calls
             .iter()
-            .filter(|c| !c.contains(":Describe") && !c.contains(":List"))
+            .filter(|c| {
+                !c.contains(":Describe")
+                    && !c.contains(":List")
+                    && !c.contains(":Get")
+                    && !c.contains(":BatchGet")
+            })
             .cloned()
             .collect()
     }
@@ -535,6 +707,220 @@ impl Aws for FakeAws {
             }],
         }))
     }
+
+    fn describe_target_group_named(&self, name: &str) -> Result<Option<TargetGroup>, AwsError> {
+        self.enter("elasticloadbalancing:DescribeTargetGroups")?;
+        let s = self.state.borrow();
+        let known =
+            s.cd.as_ref()
+                .is_some_and(|cd| cd.group.target_groups.iter().any(|t| t == name));
+        Ok(known.then(|| TargetGroup {
+            arn: format!(
+                "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/{name}/1"
+            ),
+            name: name.to_string(),
+            port: Some(s.target_group_port),
+            target_type: Some("ip".to_string()),
+        }))
+    }
+
+    fn describe_listener(&self, arn: &str) -> Result<Option<Listener>, AwsError> {
+        self.enter("elasticloadbalancing:DescribeListeners")?;
+        Ok(Some(Listener {
+            arn: arn.to_string(),
+            port: arn.rsplit('/').next().and_then(|p| p.parse().ok()),
+            protocol: Some("HTTPS".to_string()),
+        }))
+    }
+
+    fn get_deployment_group(
+        &self,
+        application: &str,
+        group: &str,
+    ) -> Result<Option<DeploymentGroup>, AwsError> {
+        self.enter("codedeploy:GetDeploymentGroup")?;
+        self.advance();
+        let s = self.state.borrow();
+        let Some(cd) = s.cd.as_ref() else {
+            return Ok(None);
+        };
+        if cd.group.application != application || cd.group.name != group {
+            return Ok(None);
+        }
+        let mut g = cd.group.clone();
+        let last = |r: &FakeRelease| LastRelease {
+            id: r.id.clone(),
+            status: r.status.clone(),
+            created_at: Some(format!(
+                "2026-11-22T10:{:02}:00Z",
+                r.created.as_secs() / 60 % 60
+            )),
+        };
+        g.last_attempted = cd.releases.last().map(last);
+        g.last_succeeded = cd
+            .releases
+            .iter()
+            .rev()
+            .find(|r| r.status == ReleaseStatus::Succeeded)
+            .map(last);
+        Ok(Some(g))
+    }
+
+    fn get_deployment_config(&self, name: &str) -> Result<Option<Traffic>, AwsError> {
+        self.enter("codedeploy:GetDeploymentConfig")?;
+        let s = self.state.borrow();
+        let cd = s.cd.as_ref().expect("a CodeDeploy fake");
+        Ok(match name {
+            "CodeDeployDefault.ECSAllAtOnce" => Some(Traffic::AllAtOnce),
+            _ if name == cd.group.deployment_config => Some(cd.traffic),
+            _ => None,
+        })
+    }
+
+    fn list_active_deployments(
+        &self,
+        _application: &str,
+        _group: &str,
+    ) -> Result<Vec<String>, AwsError> {
+        self.enter("codedeploy:ListDeployments")?;
+        self.advance();
+        Ok(self
+            .cd()
+            .releases
+            .iter()
+            .filter(|r| r.status.is_active())
+            .map(|r| r.id.clone())
+            .collect())
+    }
+
+    fn get_deployment(&self, id: &str) -> Result<wharf_deploy::aws::Release, AwsError> {
+        self.enter("codedeploy:GetDeployment")?;
+        self.advance();
+        let cd = self.cd();
+        let r = cd.releases.iter().find(|r| r.id == id).ok_or_else(|| {
+            AwsError::new(
+                "codedeploy:GetDeployment",
+                ErrorKind::Other,
+                "no such deployment",
+            )
+            .with_code("DeploymentDoesNotExistException")
+        })?;
+        Ok(wharf_deploy::aws::Release {
+            id: r.id.clone(),
+            status: r.status.clone(),
+            deployment_config: Some(r.config.clone()),
+            task_definition: Some(r.task_definition.clone()).filter(|t| !t.is_empty()),
+            error: r.error.clone(),
+            rollback_deployment: r.rollback.clone(),
+            rolls_back: r.rolls_back.clone(),
+            rollback_message: None,
+        })
+    }
+
+    fn create_deployment(&self, release: &NewRelease) -> Result<String, AwsError> {
+        self.enter("codedeploy:CreateDeployment")?;
+        self.advance();
+        let now = self.clock.elapsed();
+        let mut s = self.state.borrow_mut();
+        let s = &mut *s;
+        let cd = s.cd.as_mut().expect("a CodeDeploy fake");
+        if cd.releases.iter().any(|r| r.status.is_active()) {
+            return Err(AwsError::new(
+                "codedeploy:CreateDeployment",
+                ErrorKind::Other,
+                "The Deployment Group already has an active Deployment",
+            )
+            .with_code("DeploymentLimitExceededException"));
+        }
+        let spec: serde_json::Value =
+            serde_json::from_str(&release.app_spec).expect("JSON AppSpec");
+        let td = spec["Resources"][0]["TargetService"]["Properties"]["TaskDefinition"]
+            .as_str()
+            .expect("a TaskDefinition")
+            .to_string();
+        let tag = s
+            .task_definitions
+            .iter()
+            .find(|t| t.arn == td)
+            .map(|t| {
+                t.containers[0]
+                    .image
+                    .rsplit(':')
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
+            .unwrap_or_default();
+        let id = format!("d-FAKE{}", cd.releases.len() + 1);
+        cd.releases.push(FakeRelease {
+            id: id.clone(),
+            task_definition: td,
+            app_spec: release.app_spec.clone(),
+            config: release
+                .deployment_config
+                .clone()
+                .unwrap_or_else(|| cd.group.deployment_config.clone()),
+            created: now,
+            script: cd.scripts.get(&tag).copied().unwrap_or(Release::Succeeds),
+            status: ReleaseStatus::Created,
+            error: None,
+            rollback: None,
+            rolls_back: None,
+            ended: None,
+        });
+        Ok(id)
+    }
+
+    fn stop_deployment(&self, id: &str, auto_rollback: bool) -> Result<(), AwsError> {
+        self.enter(&format!("codedeploy:StopDeployment {id}"))?;
+        self.advance();
+        let now = self.clock.elapsed();
+        let mut s = self.state.borrow_mut();
+        let cd = s.cd.as_mut().expect("a CodeDeploy fake");
+        let Some(r) = cd
+            .releases
+            .iter_mut()
+            .find(|r| r.id == id && r.status.is_active())
+        else {
+            return Err(AwsError::new(
+                "codedeploy:StopDeployment",
+                ErrorKind::Other,
+                "The deployment is already completed",
+            )
+            .with_code("DeploymentAlreadyCompletedException"));
+        };
+        r.status = ReleaseStatus::Stopped;
+        r.error = Some("MANUAL_STOP: The deployment was stopped by the user.".to_string());
+        r.ended = Some(now - r.created);
+        if auto_rollback {
+            let rb = start_rollback(cd, id, now);
+            if let Some(r) = cd.releases.iter_mut().find(|r| r.id == id) {
+                r.rollback = Some(rb);
+            }
+        }
+        Ok(())
+    }
+
+    fn list_deployment_targets(&self, _id: &str) -> Result<Vec<String>, AwsError> {
+        self.enter("codedeploy:ListDeploymentTargets")?;
+        Ok(vec![format!("{CLUSTER}:{SERVICE}")])
+    }
+
+    fn get_deployment_target(
+        &self,
+        id: &str,
+        _target_id: &str,
+    ) -> Result<Option<ReleaseTarget>, AwsError> {
+        self.enter("codedeploy:BatchGetDeploymentTargets")?;
+        self.advance();
+        let now = self.clock.elapsed();
+        let s = self.state.borrow();
+        let cd = s.cd.as_ref().expect("a CodeDeploy fake");
+        let Some(r) = cd.releases.iter().find(|r| r.id == id) else {
+            return Ok(None);
+        };
+        Ok(Some(target_view(cd, r, now, s.desired as i64)))
+    }
 }
 
 /// A writer the test can read back.
@@ -555,5 +941,133 @@ impl Write for Buffer {
 
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
+    }
+}
+fn secs(s: u64) -> Duration {
+    Duration::from_secs(s)
+}
+
+/// CodeDeploy's rollback of `of`: a deployment of the original revision, started `at`.
+fn start_rollback(cd: &mut Cd, of: &str, at: Duration) -> String {
+    let id = format!("d-ROLLBACK{}", cd.releases.len() + 1);
+    cd.releases.push(FakeRelease {
+        id: id.clone(),
+        task_definition: String::new(),
+        app_spec: String::new(),
+        config: "CodeDeployDefault.ECSAllAtOnce".to_string(),
+        created: at,
+        script: Release::Succeeds,
+        status: ReleaseStatus::Created,
+        error: None,
+        rollback: None,
+        rolls_back: Some(of.to_string()),
+        ended: None,
+    });
+    id
+}
+
+/// A deployment's ECS target at `now`: its lifecycle events, and the original (Blue) and
+/// replacement (Green) task sets with their share of production traffic.
+fn target_view(cd: &Cd, r: &FakeRelease, now: Duration, desired: i64) -> ReleaseTarget {
+    let t = r.ended.unwrap_or(now - r.created);
+    let shift = if r.config == "CodeDeployDefault.ECSAllAtOnce" || r.rolls_back.is_some() {
+        Duration::ZERO
+    } else {
+        secs(u64::from(cd.traffic.shift_minutes()) * 60)
+    };
+    let installed = if r.rolls_back.is_some() {
+        secs(0)
+    } else {
+        secs(INSTALLED_S)
+    };
+    let hangs = r.script == Release::Hangs;
+    let failed_install = r.script == Release::FailsInstall && r.status == ReleaseStatus::Failed;
+    let phase = |from: Duration, to: Duration| -> &'static str {
+        if t >= to {
+            "Succeeded"
+        } else if t >= from {
+            "InProgress"
+        } else {
+            "Pending"
+        }
+    };
+    let install = if failed_install {
+        "Failed"
+    } else if hangs && t >= secs(QUEUED_S) {
+        "InProgress"
+    } else {
+        phase(secs(QUEUED_S).min(installed), installed)
+    };
+    let after_install = if install == "Succeeded" {
+        "Succeeded"
+    } else {
+        "Pending"
+    };
+    let allow = if install == "Succeeded" {
+        phase(installed, installed + shift)
+    } else {
+        "Pending"
+    };
+    let after_allow = if allow == "Succeeded" {
+        "Succeeded"
+    } else {
+        "Pending"
+    };
+    let stopped = matches!(r.status, ReleaseStatus::Stopped | ReleaseStatus::Failed);
+    let weight = match (allow, cd.traffic) {
+        _ if stopped => 0.0,
+        ("Succeeded", _) => 100.0,
+        ("InProgress", Traffic::Canary { percent, .. }) => f64::from(percent),
+        (
+            "InProgress",
+            Traffic::Linear {
+                percent,
+                interval_minutes,
+            },
+        ) => {
+            let steps = (t - installed).as_secs() / (u64::from(interval_minutes) * 60) + 1;
+            (f64::from(percent) * steps as f64).min(100.0)
+        }
+        _ => 0.0,
+    };
+    let running = if install == "Succeeded" { desired } else { 0 };
+    let events = [
+        (
+            "BeforeInstall",
+            if t >= secs(QUEUED_S).min(installed) {
+                "Succeeded"
+            } else {
+                "Pending"
+            },
+        ),
+        ("Install", install),
+        ("AfterInstall", after_install),
+        ("BeforeAllowTraffic", after_install),
+        ("AllowTraffic", allow),
+        ("AfterAllowTraffic", after_allow),
+    ];
+    ReleaseTarget {
+        lifecycle_events: events
+            .iter()
+            .map(|(n, s)| (n.to_string(), s.to_string()))
+            .collect(),
+        task_sets: vec![
+            ReleaseTaskSet {
+                label: Some("Blue".to_string()),
+                desired,
+                running: desired,
+                pending: 0,
+                traffic_weight: 100.0 - weight,
+                target_group: Some(SERVICE.to_string()),
+            },
+            ReleaseTaskSet {
+                label: Some("Green".to_string()),
+                desired,
+                running,
+                pending: desired - running,
+                traffic_weight: weight,
+                target_group: Some(format!("{SERVICE}-2")),
+            },
+        ],
     }
 }

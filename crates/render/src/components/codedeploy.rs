@@ -161,8 +161,8 @@ fn steps(t: Traffic) -> String {
     }
 }
 
-/// `## Blue/green releases`: which services release how, how a release flows, how to start
-/// one while `wharf deploy` does not drive CodeDeploy, and how to stop one.
+/// `## Blue/green releases`: which services release how, how a release flows, how
+/// `wharf deploy` starts and follows one, and how to stop one.
 fn releases(o: &mut String, env: &Environment) {
     let Some(cd) = &env.code_deploy else {
         return;
@@ -192,14 +192,7 @@ fn releases(o: &mut String, env: &Environment) {
     let _ = writeln!(o, "3. CodeDeploy moves the production listener's rules to the new tasks in the configuration's steps.");
     let _ = writeln!(o, "4. It keeps the old tasks for the minutes in the table, during which a rollback moves traffic back at once, then stops them. Meanwhile the service runs twice its tasks: `wharf cost` prices them from `releases_per_month` in the usage file.\n");
     let _ = writeln!(o, "CodeDeploy rolls a release back by itself when a step fails, when the deployment is stopped, or when the service's `-target-5xx` or `-response-time` alarm goes into ALARM during it.\n");
-    let _ = writeln!(o, "**Starting a release.** This version of `wharf deploy` releases rolling services only and refuses these (exit 2, nothing changed). Register the new task definition (a copy of the running one with the new image), then give CodeDeploy an AppSpec that names it, the container and its port, and the service's capacity providers (CodeDeploy drops a strategy the AppSpec leaves out):\n");
-    let _ = writeln!(o, "```sh");
-    let _ = writeln!(o, "# revision.json: {{\"revisionType\": \"AppSpecContent\", \"appSpecContent\": {{\"content\": \"<the AppSpec below, as one JSON string>\"}}}}");
-    let _ = writeln!(o, "# AppSpec: {{\"version\": 0.0, \"Resources\": [{{\"TargetService\": {{\"Type\": \"AWS::ECS::Service\", \"Properties\": {{");
-    let _ = writeln!(o, "#   \"TaskDefinition\": \"<new task definition ARN>\", \"LoadBalancerInfo\": {{\"ContainerName\": \"<service key>\", \"ContainerPort\": <port>}},");
-    let _ = writeln!(o, "#   \"CapacityProviderStrategy\": [<the service's, from aws ecs describe-services>]}}}}}}]}}");
-    let _ = writeln!(o, "aws deploy create-deployment --application-name {} --deployment-group-name SERVICE --revision file://revision.json", cd.application);
-    let _ = writeln!(o, "```\n");
-    let _ = writeln!(o, "**Stopping a release** and moving traffic back: `aws deploy stop-deployment --deployment-id ID --auto-rollback-enabled` (`aws deploy list-deployments --application-name {} --deployment-group-name SERVICE --include-only-statuses InProgress` lists it).\n", cd.application);
+    let _ = writeln!(o, "**Starting a release.** `wharf deploy --env {} --service KEY --image-tag TAG` registers a revision that differs from the running one only in the image, creates the CodeDeploy deployment (its AppSpec names the revision, the load balancer's container and port, and the service's network, capacity providers and platform version, which CodeDeploy would otherwise not carry over), and follows its lifecycle events and traffic weight to the end. It waits for the new tasks as long as `--timeout` (15 minutes by default) plus the traffic steps and the bake time in the table. When CodeDeploy rolls back, or wharf stops a release that outlasts its wait (with rollback), it follows the rollback and exits 1. Run it again after an interruption and it follows the release in progress instead of starting another; `wharf status` shows where a release is, and `wharf verify` checks the deployment group, both target groups and the listeners.\n", env.name);
+    let _ = writeln!(o, "**Stopping a release** and moving traffic back: `wharf rollback --env {} --service KEY` stops the release in progress with rollback and follows it; with none in progress, it releases the previous revision through CodeDeploy all at once (`CodeDeployDefault.ECSAllAtOnce`). Without wharf: `aws deploy stop-deployment --deployment-id ID --auto-rollback-enabled` (`aws deploy list-deployments --application-name {} --deployment-group-name SERVICE --include-only-statuses InProgress` lists it).\n", env.name, cd.application);
     let _ = writeln!(o, "Terraform ignores what a release changes (the service's task definition and target group, and the forward actions of the listeners' rules), so `terraform apply` after a release changes nothing. Changing a service between rolling and blue/green replaces its ECS service, since version 5 of the AWS provider cannot change the controller in place: its tasks stop and start again, so do it outside busy hours. Before moving a service back to rolling, release it so that traffic is on its own target group (not `-2`), or the second target group cannot be deleted. ECS changes a blue/green service's network, capacity providers and ECS Exec setting only through a release, so `terraform apply` of such a change fails until a release carries it.");
 }

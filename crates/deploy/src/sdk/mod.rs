@@ -16,6 +16,8 @@ use tokio::runtime::Runtime;
 
 use crate::aws::*;
 
+mod codedeploy;
+
 /// The SDK clients, and a single-threaded runtime that drives them one call at a time.
 pub struct SdkAws {
     runtime: Runtime,
@@ -24,6 +26,7 @@ pub struct SdkAws {
     cloudwatch: aws_sdk_cloudwatch::Client,
     elb: aws_sdk_elasticloadbalancingv2::Client,
     iam: aws_sdk_iam::Client,
+    codedeploy: aws_sdk_codedeploy::Client,
     region: String,
 }
 
@@ -50,6 +53,7 @@ impl SdkAws {
             cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
             elb: aws_sdk_elasticloadbalancingv2::Client::new(&config),
             iam: aws_sdk_iam::Client::new(&config),
+            codedeploy: aws_sdk_codedeploy::Client::new(&config),
             runtime,
             region,
         })
@@ -670,6 +674,61 @@ impl Aws for SdkAws {
                 })
                 .collect(),
         }))
+    }
+
+    fn describe_target_group_named(&self, name: &str) -> Result<Option<TargetGroup>, AwsError> {
+        self.elb_target_group_named(name)
+    }
+
+    fn describe_listener(&self, arn: &str) -> Result<Option<Listener>, AwsError> {
+        self.elb_listener(arn)
+    }
+
+    fn get_deployment_group(
+        &self,
+        application: &str,
+        group: &str,
+    ) -> Result<Option<DeploymentGroup>, AwsError> {
+        self.cd_get_deployment_group(application, group)
+    }
+
+    fn get_deployment_config(
+        &self,
+        name: &str,
+    ) -> Result<Option<wharf_aws::codedeploy::Traffic>, AwsError> {
+        self.cd_get_deployment_config(name)
+    }
+
+    fn list_active_deployments(
+        &self,
+        application: &str,
+        group: &str,
+    ) -> Result<Vec<String>, AwsError> {
+        self.cd_list_active_deployments(application, group)
+    }
+
+    fn get_deployment(&self, id: &str) -> Result<Release, AwsError> {
+        self.cd_get_deployment(id)
+    }
+
+    fn create_deployment(&self, release: &NewRelease) -> Result<String, AwsError> {
+        self.cd_create_deployment(release)
+    }
+
+    fn stop_deployment(&self, id: &str, auto_rollback: bool) -> Result<(), AwsError> {
+        self.cd_stop_deployment(id, auto_rollback)
+    }
+
+    fn list_deployment_targets(&self, id: &str) -> Result<Vec<String>, AwsError> {
+        self.cd_list_deployment_targets(id)
+    }
+
+    fn get_deployment_target(
+        &self,
+        id: &str,
+        target_id: &str,
+    ) -> Result<Option<ReleaseTarget>, AwsError> {
+        self.cd_get_deployment_target(id, target_id)
     }
 }
 
