@@ -55,9 +55,9 @@ else, and is listed here with the provider call that needs it:
 - CodeDeploy ``StopDeployment``, ``ListDeploymentTargets`` and ``BatchGetDeploymentTargets``,
   which ``wharf deploy``, ``rollback`` and ``status`` call for a service on the CODE_DEPLOY
   controller. moto's deployments never leave "Created", so the shim answers what CodeDeploy
-  answers for a deployment that has not started: one ECS target per service of the group,
-  its lifecycle events all "Pending" and no task sets yet. A stop ends the deployment as
-  "Stopped" with ``MANUAL_STOP`` (no rollback deployment is made: nothing had moved).
+  answers for a deployment that has not started: ``DeploymentNotStartedException`` for its
+  targets. A stop ends the deployment as "Stopped" with ``MANUAL_STOP`` (no rollback
+  deployment is made: nothing had moved).
 
 Delete a shim as soon as moto implements its action.
 """
@@ -556,8 +556,15 @@ def _ecs_target_ids(self: CodeDeployResponse, deployment) -> list[str]:
     return [f"{s['clusterName']}:{s['serviceName']}" for s in services]
 
 
+def _started(deployment) -> None:
+    """CodeDeploy has no targets for a deployment that has not started."""
+    if deployment.status in ("Created", "Queued"):
+        raise _CodeDeployFault("DeploymentNotStartedException", "The deployment has not started.")
+
+
 def _list_deployment_targets(self: CodeDeployResponse) -> ActionResult:
     deployment = self.codedeploy_backend.get_deployment(self._get_param("deploymentId"))
+    _started(deployment)
     return ActionResult({"targetIds": _ecs_target_ids(self, deployment)})
 
 
@@ -568,6 +575,7 @@ _ECS_EVENTS = ["BeforeInstall", "Install", "AfterInstall", "BeforeAllowTraffic",
 def _batch_get_deployment_targets(self: CodeDeployResponse) -> ActionResult:
     deployment_id = self._get_param("deploymentId")
     deployment = self.codedeploy_backend.get_deployment(deployment_id)
+    _started(deployment)
     known = _ecs_target_ids(self, deployment)
     targets = []
     for target_id in self._get_param("targetIds") or []:

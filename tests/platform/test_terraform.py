@@ -131,10 +131,110 @@ def _secret_names(root: Path) -> list[str]:
     return re.findall(r'"([^"]+)"', names.group(1)) if names else []
 
 
+def _condition_holds(operator: str, key: str, wanted: list[str], claims: dict[str, str]) -> bool:
+    """One IAM condition on a web identity token's claims. A missing claim fails it, as IAM
+    does without IfExists; an operator this test does not know fails the test."""
+    if key not in claims:
+        return False
+    value = claims[key]
+    if operator == "StringEquals":
+        return value in wanted
+    if operator == "StringLike":
+        # IAM's wildcards: * any run of characters, ? one character.
+        return any(re.fullmatch(re.escape(w).replace(r"\*", ".*").replace(r"\?", "."), value) for w in wanted)
+    raise AssertionError(f"the deploy role's trust uses {operator}, which this check does not evaluate")
+
+
+def _trust_allows(document: dict, provider_arn: str, claims: dict[str, str]) -> bool:
+    """Whether a trust policy lets a token with these claims assume the role through the
+    provider: an Allow statement for sts:AssumeRoleWithWebIdentity, federated by it, whose
+    every condition holds."""
+    statements = document["Statement"]
+    for st in statements if isinstance(statements, list) else [statements]:
+        actions = st.get("Action", [])
+        actions = actions if isinstance(actions, list) else [actions]
+        federated = st.get("Principal", {}).get("Federated", [])
+        federated = federated if isinstance(federated, list) else [federated]
+        if st.get("Effect") != "Allow" or "sts:AssumeRoleWithWebIdentity" not in actions or provider_arn not in federated:
+            continue
+        conditions = [
+            (op, key, values if isinstance(values, list) else [values])
+            for op, keys in st.get("Condition", {}).items()
+            for key, values in keys.items()
+        ]
+        if all(_condition_holds(op, key, values, claims) for op, key, values in conditions):
+            return True
+    return False
+
+
+def _check_deploy_role_trust(endpoint: str, prefix: str, env: str) -> None:
+    """The deploy role as applied: its trust, evaluated on tokens GitHub would issue, lets
+    exactly the repository's jobs in this GitHub environment in."""
+    iam = _aws("iam", endpoint)
+    role = iam.get_role(RoleName=f"{prefix}-deploy")["Role"]
+    document = role["AssumeRolePolicyDocument"]
+    document = json.loads(document) if isinstance(document, str) else document
+    provider = next(
+        p["Arn"]
+        for p in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]
+        if p["Arn"].endswith("oidc-provider/token.actions.githubusercontent.com")
+    )
+    host = "token.actions.githubusercontent.com"
+
+    def token(sub: str, aud: str | None = "sts.amazonaws.com") -> dict[str, str]:
+        claims = {f"{host}:sub": sub}
+        if aud is not None:
+            claims[f"{host}:aud"] = aud
+        return claims
+
+    repository = "acme/rel-shop"
+    assert _trust_allows(document, provider, token(f"repo:{repository}:environment:{env}")), document
+    refused = {
+        "another owner": token(f"repo:evil/rel-shop:environment:{env}"),
+        "another repository": token(f"repo:acme/other:environment:{env}"),
+        "a repository named like it": token(f"repo:{repository}-fork:environment:{env}"),
+        "another environment": token(f"repo:{repository}:environment:{env}x"),
+        "a pull request": token(f"repo:{repository}:pull_request"),
+        "a branch without the environment": token(f"repo:{repository}:ref:refs/heads/main"),
+        "another audience": token(f"repo:{repository}:environment:{env}", aud="https://github.com/acme"),
+        "no audience": token(f"repo:{repository}:environment:{env}", aud=None),
+    }
+    for case, claims in refused.items():
+        assert not _trust_allows(document, provider, claims), f"the deploy role trusts {case}: {claims}"
+    assert role["MaxSessionDuration"] == 7200
+    REPORT.append(f"moto {prefix}-deploy: trust allows 1 token, refuses {len(refused)}")
+
+
+# The bootstrap root applied on moto, by tree: what the account has before any of the
+# tree's environments (the GitHub OIDC provider). One moto server serves the session.
+_BOOTSTRAPPED: dict[str, Path] = {}
+
+
+def _bootstrap(tree_name: str, terraform: Terraform, endpoint: str, tmp_path: Path) -> Path | None:
+    """Applies the tree's bootstrap root once, as a user does before its environments; its
+    root (with its state), or None when the tree has none."""
+    if tree_name in _BOOTSTRAPPED:
+        return _BOOTSTRAPPED[tree_name]
+    tree = copy_tree(tree_name, tmp_path / "bootstrap")
+    root = tree / "bootstrap"
+    if not root.is_dir():
+        return None
+    (root / "moto_override.tf").write_text(moto_override(endpoint))
+    terraform.run(["init", "-input=false", "-no-color"], cwd=root, extra_env=MOTO_AWS_ENV)
+    apply = terraform.run(["apply", "-auto-approve", "-input=false", "-no-color"], cwd=root, extra_env=MOTO_AWS_ENV)
+    assert "Warning:" not in apply.stdout + apply.stderr, f"bootstrap apply printed warnings:\n{apply.stdout}"
+    providers = _aws("iam", endpoint).list_open_id_connect_providers()["OpenIDConnectProviderList"]
+    assert any(p["Arn"].endswith("oidc-provider/token.actions.githubusercontent.com") for p in providers), providers
+    REPORT.append(f"moto {tree_name}/bootstrap: applied")
+    _BOOTSTRAPPED[tree_name] = root
+    return root
+
+
 def test_plan_on_moto(tree_env: tuple[str, str], terraform: Terraform, moto_endpoint: str, tmp_path: Path) -> None:
     """Every environment plans: data sources resolve, every expression evaluates, and the
     plan only creates. The count of planned resources is the environment's size."""
     tree_name, env = tree_env
+    _bootstrap(tree_name, terraform, moto_endpoint, tmp_path)
     root = copy_tree(tree_name, tmp_path) / "environments" / env
     (root / "moto_override.tf").write_text(moto_override(moto_endpoint))
     # The secrets a root reads must exist, as in a real account before the first apply.
@@ -159,6 +259,7 @@ def test_apply_and_destroy_on_moto(
     moto_env: tuple[str, str], terraform: Terraform, moto_endpoint: str, tmp_path: Path
 ) -> None:
     tree_name, env = moto_env
+    bootstrap = _bootstrap(tree_name, terraform, moto_endpoint, tmp_path)
     root = copy_tree(tree_name, tmp_path) / "environments" / env
     (root / "moto_override.tf").write_text(moto_override(moto_endpoint))
     project = re.search(r'Project\s*=\s*"([^"]+)"', (root / "providers.tf").read_text()).group(1)
@@ -184,6 +285,9 @@ def test_apply_and_destroy_on_moto(
         f"apply did not create the environment in moto: {before}"
     )
 
+    if bootstrap is not None:
+        _check_deploy_role_trust(moto_endpoint, f"{project}-{env}", env)
+
     started = time.monotonic()
     tf("destroy", "-auto-approve", "-input=false", "-no-color", *variables)
     destroyed = time.monotonic() - started
@@ -194,6 +298,13 @@ def test_apply_and_destroy_on_moto(
     after = _remaining(moto_endpoint, project)
     leftovers = {kind: [x for x in items if x in before[kind]] for kind, items in after.items()}
     assert not any(leftovers.values()), f"destroy left resources in moto: {leftovers}"
+
+    if bootstrap is not None:
+        # The account's OIDC provider goes last, as a user would remove it.
+        terraform.run(["destroy", "-auto-approve", "-input=false", "-no-color"], cwd=bootstrap, extra_env=MOTO_AWS_ENV)
+        del _BOOTSTRAPPED[tree_name]
+        providers = _aws("iam", moto_endpoint).list_open_id_connect_providers()["OpenIDConnectProviderList"]
+        assert providers == [], f"destroying the bootstrap root left {providers}"
 
 
 # --------------------------------------------------------------------------------------

@@ -127,6 +127,12 @@ fn warn_kept(out: &Path, report: &WriteReport) {
             out.join("environments").join(env).display()
         );
     }
+    if report.unpruned.iter().any(|r| r.starts_with("bootstrap/")) {
+        eprintln!(
+            "warning: kept {}: the manifest has no `[delivery]` any more; destroy the account's GitHub OIDC provider there only if no other app's deploy role trusts it, then `wharf render --prune`",
+            out.join("bootstrap").display()
+        );
+    }
 }
 
 /// Each rendered environment's fixed monthly cost, or why it is not priced (one line).

@@ -49,6 +49,8 @@ fn bad_manifests_exit_2_with_located_messages() {
         "database-profiles",
         "bad-caches",
         "bad-releases",
+        "bad-delivery",
+        "bad-delivery-without-table",
     ] {
         let file = format!("{name}.toml");
         let out = wharf(

@@ -20,9 +20,10 @@ pub struct Estimate {
 }
 
 impl Estimate {
-    /// The monthly total of every priced item.
+    /// The monthly total of every priced item. Rust's float sum of nothing is -0.0, which
+    /// a report would show as `-0.0`; adding 0.0 makes it 0.
     pub fn total(&self) -> f64 {
-        self.items.iter().filter_map(|i| i.monthly_usd).sum()
+        self.items.iter().filter_map(|i| i.monthly_usd).sum::<f64>() + 0.0
     }
 
     /// The monthly total of what the configuration alone decides (no usage file).
@@ -31,7 +32,8 @@ impl Estimate {
             .iter()
             .filter(|i| !i.usage_based)
             .filter_map(|i| i.monthly_usd)
-            .sum()
+            .sum::<f64>()
+            + 0.0
     }
 
     pub fn count(&self, status: Status) -> usize {

@@ -23,6 +23,9 @@ use crate::image::ImageRef;
 use crate::progress::{duration, Progress};
 use crate::{Error, Outcome, Target};
 
+/// Polls after a deployment failed or stopped for the rollback CodeDeploy starts to show.
+const ROLLBACK_ID_POLLS: u32 = 6;
+
 /// The configuration a rollback of wharf's goes through: traffic back at once, since the
 /// release it undoes is what was being watched.
 pub const ROLLBACK_CONFIG: &str = "CodeDeployDefault.ECSAllAtOnce";
@@ -45,7 +48,12 @@ impl Target {
                 .next()
                 .unwrap_or(&self.cluster)
                 .to_string(),
-            deployment_group: self.service.clone(),
+            deployment_group: self
+                .service
+                .rsplit('/')
+                .next()
+                .unwrap_or(&self.service)
+                .to_string(),
         })
     }
 }
@@ -165,7 +173,11 @@ fn in_progress_error(release: &Release, names: &CodeDeployNames) -> Error {
         release.status.as_str(),
         names.deployment_group
     ))
-    .with_help("wait for it to end (`wharf status` shows it), or stop it and move traffic back with `wharf rollback`")
+    .with_help(if release.rolls_back.is_some() {
+        "CodeDeploy is rolling a release back; wait for it to end (`wharf status` shows it)"
+    } else {
+        "wait for it to end (`wharf status` shows it), or stop it and move traffic back with `wharf rollback`"
+    })
 }
 
 /// `wharf deploy` of a CODE_DEPLOY service.
@@ -461,10 +473,11 @@ fn follow(
     loop {
         let release = aws.get_deployment(id)?;
         if target_id.is_none() && release.status != ReleaseStatus::Created {
-            target_id = aws.list_deployment_targets(id)?.into_iter().next();
+            target_id = not_started_is_none(aws.list_deployment_targets(id))?
+                .and_then(|ids| ids.into_iter().next());
         }
         let target = match &target_id {
-            Some(t) => aws.get_deployment_target(id, t)?,
+            Some(t) => not_started_is_none(aws.get_deployment_target(id, t))?.flatten(),
             None => None,
         };
         for (name, status) in target.iter().flat_map(|t| &t.lifecycle_events) {
@@ -484,8 +497,11 @@ fn follow(
             ReleaseStatus::Failed | ReleaseStatus::Stopped => {
                 out.clear();
                 let mut rollback = release.rollback_deployment.clone();
-                if rollback.is_none() {
-                    // CodeDeploy records the rollback it starts a moment after the status.
+                // CodeDeploy records the rollback it starts a moment after the status.
+                for _ in 0..ROLLBACK_ID_POLLS {
+                    if rollback.is_some() {
+                        break;
+                    }
                     clock.sleep(poll);
                     rollback = aws.get_deployment(id)?.rollback_deployment;
                 }
@@ -507,7 +523,7 @@ fn follow(
                     "CodeDeploy deployment {id} has not succeeded within {}; stopping it, with rollback.",
                     duration(deadline)
                 ));
-                aws.stop_deployment(id, true)?;
+                already_ended(aws.stop_deployment(id, true))?;
                 stopped_at = Some(elapsed);
                 continue;
             }
@@ -526,6 +542,24 @@ fn follow(
             Some(at) => (at + deadline).saturating_sub(elapsed),
         };
         clock.sleep(poll.min(left).max(Duration::from_millis(1)));
+    }
+}
+
+/// `DeploymentNotStartedException` from the target calls: the deployment has no target
+/// yet (it is Created or Queued, or ended before it started), which is no error.
+fn not_started_is_none<T>(result: Result<T, AwsError>) -> Result<Option<T>, AwsError> {
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.code.as_deref() == Some("DeploymentNotStartedException") => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// A stop of a deployment that ended since the last look: the next look says how.
+fn already_ended(result: Result<(), AwsError>) -> Result<(), AwsError> {
+    match result {
+        Err(e) if e.code.as_deref() == Some("DeploymentAlreadyCompletedException") => Ok(()),
+        other => other,
     }
 }
 
@@ -563,6 +597,21 @@ pub(crate) fn rollback(
     let (names, group) = deployment_group(aws, target)?;
     let current = aws.describe_task_definition(&svc.task_definition)?;
     if let Some(release) = active(aws, &names)? {
+        if let Some(of) = &release.rolls_back {
+            out.line(&format!(
+                "CodeDeploy is already rolling back {of} in deployment {}; following it.",
+                release.id
+            ));
+            let Some(wait) = wait else {
+                return Ok(Outcome::Started);
+            };
+            let back = follow_rollback(aws, clock, out, Some(&release.id), wait)?;
+            return Ok(if back {
+                Outcome::Completed
+            } else {
+                Outcome::Failed
+            });
+        }
         if to.is_some() {
             return Err(in_progress_error(&release, &names)
                 .with_help("run `wharf rollback` without --to first: it stops the release in progress and moves traffic back"));
@@ -572,7 +621,7 @@ pub(crate) fn rollback(
             release.id,
             release.task_definition.as_deref().map_or("?", short)
         ));
-        aws.stop_deployment(&release.id, true)?;
+        already_ended(aws.stop_deployment(&release.id, true))?;
         let Some(wait) = wait else {
             out.line("Not waiting (--no-wait): follow it with `wharf status`.");
             return Ok(Outcome::Started);
@@ -627,7 +676,37 @@ pub(crate) fn rollback(
         out.line("Not waiting (--no-wait): follow it with `wharf status`.");
         return Ok(Outcome::Started);
     };
-    settle(aws, clock, out, &id, &plan, wait)
+    // Stopping a rollback with rollback would put the bad revision back: past the wait,
+    // wharf says so and leaves it running.
+    let deadline = wait.timeout + plan.planned();
+    let started = clock.elapsed();
+    let (followed, _) = follow(aws, clock, out, &id, deadline, wait.poll, false)?;
+    match followed {
+        Followed::Succeeded => {
+            out.line(&format!(
+                "Rolled back to {} in {}.",
+                back.name(),
+                duration(clock.elapsed() - started)
+            ));
+            Ok(Outcome::Completed)
+        }
+        Followed::Ended { error, .. } => {
+            out.line(&format!(
+                "The rollback {id} to {} did not succeed{}; check `wharf status`.",
+                back.name(),
+                error.map(|e| format!(": {e}")).unwrap_or_default()
+            ));
+            Ok(Outcome::Failed)
+        }
+        Followed::Unfinished => {
+            out.line(&format!(
+                "The rollback {id} to {} has not finished within {}; it goes on (`wharf status` follows it).",
+                back.name(),
+                duration(deadline)
+            ));
+            Ok(Outcome::Failed)
+        }
+    }
 }
 
 /// `wharf status` lines of a CODE_DEPLOY service.
@@ -648,8 +727,11 @@ pub(crate) fn status_lines(aws: &dyn Aws, target: &Target) -> Result<Vec<String>
     )];
     match active(aws, &names)? {
         Some(release) => {
-            let target_state = match aws.list_deployment_targets(&release.id)?.first() {
-                Some(t) => aws.get_deployment_target(&release.id, t)?,
+            let targets = not_started_is_none(aws.list_deployment_targets(&release.id))?;
+            let target_state = match targets.as_deref().and_then(|t| t.first()) {
+                Some(t) => {
+                    not_started_is_none(aws.get_deployment_target(&release.id, t))?.flatten()
+                }
                 None => None,
             };
             lines.push(format!(

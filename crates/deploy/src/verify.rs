@@ -190,19 +190,16 @@ fn code_deploy_checks(
         "CodeDeploy deployment group {}/{} releases the service",
         names.application, names.deployment_group
     )));
-    if group.auto_rollback
-        && group
-            .rollback_events
-            .iter()
-            .any(|e| e == "DEPLOYMENT_FAILURE")
-    {
+    let on = |event: &str| group.rollback_events.iter().any(|e| e == event);
+    let alarm_rollback = group.alarms.is_empty() || on("DEPLOYMENT_STOP_ON_ALARM");
+    if group.auto_rollback && on("DEPLOYMENT_FAILURE") && alarm_rollback {
         checks.push(pass(format!(
             "the deployment group rolls back automatically on {}",
             group.rollback_events.join(", ")
         )));
     } else {
         checks.push(fail(
-            "the deployment group does not roll back a failed release".to_string(),
+            "the deployment group does not roll back a failed release, or one its alarms stop".to_string(),
             "turn on automatic rollback for DEPLOYMENT_FAILURE and DEPLOYMENT_STOP_ON_ALARM (auto_rollback_configuration); without it a failed release leaves traffic where it stopped",
         ));
     }
@@ -252,7 +249,7 @@ fn code_deploy_checks(
                     tg.port.map_or("none".to_string(), |p| p.to_string()),
                     port.unwrap_or_default()
                 ),
-                "both target groups must use the container's port: health checks go to it",
+                "both target groups must use the container's port, as the rendered ones do: a release moves the service between them",
             )),
             Some(_) => checks.push(pass(format!("target group {name} exists"))),
         }

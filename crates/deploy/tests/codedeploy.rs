@@ -329,6 +329,46 @@ fn rollback_stops_a_release_in_progress_and_follows_codedeploy_back() {
 }
 
 #[test]
+fn rollback_during_codedeploys_own_rollback_follows_it_and_stops_nothing() {
+    let aws = FakeAws::code_deploy();
+    aws.state
+        .borrow_mut()
+        .cd
+        .as_mut()
+        .unwrap()
+        .scripts
+        .insert("v2".into(), Release::FailsInstall);
+    let (started, _) = release(&aws, "v2", None);
+    assert_eq!(started, Ok(Outcome::Started));
+    aws.clock.sleep(Duration::from_secs(45));
+    let (result, text) = roll_back(&aws, None);
+    assert_eq!(result, Ok(Outcome::Completed), "{text}");
+    assert!(
+        text.starts_with(
+            "CodeDeploy is already rolling back d-FAKE1 in deployment d-ROLLBACK2; following it.\n"
+        ),
+        "{text}"
+    );
+    assert_eq!(
+        aws.changes(),
+        ["ecs:RegisterTaskDefinition", "codedeploy:CreateDeployment"],
+        "CodeDeploy's rollback is never stopped"
+    );
+}
+
+#[test]
+fn status_right_after_a_deploy_that_has_not_started_says_so() {
+    let aws = FakeAws::code_deploy();
+    let (started, _) = release(&aws, "v2", None);
+    assert_eq!(started, Ok(Outcome::Started));
+    let report = status(&aws, &[target()], None).unwrap();
+    assert!(
+        report.contains("  release          d-FAKE1: Created of shop-prod-api:2\n"),
+        "{report}"
+    );
+}
+
+#[test]
 fn rollback_after_a_release_deploys_the_previous_revision_all_at_once() {
     let aws = FakeAws::code_deploy();
     let (done, _) = release(&aws, "v2", Some(WAIT));
@@ -403,7 +443,7 @@ fn verify_checks_the_group_both_target_groups_and_the_listeners() {
     assert_eq!(
         failed,
         [
-            "the deployment group does not roll back a failed release",
+            "the deployment group does not roll back a failed release, or one its alarms stop",
             "the deployment group watches no alarms",
             "the test listener uses port 443, as the production one does",
         ]

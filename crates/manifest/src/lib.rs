@@ -12,6 +12,7 @@
 
 mod diagnostic;
 pub mod examples;
+pub mod github;
 pub mod naming;
 pub mod net;
 mod read;

@@ -29,6 +29,8 @@ impl<T> Deref for Spanned<T> {
 #[derive(Debug, Clone)]
 pub struct Manifest {
     pub app: App,
+    /// `[delivery]`, when the app is built and deployed from GitHub Actions.
+    pub delivery: Option<Delivery>,
     pub network: Network,
     /// Services by key, sorted by key.
     pub services: BTreeMap<String, Service>,
@@ -510,6 +512,36 @@ pub struct Overrides {
     pub bake_minutes: Option<Spanned<u32>>,
     pub test_listener_port: Option<Spanned<u32>>,
     pub test_listener_cidrs: Option<Spanned<Vec<Spanned<Cidr>>>>,
+    // The delivery's (schema/delivery.rs).
+    /// Which push deploys to the environment.
+    pub deploy_from: Option<Spanned<DeployFrom>>,
+    /// Whether a reviewer approves each deployment (GitHub environment protection).
+    pub approval: Option<Spanned<bool>>,
+}
+
+/// `[delivery]`: the GitHub repository whose workflows build and deploy the app.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    /// `owner/name`, checked against GitHub's rules; never a pattern.
+    pub repository: Spanned<String>,
+}
+
+/// Which push deploys to an environment: `branch:NAME` or `tag:PATTERN`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeployFrom {
+    Branch(String),
+    /// A GitHub ref pattern (`*` and `?` allowed), such as `v*`.
+    Tag(String),
+}
+
+impl DeployFrom {
+    /// `branch:main`, `tag:v*`: as the manifest writes it.
+    pub fn as_key(&self) -> String {
+        match self {
+            DeployFrom::Branch(b) => format!("branch:{b}"),
+            DeployFrom::Tag(t) => format!("tag:{t}"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

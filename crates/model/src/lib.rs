@@ -19,6 +19,7 @@ mod bucket;
 mod cache;
 mod cluster;
 mod database;
+mod delivery;
 mod job;
 mod load_balancer;
 mod network;
@@ -36,6 +37,7 @@ pub use bucket::Bucket;
 pub use cache::{Cache, CacheMode, CACHE_CPU_ALARM_PERCENT};
 pub use cluster::{Capacity, Cluster};
 pub use database::{Database, Engine, DEFAULT_POSTGRES_VERSION};
+pub use delivery::{Delivery, GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, SESSION_SECONDS};
 pub use job::Job;
 pub use load_balancer::{LoadBalancer, Target, CATCH_ALL_PRIORITY};
 pub use network::Network;
@@ -60,6 +62,7 @@ pub use wharf_manifest::naming::{
     bucket_name_variable, cache_variable, database_variable, topic_arn_variable, CACHE_ATTRIBUTES,
     DATABASE_ATTRIBUTES,
 };
+pub use wharf_manifest::DeployFrom;
 pub use wharf_manifest::KeyAttribute;
 pub use wharf_manifest::{CacheEngine, EcrEncryption, ProfileName};
 
@@ -70,6 +73,9 @@ pub struct Platform {
     pub region: String,
     /// S3 bucket that holds the Terraform state of every environment.
     pub state_bucket: String,
+    /// `owner/name` of the GitHub repository that deploys the app, with `[delivery]`: the
+    /// account's OIDC provider is then rendered in the bootstrap root.
+    pub repository: Option<String>,
     /// Environments sorted by name.
     pub environments: Vec<Environment>,
 }
@@ -104,6 +110,8 @@ pub struct Environment {
     pub alarms: Alarms,
     /// The CodeDeploy application, when a service releases blue/green.
     pub code_deploy: Option<CodeDeploy>,
+    /// How GitHub Actions deploys it, when the manifest has `[delivery]`.
+    pub delivery: Option<Delivery>,
 }
 
 /// Reads, validates and resolves a manifest, reporting every problem at once: those of the

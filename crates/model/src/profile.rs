@@ -6,7 +6,7 @@
 //! manifest. Changing a value here changes every rendered environment: it is a breaking
 //! change and goes in CHANGELOG.md.
 
-use wharf_manifest::{Deployment, EcrEncryption, ProfileName};
+use wharf_manifest::{DeployFrom, Deployment, EcrEncryption, ProfileName};
 
 /// Everything a profile decides.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,7 +84,7 @@ pub(crate) struct Profile {
     /// needs no second target group or test listener. staging releases blue/green (all
     /// traffic at once, the old tasks kept 5 minutes), so the test listener and the
     /// instant rollback are rehearsed before prod. prod releases a canary, 10 % for 5
-    /// minutes (`CodeDeployDefault.ECSCanary10Percent5Minutes`, as seed 002 asks), so that
+    /// minutes (`CodeDeployDefault.ECSCanary10Percent5Minutes`), so that
     /// a bad revision meets a tenth of the traffic, and its alarms stop it, before the rest.
     /// A worker, having no traffic, always rolls.
     pub deployment: Deployment,
@@ -92,6 +92,12 @@ pub(crate) struct Profile {
     /// moves traffic back at once instead of starting tasks again. The tasks run twice over
     /// meanwhile.
     pub bake_minutes: u32,
+    /// Which push deploys the environment when the manifest has `[delivery]`: dev and
+    /// staging follow the main branch, prod a version tag, so that production changes
+    /// only when someone tags a release.
+    pub deploy_from: DeployFrom,
+    /// Whether a reviewer approves each deployment (GitHub environment protection): prod.
+    pub approval: bool,
 }
 
 /// Which interface endpoints a profile gives an environment.
@@ -154,6 +160,8 @@ fn dev() -> Profile {
         interface_endpoints: Endpoints::None,
         deployment: Deployment::Rolling,
         bake_minutes: 0,
+        deploy_from: DeployFrom::Branch("main".to_string()),
+        approval: false,
     }
 }
 
@@ -198,6 +206,8 @@ fn staging() -> Profile {
         interface_endpoints: Endpoints::Used,
         deployment: Deployment::BlueGreen,
         bake_minutes: 5,
+        deploy_from: DeployFrom::Branch("main".to_string()),
+        approval: false,
     }
 }
 
@@ -242,5 +252,7 @@ fn prod() -> Profile {
         interface_endpoints: Endpoints::Used,
         deployment: Deployment::Canary,
         bake_minutes: 15,
+        deploy_from: DeployFrom::Tag("v*".to_string()),
+        approval: true,
     }
 }

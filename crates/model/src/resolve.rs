@@ -76,6 +76,7 @@ pub fn resolve(m: &Manifest) -> Result<Platform, Vec<Diagnostic>> {
             .as_ref()
             .map(|b| b.value.clone())
             .unwrap_or_else(|| naming::state_bucket(&m.app.name)),
+        repository: m.delivery.as_ref().map(|d| d.repository.value.clone()),
         environments,
     })
 }
@@ -159,6 +160,7 @@ fn environment(
         jobs,
         alarms: alarms::resolve(env, &p),
         code_deploy,
+        delivery: crate::delivery::resolve(m, env, &p, &prefix),
         prefix,
     }
 }

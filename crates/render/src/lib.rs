@@ -1,6 +1,6 @@
 //! Renders the platform model as a Terraform tree: `modules/` (one generic module per
-//! component) and `environments/<env>/` (one root per environment), plus each environment's
-//! README.
+//! component), `environments/<env>/` (one root per environment), plus each environment's
+//! README, and `bootstrap/` (what the account needs once, with `[delivery]`).
 //!
 //! The platform is a list of components ([`COMPONENTS`], one file each in `components/`):
 //! the render summary, the module list, the roots and the READMEs are built by iterating
@@ -22,6 +22,7 @@
 // Functions stay short enough to read at once (the threshold is in clippy.toml).
 #![deny(clippy::too_many_lines)]
 
+mod bootstrap;
 mod component;
 mod components;
 pub mod hcl;
@@ -130,6 +131,10 @@ pub fn render_with(
             format!("modules/{module}/{file}"),
             format!("# {header}\n\n{text}"),
         );
+    }
+    for (name, text) in bootstrap::files(platform, &header) {
+        tree.files
+            .insert(format!("{}/{name}", bootstrap::DIR), text);
     }
     for env in &platform.environments {
         if !only.is_empty() && !only.contains(&env.name) {

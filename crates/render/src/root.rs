@@ -34,15 +34,22 @@ pub fn files(
         components.iter().flat_map(|c| f(*c)).collect()
     };
     vec![
-        ("versions.tf", file(header, &[versions(p, env)])),
-        ("providers.tf", file(header, &[provider(p, env)])),
+        (
+            "versions.tf",
+            file(
+                header,
+                &[versions(p, &format!("{}/terraform.tfstate", env.name))],
+            ),
+        ),
+        ("providers.tf", file(header, &[provider(p, &env.name)])),
         ("main.tf", file(header, &main(p, env, components, calls))),
         ("variables.tf", file(header, &each(&|c| c.variables(env)))),
         ("outputs.tf", file(header, &each(&|c| c.outputs(env)))),
     ]
 }
 
-fn versions(p: &Platform, env: &Environment) -> Block {
+/// `terraform { … }` of a root whose state is `state_key` in the state bucket.
+pub(crate) fn versions(p: &Platform, state_key: &str) -> Block {
     Block::new(
         "terraform",
         &[],
@@ -67,7 +74,7 @@ fn versions(p: &Platform, env: &Environment) -> Block {
                 &["s3"],
                 Body::new()
                     .attr("bucket", Expr::str(&p.state_bucket))
-                    .attr("key", Expr::str(format!("{}/terraform.tfstate", env.name)))
+                    .attr("key", Expr::str(state_key))
                     .attr("region", Expr::str(&p.region))
                     .attr("encrypt", Expr::Bool(true))
                     .attr("use_lockfile", Expr::Bool(true)),
@@ -75,7 +82,8 @@ fn versions(p: &Platform, env: &Environment) -> Block {
     )
 }
 
-fn provider(p: &Platform, env: &Environment) -> Block {
+/// `provider "aws"` of a root whose resources are tagged `Environment = environment`.
+pub(crate) fn provider(p: &Platform, environment: &str) -> Block {
     Block::new(
         "provider",
         &["aws"],
@@ -88,7 +96,7 @@ fn provider(p: &Platform, env: &Environment) -> Block {
                 Body::new().attr(
                     "tags",
                     Expr::Object(vec![
-                        ("Environment".into(), Expr::str(&env.name)),
+                        ("Environment".into(), Expr::str(environment)),
                         ("ManagedBy".into(), Expr::str("wharf")),
                         ("Project".into(), Expr::str(&p.app)),
                     ]),

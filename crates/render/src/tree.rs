@@ -364,6 +364,8 @@ fn owned(dir: &OutDir, out: &Path, tree: &Tree) -> Result<BTreeMap<String, Writt
 fn plan(dir: &OutDir, out: &Path, tree: &Tree, opts: WriteOptions) -> Result<Plan, TreeError> {
     let owned = owned(dir, out, tree)?;
     let rendered: BTreeSet<&str> = tree.environments.iter().map(|e| e.name.as_str()).collect();
+    let bootstrap = format!("{}/", crate::bootstrap::DIR);
+    let bootstrap_rendered = tree.files.keys().any(|k| k.starts_with(&bootstrap));
     let mut p = Plan::default();
     let mut refused = Vec::new();
     for (rel, text) in &tree.files {
@@ -405,13 +407,17 @@ fn plan(dir: &OutDir, out: &Path, tree: &Tree, opts: WriteOptions) -> Result<Pla
             p.kept_edited.push(rel.clone());
             continue;
         }
-        match env {
-            // An environment the manifest no longer has: its infrastructure may be live.
-            Some(e) if !rendered.contains(e) && !opts.prune => {
-                p.unpruned.push(rel.clone());
-                p.ledger.insert(rel.clone(), written.clone());
-            }
-            _ => p.remove.push(rel.clone()),
+        // An environment the manifest no longer has, or the bootstrap root once `[delivery]`
+        // is gone: its infrastructure may be live.
+        let gone_root = match env {
+            Some(e) => !rendered.contains(e),
+            None => rel.starts_with(&bootstrap) && !bootstrap_rendered,
+        };
+        if gone_root && !opts.prune {
+            p.unpruned.push(rel.clone());
+            p.ledger.insert(rel.clone(), written.clone());
+        } else {
+            p.remove.push(rel.clone());
         }
     }
     if !refused.is_empty() {

@@ -901,8 +901,21 @@ impl Aws for FakeAws {
         Ok(())
     }
 
-    fn list_deployment_targets(&self, _id: &str) -> Result<Vec<String>, AwsError> {
+    fn list_deployment_targets(&self, id: &str) -> Result<Vec<String>, AwsError> {
         self.enter("codedeploy:ListDeploymentTargets")?;
+        self.advance();
+        // As CodeDeploy: a deployment that has not started has no targets to list.
+        let started = self.cd().releases.iter().any(|r| {
+            r.id == id && !matches!(r.status, ReleaseStatus::Created | ReleaseStatus::Queued)
+        });
+        if !started {
+            return Err(AwsError::new(
+                "codedeploy:ListDeploymentTargets",
+                ErrorKind::Other,
+                "The deployment has not started",
+            )
+            .with_code("DeploymentNotStartedException"));
+        }
         Ok(vec![format!("{CLUSTER}:{SERVICE}")])
     }
 

@@ -12,8 +12,8 @@ use crate::types::*;
 
 use super::service::{read_counts, read_cpu_memory};
 use super::{
-    alarms, bucket, cache, cluster, database, key_rule_help, load_balancer, network, quoted_or,
-    registry, release, service, table,
+    alarms, bucket, cache, cluster, database, delivery, key_rule_help, load_balancer, network,
+    quoted_or, registry, release, service, table,
 };
 
 pub(super) fn read_environment(
@@ -151,7 +151,7 @@ fn check_values(
 
 /// The keys with which an environment overrides its profile's choices, each component's
 /// read by its own reader, in component order.
-const OVERRIDES: [fn(&mut TableReader, &mut Sink, &mut Overrides); 11] = [
+const OVERRIDES: [fn(&mut TableReader, &mut Sink, &mut Overrides); 12] = [
     network::read_overrides,
     registry::read_overrides,
     cluster::read_overrides,
@@ -163,6 +163,7 @@ const OVERRIDES: [fn(&mut TableReader, &mut Sink, &mut Overrides); 11] = [
     service::read_overrides,
     alarms::read_overrides,
     release::read_overrides,
+    delivery::read_overrides,
 ];
 
 fn read_overrides(t: &mut TableReader, sink: &mut Sink) -> Overrides {

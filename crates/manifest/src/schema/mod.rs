@@ -20,6 +20,7 @@ mod bucket;
 mod cache;
 mod cluster;
 mod database;
+mod delivery;
 mod environment;
 mod job;
 mod load_balancer;
@@ -48,6 +49,9 @@ pub fn read(doc: &Document<&str>, sink: &mut Sink) -> Option<Manifest> {
     );
     let app = app_table.and_then(|t| app::read_app(t, sink));
 
+    let delivery = root
+        .table(sink, "delivery")
+        .and_then(|t| delivery::read_delivery(t, sink));
     let network = root
         .table(sink, "network")
         .map(|t| network::read_network(t, sink))
@@ -81,6 +85,7 @@ pub fn read(doc: &Document<&str>, sink: &mut Sink) -> Option<Manifest> {
     }
     let manifest = Manifest {
         app,
+        delivery,
         network,
         services,
         buckets: data.buckets,
@@ -98,6 +103,7 @@ pub fn read(doc: &Document<&str>, sink: &mut Sink) -> Option<Manifest> {
     bucket::check_names(&manifest, sink);
     database::check_names(&manifest, sink);
     cache::check_names(&manifest, sink);
+    delivery::check_environments(&manifest, sink);
     Some(manifest)
 }
 

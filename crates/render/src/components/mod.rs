@@ -41,6 +41,7 @@ mod cluster;
 mod codedeploy;
 mod connections;
 mod database;
+mod delivery;
 mod job;
 mod load_balancer;
 mod network;
@@ -66,4 +67,5 @@ pub static COMPONENTS: &[&dyn Component] = &[
     &job::Jobs,
     &alarms::Alarms,
     &codedeploy::CodeDeploy,
+    &delivery::Delivery,
 ];

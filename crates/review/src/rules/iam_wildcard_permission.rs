@@ -80,9 +80,15 @@ data "aws_iam_policy_document" "task" {
 /// <https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html>
 const ONLY_ON_ALL_RESOURCES: &[&str] = &[
     "cloudwatch:PutMetricData",
+    // What `wharf deploy` calls to follow and stop a CodeDeploy release.
+    "codedeploy:BatchGetDeploymentTargets",
+    "codedeploy:ListDeploymentTargets",
+    "codedeploy:StopDeployment",
     "ec2:Describe*",
     "ecr:GetAuthorizationToken",
+    "ecs:DescribeTaskDefinition",
     "ecs:DiscoverPollEndpoint",
+    "ecs:ListTaskDefinitions",
     // Needed by VPC flow logs and ECS Exec session logging to find their log group.
     "logs:DescribeLogGroups",
     "ssmmessages:CreateControlChannel",

@@ -12,3 +12,18 @@ output "service_role_arn" {
   description = "ARN of the role CodeDeploy releases as."
   value       = aws_iam_role.this.arn
 }
+
+output "application_arn" {
+  description = "ARN of the CodeDeploy application."
+  value       = aws_codedeploy_app.this.arn
+}
+
+output "deployment_group_arns" {
+  description = "Deployment group ARNs by service key."
+  value       = { for key, group in aws_codedeploy_deployment_group.this : key => group.arn }
+}
+
+output "deployment_config_names" {
+  description = "The deployment configuration of each deployment group, by service key."
+  value       = { for key, group in aws_codedeploy_deployment_group.this : key => group.deployment_config_name }
+}

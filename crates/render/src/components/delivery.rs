@@ -1,0 +1,173 @@
+//! Delivery from GitHub Actions: in each environment, the deploy role a GitHub environment's
+//! jobs assume with their OIDC token, allowed exactly what `wharf deploy` does there; the
+//! account's OIDC provider itself is in the bootstrap root (`bootstrap.rs`), since
+//! Terraform cannot create a resource only when it is missing, and each environment reads
+//! it with a data source.
+
+use std::fmt::Write as _;
+
+use wharf_model::{DeployFrom, Environment, Platform, GITHUB_OIDC_HOST, SESSION_SECONDS};
+
+use super::service::label_of;
+use crate::component::{Call, Component, Readme};
+use crate::hcl::{Block, Body, Expr};
+use crate::root::output;
+
+pub struct Delivery;
+
+impl Component for Delivery {
+    fn name(&self) -> &'static str {
+        "delivery"
+    }
+
+    fn module(&self) -> &'static [(&'static str, &'static str)] {
+        module_files!("delivery")
+    }
+
+    fn data(&self, _p: &Platform, env: &Environment) -> Vec<Block> {
+        if env.delivery.is_none() {
+            return Vec::new();
+        }
+        vec![Block::new(
+            "data",
+            &["aws_iam_openid_connect_provider", "github"],
+            Body::new()
+                .comment("Made once per account by the bootstrap root (../../bootstrap).")
+                .attr("url", Expr::str(format!("https://{GITHUB_OIDC_HOST}"))),
+        )]
+    }
+
+    fn calls(&self, _p: &Platform, env: &Environment) -> Vec<Call> {
+        let Some(d) = &env.delivery else {
+            return Vec::new();
+        };
+        let services = env
+            .services
+            .iter()
+            .map(|s| {
+                let m = format!("module.{}", label_of(&s.key));
+                let field = |f: &str| Expr::raw(format!("{m}.{f}"));
+                (
+                    s.key.clone(),
+                    Expr::Object(vec![
+                        ("service_arn".into(), field("service_arn")),
+                        (
+                            "task_definition_family".into(),
+                            field("task_definition_family"),
+                        ),
+                        ("task_role_arn".into(), field("task_role_arn")),
+                        ("execution_role_arn".into(), field("execution_role_arn")),
+                    ]),
+                )
+            })
+            .collect();
+        let codedeploy = env.code_deploy.as_ref().map(|_| {
+            Expr::Object(vec![
+                (
+                    "application_arn".into(),
+                    Expr::raw("module.codedeploy.application_arn"),
+                ),
+                (
+                    "deployment_group_arns".into(),
+                    Expr::raw("values(module.codedeploy.deployment_group_arns)"),
+                ),
+                (
+                    "deployment_config_names".into(),
+                    Expr::raw("values(module.codedeploy.deployment_config_names)"),
+                ),
+            ])
+        });
+        let body = Body::new()
+            .attr("name", Expr::str(&d.role_name))
+            .attr(
+                "oidc_provider_arn",
+                Expr::raw("data.aws_iam_openid_connect_provider.github.arn"),
+            )
+            .attr("subject", Expr::str(d.subject()))
+            .attr("session_seconds", Expr::int(SESSION_SECONDS))
+            .attr(
+                "ecr_push_policy_arn",
+                Expr::raw("module.registry.push_policy_arn"),
+            )
+            .attr("services", Expr::Object(services))
+            .attr_opt("codedeploy", codedeploy);
+        vec![Call::new(self, "delivery", body)]
+    }
+
+    fn outputs(&self, env: &Environment) -> Vec<Block> {
+        if env.delivery.is_none() {
+            return Vec::new();
+        }
+        vec![output(
+            "deploy_role_arn",
+            "ARN of the role the GitHub environment's deploy job assumes (role-to-assume).",
+            Expr::raw("module.delivery.role_arn"),
+        )]
+    }
+
+    fn readme(&self, _p: &Platform, env: &Environment, readme: &mut Readme) {
+        let Some(d) = &env.delivery else { return };
+        let o = &mut readme.details;
+        let _ = writeln!(o, "\n## Deploying from GitHub Actions\n");
+        let _ = writeln!(o, "Jobs of `{}` that run in the GitHub environment `{}` assume the role `{}` (the `deploy_role_arn` output) with GitHub's OIDC token: no AWS keys are stored in GitHub. The role trusts only tokens for `sts.amazonaws.com` whose subject is exactly `{}`, so no other repository, and no job outside that environment (a pull request's included), can assume it. Its sessions last up to {} hours, so that a release can finish and roll back.\n", d.repository, d.github_environment, d.role_name, d.subject(), SESSION_SECONDS / 3600);
+        let _ = writeln!(o, "The account's OIDC provider for `{GITHUB_OIDC_HOST}` is made once per account by the bootstrap root (`../../bootstrap`): apply it before this environment. A second app in the same account does not apply its own bootstrap root (IAM allows one provider per URL): its environments read the same provider.\n");
+        let _ = writeln!(
+            o,
+            "What the role may do, each on the narrowest resource IAM accepts:\n"
+        );
+        let _ = writeln!(o, "| actions | resources |");
+        let _ = writeln!(o, "|---|---|");
+        let _ = writeln!(
+            o,
+            "| `ecr:GetAuthorizationToken` | `*` (AWS allows nothing narrower) |"
+        );
+        let _ = writeln!(o, "| pushing and pulling images (`ecr:PutImage`, the layer uploads, `ecr:DescribeImages`, …) | this environment's repositories |");
+        let _ = writeln!(o, "| `ecs:DescribeTaskDefinition`, `ecs:ListTaskDefinitions` | `*` (AWS allows nothing narrower) |");
+        let _ = writeln!(o, "| `ecs:RegisterTaskDefinition`, `ecs:TagResource` (only while registering) | the services' task definition families |");
+        let _ = writeln!(
+            o,
+            "| `ecs:DescribeServices`, `ecs:UpdateService` | this environment's services |"
+        );
+        let _ = writeln!(o, "| `iam:PassRole`, to `ecs-tasks.amazonaws.com` only | the services' task and execution roles |");
+        if env.code_deploy.is_some() {
+            let _ = writeln!(o, "| `codedeploy:CreateDeployment`, `GetDeployment`, `GetDeploymentGroup`, `ListDeployments` | this environment's deployment groups |");
+            let _ = writeln!(o, "| `codedeploy:GetDeploymentConfig` | the groups' configurations and `CodeDeployDefault.ECSAllAtOnce` |");
+            let _ = writeln!(o, "| `codedeploy:RegisterApplicationRevision`, `GetApplicationRevision` | this environment's CodeDeploy application |");
+            let _ = writeln!(o, "| `codedeploy:StopDeployment`, `ListDeploymentTargets`, `BatchGetDeploymentTargets` | `*` (AWS allows nothing narrower) |");
+        }
+        let _ = writeln!(o, "\nThere is no role for `terraform plan` from pull requests: a plan refreshes every resource of the environment, which takes read access to each one's configuration across a dozen services; plan from a machine with your own credentials.\n");
+        github_environment(o, d);
+    }
+}
+
+/// The GitHub environment, its deployment branch or tag and its reviewers: what the AWS
+/// provider cannot render, as the `gh api` commands that set it.
+fn github_environment(o: &mut String, d: &wharf_model::Delivery) {
+    let (kind, name) = match &d.deploy_from {
+        DeployFrom::Branch(b) => ("branch", b.as_str()),
+        DeployFrom::Tag(t) => ("tag", t.as_str()),
+    };
+    let env_path = format!(
+        "repos/{}/environments/{}",
+        d.repository, d.github_environment
+    );
+    let _ = writeln!(o, "**The GitHub environment.** The role's subject carries no branch, so which pushes may deploy here is GitHub's to enforce: only a {kind} matching `{name}`{}. Create the environment and its rules once (a repository admin, with the GitHub CLI):\n", if d.approval { ", and each deployment waits for a reviewer's approval" } else { "" });
+    let _ = writeln!(o, "```sh");
+    if d.approval {
+        let owner = d.repository.split('/').next().unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "# the team that approves: TEAM_ID=$(gh api orgs/{owner}/teams/TEAM --jq .id)"
+        );
+        let _ = writeln!(o, "gh api --method PUT {env_path} --input - <<JSON");
+        let _ = writeln!(o, "{{\"prevent_self_review\": true, \"reviewers\": [{{\"type\": \"Team\", \"id\": $TEAM_ID}}],");
+        let _ = writeln!(o, " \"deployment_branch_policy\": {{\"protected_branches\": false, \"custom_branch_policies\": true}}}}");
+        let _ = writeln!(o, "JSON");
+    } else {
+        let _ = writeln!(o, "gh api --method PUT {env_path} --input - <<JSON");
+        let _ = writeln!(o, "{{\"deployment_branch_policy\": {{\"protected_branches\": false, \"custom_branch_policies\": true}}}}");
+        let _ = writeln!(o, "JSON");
+    }
+    let _ = writeln!(o, "gh api --method POST {env_path}/deployment-branch-policies -f name='{name}' -f type={kind}");
+    let _ = writeln!(o, "```");
+}
