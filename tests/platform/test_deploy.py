@@ -411,13 +411,17 @@ def test_a_blue_green_deploy_creates_a_codedeploy_deployment_with_the_right_app_
 
 def test_rollback_stops_the_codedeploy_release_in_progress(blue_green: str) -> None:
     args = ["--cluster", CLUSTER, "--service-name", BLUE_GREEN, "--region", REGION]
-    [deployment] = codedeploy_deployments(blue_green)
+    if not [d for d in codedeploy_deployments(blue_green) if d["status"] == "Created"]:
+        # Run on its own: start the release this test stops.
+        started = wharf(blue_green, "deploy", *args, "--image-tag", "v2", "--no-wait")
+        assert started.returncode == 0, started.stdout + started.stderr
+    [deployment] = [d for d in codedeploy_deployments(blue_green) if d["status"] == "Created"]
     result = wharf(blue_green, "rollback", *args, "--no-wait")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith(
         f"Stopping CodeDeploy deployment {deployment['deploymentId']} ({BLUE_GREEN}:2); "
         "CodeDeploy moves traffic back to the original tasks.\n"
     ), result.stdout
-    [stopped] = codedeploy_deployments(blue_green)
+    [stopped] = [d for d in codedeploy_deployments(blue_green) if d["deploymentId"] == deployment["deploymentId"]]
     assert stopped["status"] == "Stopped"
     assert stopped["errorInformation"]["code"] == "MANUAL_STOP"

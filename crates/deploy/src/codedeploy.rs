@@ -17,7 +17,8 @@ use serde_json::json;
 use crate::aws::*;
 use crate::clock::Clock;
 use crate::deploy::{
-    check_tag, newest_revision, pick_container, previous_revision, short, DeployRequest, Wait,
+    base_container, check_tag, pick_container, previous_revision, release_base, short,
+    DeployRequest, Wait,
 };
 use crate::image::ImageRef;
 use crate::progress::{duration, Progress};
@@ -226,25 +227,8 @@ pub(crate) fn deploy(
         return Ok(Outcome::Unchanged);
     }
 
-    let base = match newest_revision(aws, &current)? {
-        Some(newer) => {
-            out.line(&format!(
-                "note: {} is newer than the running {} (registered by `terraform apply`); its changes roll out with this image",
-                newer.name(),
-                current.name()
-            ));
-            newer
-        }
-        None => current.clone(),
-    };
-    let changed = base.container(&container.name).ok_or_else(|| {
-        Error::new(format!(
-            "the newest revision {} has no container `{}`",
-            base.name(),
-            container.name
-        ))
-        .with_help("pass --container NAME, or run `terraform apply` again")
-    })?;
+    let base = release_base(aws, out, &current)?;
+    let changed = base_container(&base, &container.name)?;
     let plan = Plan::read(aws, &group, None)?;
     out.line(&format!(
         "{} in cluster {}: {} → a new revision of {}, released by CodeDeploy ({}/{})",
@@ -470,8 +454,18 @@ fn follow(
     let mut target_id: Option<String> = None;
     let mut events: BTreeMap<String, String> = BTreeMap::new();
     let mut stopped_at: Option<Duration> = None;
+    let mut ready_said = false;
     loop {
         let release = aws.get_deployment(id)?;
+        if release.status == ReleaseStatus::Ready && !ready_said {
+            // A group whose ready option is STOP_DEPLOYMENT waits for someone to continue;
+            // wharf does not decide that for them, and the wait goes on counting.
+            out.clear();
+            out.line(&format!(
+                "  {id} is Ready: its new tasks wait for `aws deploy continue-deployment --deployment-id {id}` before they take traffic (the group's deployment ready option)"
+            ));
+            ready_said = true;
+        }
         if target_id.is_none() && release.status != ReleaseStatus::Created {
             target_id = not_started_is_none(aws.list_deployment_targets(id))?
                 .and_then(|ids| ids.into_iter().next());

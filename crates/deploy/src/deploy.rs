@@ -173,30 +173,8 @@ pub fn deploy(
     if container.image == new_image {
         return already_there(aws, clock, out, request, &svc, &current);
     }
-    // Terraform owns the task definition's shape (CPU, memory, environment, roles) and
-    // registers a new revision when it changes, while the rendered service ignores
-    // `task_definition`; the release takes the newest revision as its base, so such a change
-    // rolls out with the next image instead of waiting for ever.
-    let base = newest_revision(aws, &current)?;
-    let base = match base {
-        Some(newer) => {
-            out.line(&format!(
-                "note: {} is newer than the running {} (registered by `terraform apply`); its changes roll out with this image",
-                newer.name(),
-                current.name()
-            ));
-            newer
-        }
-        None => current.clone(),
-    };
-    let container = base.container(&container.name).ok_or_else(|| {
-        Error::new(format!(
-            "the newest revision {} has no container `{}`",
-            base.name(),
-            container.name
-        ))
-        .with_help("pass --container NAME, or run `terraform apply` again")
-    })?;
+    let base = release_base(aws, out, &current)?;
+    let container = base_container(&base, &container.name)?;
     if let Some(other) = svc
         .deployments
         .iter()
@@ -251,8 +229,44 @@ pub fn deploy(
     )
 }
 
+/// What a release copies: the family's newest ACTIVE revision. Terraform owns the task
+/// definition's shape (CPU, memory, environment, roles) and registers a new revision when it
+/// changes, while the rendered service ignores `task_definition`; so such a change rolls
+/// out with the next image instead of waiting for ever, which is said.
+pub(crate) fn release_base(
+    aws: &dyn Aws,
+    out: &mut Progress,
+    current: &TaskDefinition,
+) -> Result<TaskDefinition, Error> {
+    Ok(match newest_revision(aws, current)? {
+        Some(newer) => {
+            out.line(&format!(
+                "note: {} is newer than the running {} (registered by `terraform apply`); its changes roll out with this image",
+                newer.name(),
+                current.name()
+            ));
+            newer
+        }
+        None => current.clone(),
+    })
+}
+
+/// The container `name` of the release's base revision.
+pub(crate) fn base_container<'b>(
+    base: &'b TaskDefinition,
+    name: &str,
+) -> Result<&'b Container, Error> {
+    base.container(name).ok_or_else(|| {
+        Error::new(format!(
+            "the newest revision {} has no container `{name}`",
+            base.name(),
+        ))
+        .with_help("pass --container NAME, or run `terraform apply` again")
+    })
+}
+
 /// The family's newest ACTIVE revision, when it is newer than `current`.
-pub(crate) fn newest_revision(
+fn newest_revision(
     aws: &dyn Aws,
     current: &TaskDefinition,
 ) -> Result<Option<TaskDefinition>, Error> {

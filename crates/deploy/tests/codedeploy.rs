@@ -9,24 +9,10 @@ mod fake;
 
 use std::time::Duration;
 
-use fake::{Buffer, FakeAws, Release, CLUSTER, SERVICE};
+use fake::{target, Buffer, FakeAws, Release, WAIT};
 use wharf_deploy::aws::ReleaseStatus;
 use wharf_deploy::{
-    deploy, rollback, status, verify, Clock, DeployRequest, Outcome, Progress, Retrying, Target,
-    Wait,
-};
-
-fn target() -> Target {
-    Target {
-        cluster: CLUSTER.to_string(),
-        service: SERVICE.to_string(),
-        code_deploy: None,
-    }
-}
-
-const WAIT: Wait = Wait {
-    timeout: Duration::from_secs(600),
-    poll: Duration::from_secs(5),
+    deploy, rollback, status, verify, Clock, DeployRequest, Outcome, Progress, Retrying, Wait,
 };
 
 /// Deploys `tag` through the retry layer on the fake's clock, as the CLI does; returns
@@ -235,16 +221,41 @@ fn a_release_that_outlasts_the_wait_is_stopped_with_rollback_at_once() {
 }
 
 #[test]
-fn throttled_calls_during_a_release_are_retried() {
+fn throttled_codedeploy_calls_during_a_release_are_retried() {
     let aws = FakeAws::code_deploy();
-    aws.state.borrow_mut().throttle_next = 6;
+    for (op, n) in [
+        ("codedeploy:CreateDeployment", 2),
+        ("codedeploy:GetDeployment", 4),
+        ("codedeploy:BatchGetDeploymentTargets", 3),
+        ("codedeploy:GetDeploymentGroup", 2),
+    ] {
+        aws.state.borrow_mut().throttle_calls.insert(op.into(), n);
+    }
     let (result, text) = release(&aws, "v2", Some(WAIT));
     assert_eq!(result, Ok(Outcome::Completed), "{text}");
+    assert!(
+        aws.state.borrow().throttle_calls.values().all(|n| *n == 0),
+        "every throttled call was retried"
+    );
     assert_eq!(
         aws.changes(),
         ["ecs:RegisterTaskDefinition", "codedeploy:CreateDeployment"]
     );
     assert_eq!(aws.cd().releases.len(), 1);
+}
+
+#[test]
+fn a_create_whose_response_is_lost_follows_the_deployment_it_made() {
+    let aws = FakeAws::code_deploy();
+    aws.state.borrow_mut().lose_create_response = true;
+    let (result, text) = release(&aws, "v2", Some(WAIT));
+    assert_eq!(result, Ok(Outcome::Completed), "{text}");
+    // The retry met DeploymentLimitExceededException and followed the first deployment.
+    assert_eq!(aws.cd().releases.len(), 1);
+    assert!(
+        text.contains("Created CodeDeploy deployment d-FAKE1 of shop-prod-api:2."),
+        "{text}"
+    );
 }
 
 #[test]

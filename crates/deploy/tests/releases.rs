@@ -6,25 +6,10 @@
 #[allow(dead_code)]
 mod fake;
 
-use std::time::Duration;
-
-use fake::{Buffer, FakeAws, Script, CLUSTER, SERVICE};
+use fake::{target, Buffer, FakeAws, Script, CLUSTER, SERVICE, WAIT};
 use wharf_deploy::{
     deploy, rollback, run, status, verify, DeployRequest, Outcome, Progress, Retrying, RunRequest,
-    Target, VirtualClock, Wait,
-};
-
-fn target() -> Target {
-    Target {
-        cluster: CLUSTER.to_string(),
-        service: SERVICE.to_string(),
-        code_deploy: None,
-    }
-}
-
-const WAIT: Wait = Wait {
-    timeout: Duration::from_secs(600),
-    poll: Duration::from_secs(5),
+    Target, VirtualClock,
 };
 
 /// A deploy of `tag` that waits.

@@ -137,6 +137,7 @@ pub(crate) fn for_service(
             .with_help("shorten the app, environment or service name, or set `deployment = \"rolling\"` for this service"),
         );
     }
+    check_twin(m, env, svc, deployment.value, &second, diags);
     BlueGreen {
         deployment_config: config_name(&prefix, traffic),
         traffic,
@@ -144,6 +145,30 @@ pub(crate) fn for_service(
         second_target_group_name: second,
     }
     .into()
+}
+
+/// A service named `<key>-2` would have the second target group's name as its own.
+fn check_twin(
+    m: &Manifest,
+    env: &manifest::Environment,
+    svc: &manifest::Service,
+    deployment: Deployment,
+    second: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let twin = format!("{}{SECOND_TARGET_GROUP_SUFFIX}", svc.key.value);
+    if let Some(other) = m.services.get(&twin) {
+        diags.push(
+            Diagnostic::new(
+                format!(
+                    "service `{}` releases {} in environment `{}`, and its second target group would be named `{second}`, as service `{twin}`'s target group is",
+                    svc.key.value, deployment.as_str(), env.key.value
+                ),
+                other.key.span.clone(),
+            )
+            .with_help(format!("rename service `{twin}`, or set `deployment = \"rolling\"` for `{}`", svc.key.value)),
+        );
+    }
 }
 
 impl From<BlueGreen> for Release {

@@ -100,7 +100,7 @@ fn from_json<'r>(
 }
 
 /// A string or a list of strings, as IAM accepts both.
-fn list(v: &Value) -> Vec<Value> {
+pub(crate) fn list(v: &Value) -> Vec<Value> {
     match v {
         Value::List(items) => items.clone(),
         Value::Null => Vec::new(),

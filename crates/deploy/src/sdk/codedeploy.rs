@@ -6,7 +6,7 @@ use aws_sdk_codedeploy::primitives::DateTimeFormat;
 use aws_sdk_codedeploy::types as cd;
 use wharf_aws::codedeploy::Traffic;
 
-use super::{error, every_page, owned, SdkAws};
+use super::{error, every_page, owned, target_group, SdkAws};
 use crate::aws::*;
 
 impl SdkAws {
@@ -266,12 +266,7 @@ impl SdkAws {
             .runtime
             .block_on(self.elb.describe_target_groups().names(name).send());
         match result {
-            Ok(out) => Ok(out.target_groups().first().map(|t| TargetGroup {
-                arn: owned(t.target_group_arn()),
-                name: owned(t.target_group_name()),
-                port: t.port(),
-                target_type: t.target_type().map(|t| t.as_str().to_string()),
-            })),
+            Ok(out) => Ok(out.target_groups().first().map(target_group)),
             Err(e) if e.code() == Some("TargetGroupNotFound") => Ok(None),
             Err(e) => Err(error(OP, e)),
         }

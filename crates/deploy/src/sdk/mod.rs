@@ -269,6 +269,15 @@ fn service(s: &ecs::Service) -> Service {
     }
 }
 
+fn target_group(t: &aws_sdk_elasticloadbalancingv2::types::TargetGroup) -> TargetGroup {
+    TargetGroup {
+        arn: owned(t.target_group_arn()),
+        name: owned(t.target_group_name()),
+        port: t.port(),
+        target_type: t.target_type().map(|t| t.as_str().to_string()),
+    }
+}
+
 fn task_definition(td: &ecs::TaskDefinition) -> TaskDefinition {
     TaskDefinition {
         arn: owned(td.task_definition_arn()),
@@ -544,12 +553,7 @@ impl Aws for SdkAws {
                 .send(),
         );
         match result {
-            Ok(out) => Ok(out.target_groups().first().map(|t| TargetGroup {
-                arn: owned(t.target_group_arn()),
-                name: owned(t.target_group_name()),
-                port: t.port(),
-                target_type: t.target_type().map(|t| t.as_str().to_string()),
-            })),
+            Ok(out) => Ok(out.target_groups().first().map(target_group)),
             Err(e) if e.code() == Some("TargetGroupNotFound") => Ok(None),
             Err(e) => Err(error(OP, e)),
         }

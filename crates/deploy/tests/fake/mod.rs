@@ -20,6 +20,21 @@ use wharf_deploy::aws::*;
 use wharf_deploy::{Clock, VirtualClock};
 
 pub const CLUSTER: &str = "shop-prod";
+
+/// The fake's one service.
+pub fn target() -> wharf_deploy::Target {
+    wharf_deploy::Target {
+        cluster: CLUSTER.to_string(),
+        service: SERVICE.to_string(),
+        code_deploy: None,
+    }
+}
+
+/// How the tests wait: 10 minutes, looking every 5 seconds.
+pub const WAIT: wharf_deploy::Wait = wharf_deploy::Wait {
+    timeout: Duration::from_secs(600),
+    poll: Duration::from_secs(5),
+};
 pub const SERVICE: &str = "shop-prod-api";
 pub const REPO: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com/shop-prod-api";
 const TD_PREFIX: &str = "arn:aws:ecs:us-east-1:123456789012:task-definition/";
@@ -46,6 +61,11 @@ struct Dep {
 pub struct State {
     pub calls: Vec<String>,
     pub throttle_next: u32,
+    /// Throttles the next N calls of one operation (`codedeploy:GetDeployment`).
+    pub throttle_calls: BTreeMap<String, u32>,
+    /// `codedeploy:CreateDeployment` creates the deployment, then loses its response
+    /// (an HTTP 503) once, as a dropped connection does.
+    pub lose_create_response: bool,
     pub fail_5xx_next: u32,
     pub task_definitions: Vec<TaskDefinition>,
     pub tags: BTreeSet<String>,
@@ -147,6 +167,8 @@ impl FakeAws {
         let state = State {
             calls: Vec::new(),
             throttle_next: 0,
+            throttle_calls: BTreeMap::new(),
+            lose_create_response: false,
             fail_5xx_next: 0,
             tags: ["v1", "v2"].iter().map(|t| t.to_string()).collect(),
             scripts: BTreeMap::new(),
@@ -337,6 +359,12 @@ impl FakeAws {
         let mut s = self.state.borrow_mut();
         if s.throttle_next > 0 {
             s.throttle_next -= 1;
+            return Err(AwsError::new(op, ErrorKind::Throttling, "Rate exceeded")
+                .with_code("ThrottlingException"));
+        }
+        let name = op.split(' ').next().unwrap_or(op).to_string();
+        if let Some(n) = s.throttle_calls.get_mut(&name).filter(|n| **n > 0) {
+            *n -= 1;
             return Err(AwsError::new(op, ErrorKind::Throttling, "Rate exceeded")
                 .with_code("ThrottlingException"));
         }
@@ -779,11 +807,20 @@ impl Aws for FakeAws {
 
     fn list_active_deployments(
         &self,
-        _application: &str,
-        _group: &str,
+        application: &str,
+        group: &str,
     ) -> Result<Vec<String>, AwsError> {
         self.enter("codedeploy:ListDeployments")?;
         self.advance();
+        let g = &self.cd().group;
+        if g.application != application || g.name != group {
+            return Err(AwsError::new(
+                "codedeploy:ListDeployments",
+                ErrorKind::Other,
+                "No Deployment Group found for name",
+            )
+            .with_code("DeploymentGroupDoesNotExistException"));
+        }
         Ok(self
             .cd()
             .releases
@@ -852,6 +889,7 @@ impl Aws for FakeAws {
             })
             .unwrap_or_default();
         let id = format!("d-FAKE{}", cd.releases.len() + 1);
+        let lose = std::mem::take(&mut s.lose_create_response);
         cd.releases.push(FakeRelease {
             id: id.clone(),
             task_definition: td,
@@ -868,6 +906,14 @@ impl Aws for FakeAws {
             rolls_back: None,
             ended: None,
         });
+        if lose {
+            return Err(AwsError::new(
+                "codedeploy:CreateDeployment",
+                ErrorKind::Transient,
+                "HTTP 503",
+            )
+            .with_code("ServiceUnavailable"));
+        }
         Ok(id)
     }
 

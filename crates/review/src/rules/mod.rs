@@ -37,6 +37,7 @@ pub mod ecr_image_scanning_disabled;
 pub mod ecr_lifecycle_policy_missing;
 pub mod ecr_tags_mutable;
 pub mod fargate_task_size_invalid;
+pub mod github_oidc_trust_too_broad;
 pub mod health_check_grace_period_missing;
 pub mod iam_wildcard_permission;
 pub mod image_tag_latest;
@@ -97,6 +98,7 @@ pub static RULES: &[&Rule] = &[
     &db_proxy_without_tls::RULE,
     &database_open_to_world::RULE,
     &cache_without_tls::RULE,
+    &github_oidc_trust_too_broad::RULE,
     &service_without_circuit_breaker::RULE,
     &service_without_autoscaling::RULE,
     &single_nat_gateway::RULE,
