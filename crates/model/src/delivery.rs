@@ -3,9 +3,10 @@
 //! the workflow assumes with GitHub's OIDC token.
 //!
 //! The role trusts exactly one subject, `repo:OWNER/NAME:environment:ENV`: GitHub puts the
-//! environment in the token's `sub` of every job that names one, so no other repository,
-//! and no job outside that environment (a pull request's, another branch's without the
-//! environment's approval), can assume it.
+//! environment in the token's `sub` of every job that names one, so no other repository's
+//! jobs can assume it, and this one's only inside that environment, which GitHub's
+//! deployment branch policy opens to the chosen branch or tag alone (see the `gh api`
+//! commands in the environment README).
 //! <https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#example-subject-claims>
 
 use wharf_manifest::{self as manifest, DeployFrom, Manifest};

@@ -28,6 +28,13 @@ pub(super) fn read_environment(
         format!("`{}` is not a valid environment name", key.value),
         key_rule_help("environment names") + ", at most 12 characters",
     );
+    // `bootstrap/` is the account's root, and its state key is `bootstrap/terraform.tfstate`.
+    sink.check(
+        key.value != "bootstrap",
+        &key.span,
+        "`bootstrap` names the account's bootstrap root, not an environment",
+        "pick another name, e.g. `tools`",
+    );
     let profile = read_profile(&mut t, &key, sink);
     let certificate_arn = t.string(sink, "certificate_arn");
     let alerts_email = t.string(sink, "alerts_email");

@@ -109,7 +109,7 @@ impl Component for Delivery {
         let Some(d) = &env.delivery else { return };
         let o = &mut readme.details;
         let _ = writeln!(o, "\n## Deploying from GitHub Actions\n");
-        let _ = writeln!(o, "Jobs of `{}` that run in the GitHub environment `{}` assume the role `{}` (the `deploy_role_arn` output) with GitHub's OIDC token: no AWS keys are stored in GitHub. The role trusts only tokens for `sts.amazonaws.com` whose subject is exactly `{}`, so no other repository, and no job outside that environment (a pull request's included), can assume it. Its sessions last up to {} hours, so that a release can finish and roll back.\n", d.repository, d.github_environment, d.role_name, d.subject(), SESSION_SECONDS / 3600);
+        let _ = writeln!(o, "Jobs of `{}` that run in the GitHub environment `{}` assume the role `{}` (the `deploy_role_arn` output) with GitHub's OIDC token: no AWS keys are stored in GitHub. The role trusts only tokens for `sts.amazonaws.com` whose subject is exactly `{}`: no other repository's workflows can assume it, and a job of this one only when it runs in that environment, which GitHub allows only from the branch or tag below (a pull request's ref matches neither). Its sessions last up to {} hours, so that a release can finish and roll back.\n", d.repository, d.github_environment, d.role_name, d.subject(), SESSION_SECONDS / 3600);
         let _ = writeln!(o, "The account's OIDC provider for `{GITHUB_OIDC_HOST}` is made once per account by the bootstrap root (`../../bootstrap`): apply it before this environment. A second app in the same account does not apply its own bootstrap root (IAM allows one provider per URL): its environments read the same provider.\n");
         let _ = writeln!(
             o,
