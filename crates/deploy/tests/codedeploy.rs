@@ -9,52 +9,45 @@ mod fake;
 
 use std::time::Duration;
 
-use fake::{target, Buffer, FakeAws, Release, WAIT};
+use fake::{captured, target, FakeAws, Release, WAIT};
 use wharf_deploy::aws::ReleaseStatus;
+use wharf_deploy::progress::duration;
 use wharf_deploy::{
-    deploy, rollback, status, verify, Clock, DeployRequest, Outcome, Progress, Retrying, Wait,
+    deploy, rollback, status, verify, Clock, DeployRequest, Outcome, Retrying, Wait,
 };
 
 /// Deploys `tag` through the retry layer on the fake's clock, as the CLI does; returns
 /// the outcome (or the error's text) and what was printed.
 fn release(aws: &FakeAws, tag: &str, wait: Option<Wait>) -> (Result<Outcome, String>, String) {
-    let buffer = Buffer::default();
-    let mut out = Progress::new(Box::new(buffer.clone()), false);
     let retrying = Retrying::new(aws, &aws.clock, 7);
     let target = target();
-    let result = deploy(
-        &retrying,
-        &aws.clock,
-        &mut out,
-        &DeployRequest {
-            target: &target,
-            image_tag: tag,
-            container: None,
-            wait,
-            dry_run: false,
-        },
-    )
-    .map_err(|e| e.to_string());
-    drop(out);
-    (result, buffer.text())
+    captured(|out| {
+        deploy(
+            &retrying,
+            &aws.clock,
+            out,
+            &DeployRequest {
+                target: &target,
+                image_tag: tag,
+                container: None,
+                wait,
+                dry_run: false,
+            },
+        )
+    })
 }
 
 fn roll_back(aws: &FakeAws, to: Option<&str>) -> (Result<Outcome, String>, String) {
-    let buffer = Buffer::default();
-    let mut out = Progress::new(Box::new(buffer.clone()), false);
     let retrying = Retrying::new(aws, &aws.clock, 7);
-    let result = rollback(&retrying, &aws.clock, &mut out, &target(), to, Some(WAIT))
-        .map_err(|e| e.to_string());
-    drop(out);
-    (result, buffer.text())
+    captured(|out| rollback(&retrying, &aws.clock, out, &target(), to, Some(WAIT)))
 }
 
+/// The fake's virtual time, as wharf prints durations.
 fn minutes(aws: &FakeAws) -> String {
-    let s = aws.clock.elapsed().as_secs();
-    format!("{}m{:02}s", s / 60, s % 60)
+    duration(aws.clock.elapsed())
 }
 
-/// The line of `text` that starts with `prefix` (after indentation), or a failure.
+/// Where `needle` is in `text`, or a failure that shows the text.
 fn position(text: &str, needle: &str) -> usize {
     text.find(needle)
         .unwrap_or_else(|| panic!("no `{needle}` in:\n{text}"))

@@ -6,7 +6,7 @@
 #[allow(dead_code)]
 mod fake;
 
-use fake::{target, Buffer, FakeAws, Script, CLUSTER, SERVICE, WAIT};
+use fake::{captured, target, Buffer, FakeAws, Script, CLUSTER, SERVICE, WAIT};
 use wharf_deploy::{
     deploy, rollback, run, status, verify, DeployRequest, Outcome, Progress, Retrying, RunRequest,
     Target, VirtualClock,
@@ -31,22 +31,19 @@ fn release(
     tag: &str,
     dry_run: bool,
 ) -> (Result<Outcome, String>, String) {
-    let buffer = Buffer::default();
-    let mut out = Progress::new(Box::new(buffer.clone()), false);
     let retrying = Retrying::new(aws, clock, 7);
     let target = target();
-    let result = deploy(
-        &retrying,
-        clock,
-        &mut out,
-        &DeployRequest {
-            dry_run,
-            ..request(&target, tag)
-        },
-    )
-    .map_err(|e| e.to_string());
-    drop(out);
-    (result, buffer.text())
+    captured(|out| {
+        deploy(
+            &retrying,
+            clock,
+            out,
+            &DeployRequest {
+                dry_run,
+                ..request(&target, tag)
+            },
+        )
+    })
 }
 
 #[test]

@@ -77,12 +77,7 @@ fn from_json<'r>(
     span: Range<usize>,
     out: &mut Vec<Statement<'r>>,
 ) {
-    let statements = match policy.get("Statement") {
-        Some(Value::List(items)) => items.clone(),
-        Some(v @ Value::Object(_)) => vec![v.clone()],
-        _ => return,
-    };
-    for s in statements {
+    for s in json_statements(policy) {
         if !matches!(s, Value::Object(_)) {
             continue;
         }
@@ -96,6 +91,16 @@ fn from_json<'r>(
             resources: list(&field("Resource")),
             has_condition: !field("Condition").is_null(),
         });
+    }
+}
+
+/// The statements of a JSON policy document: its `Statement` list, or the one statement
+/// written without a list; none when it is not known.
+pub(crate) fn json_statements(policy: &Value) -> Vec<Value> {
+    match policy.get("Statement") {
+        Some(Value::List(items)) => items.clone(),
+        Some(v @ Value::Object(_)) => vec![v.clone()],
+        _ => Vec::new(),
     }
 }
 

@@ -982,6 +982,18 @@ impl Aws for FakeAws {
     }
 }
 
+/// Runs `work` with a plain (not live) progress writer; its result, an error as its text,
+/// and what it printed.
+pub fn captured<T>(
+    work: impl FnOnce(&mut wharf_deploy::Progress) -> Result<T, wharf_deploy::Error>,
+) -> (Result<T, String>, String) {
+    let buffer = Buffer::default();
+    let mut out = wharf_deploy::Progress::new(Box::new(buffer.clone()), false);
+    let result = work(&mut out).map_err(|e| e.to_string());
+    drop(out);
+    (result, buffer.text())
+}
+
 /// A writer the test can read back.
 #[derive(Clone, Default)]
 pub struct Buffer(pub Rc<RefCell<Vec<u8>>>);

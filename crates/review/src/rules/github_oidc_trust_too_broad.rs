@@ -3,7 +3,7 @@
 
 use wharf_terraform::{Block, Mode, Resource, Value};
 
-use crate::iam::list;
+use crate::iam::{json_statements, list};
 use crate::rule::{named, Check, Pillar, Rule, Severity};
 
 pub static RULE: Rule = Rule {
@@ -196,12 +196,7 @@ fn open_part(pattern: &str) -> Option<&'static str> {
 }
 
 fn from_json(policy: &Value) -> Vec<Trust> {
-    let statements = match policy.get("Statement") {
-        Some(Value::List(items)) => items.clone(),
-        Some(v @ Value::Object(_)) => vec![v.clone()],
-        _ => return Vec::new(),
-    };
-    statements
+    json_statements(policy)
         .iter()
         .filter(|s| s.get("Effect").and_then(Value::as_str) == Some("Allow"))
         .map(|s| {
