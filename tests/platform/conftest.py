@@ -71,14 +71,21 @@ def wharf_binary() -> Path:
 
 def rendered_trees(dest: Path) -> dict[str, Path]:
     """Renders every bundled example, and every manifest in ``manifests/`` (edge cases such
-    as hostile strings), with the real binary into ``dest/<name>``; returns ``{name: tree}``."""
+    as hostile strings), with the real binary. Each is a project of its own, as in a user's
+    repository: ``dest/<name>/`` holds the manifest, the Terraform tree ``infra/`` and, with
+    ``[delivery]``, the workflows in ``.github/workflows/``. Returns ``{name: tree}``, each
+    tree the ``infra/`` directory."""
     manifests = {p.name: p / "wharf.toml" for p in EXAMPLES_DIR.iterdir() if (p / "wharf.toml").is_file()}
     manifests.update({p.stem: p for p in (PLATFORM_DIR / "manifests").glob("*.toml")})
     trees = {}
     for name, manifest in sorted(manifests.items()):
-        tree = dest / name
+        project = dest / name
+        project.mkdir(parents=True)
+        shutil.copy(manifest, project / manifest.name)
+        tree = project / "infra"
         result = subprocess.run(
-            [str(wharf_binary()), "render", "--manifest", str(manifest), "--out", str(tree), "--format", "json"],
+            [str(wharf_binary()), "render", "--manifest", manifest.name, "--out", "infra", "--format", "json"],
+            cwd=project,
             capture_output=True,
             text=True,
             timeout=120,
@@ -88,6 +95,12 @@ def rendered_trees(dest: Path) -> dict[str, Path]:
         trees[name] = tree
         _SUMMARIES[name] = json.loads(result.stdout)
     return trees
+
+
+def project_root(name: str) -> Path:
+    """The project directory tree ``name`` was rendered in: its manifest, ``infra/`` and
+    ``.github/``."""
+    return session_trees()[name].parent
 
 
 # What `wharf render --format json` printed for each tree of rendered_trees().

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use serde_json::{json, Value};
 use wharf_cost::Fixed;
 use wharf_model::Platform;
-use wharf_render::{Drift, Tree, WriteOptions, WriteReport};
+use wharf_render::{Drift, Tree, WriteOptions, WriteReport, PROJECT, TERRAFORM};
 
 use crate::{environment, load, Failure};
 
@@ -19,9 +19,13 @@ pub struct Args {
     /// Render only this environment (repeatable). Modules are always rendered.
     #[arg(long = "env", value_name = "NAME")]
     envs: Vec<String>,
-    /// Directory to write the tree into.
+    /// Directory to write the Terraform tree into.
     #[arg(long, default_value = "infra")]
     out: PathBuf,
+    /// The project root (the repository's root), where the workflows of `[delivery]` go,
+    /// in `.github/workflows/`; the manifest and --out must be inside it.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
     /// Write nothing; print a diff and exit 1 when the files on disk are stale.
     #[arg(long)]
     check: bool,
@@ -53,46 +57,125 @@ pub fn run(args: &Args) -> Result<ExitCode, Failure> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "wharf.toml".to_string());
     let tree = wharf_render::render(&platform, &manifest_name, &args.envs);
+    let project = project(args, &platform, &manifest_name)?;
     let io = |e: wharf_render::TreeError| Failure(format!("error: {e}"));
+    let filtered = !args.envs.is_empty();
     if args.check {
-        let drift = wharf_render::check(&args.out, &tree, !args.envs.is_empty()).map_err(io)?;
-        return Ok(report_drift(args, &drift));
+        let mut drift: Vec<(&Path, Drift)> =
+            wharf_render::check(&args.out, &tree, filtered, TERRAFORM)
+                .map_err(io)?
+                .into_iter()
+                .map(|d| (args.out.as_path(), d))
+                .collect();
+        if let Some(p) = &project {
+            let more = wharf_render::check(&args.root, p, false, PROJECT).map_err(io)?;
+            drift.extend(more.into_iter().map(|d| (args.root.as_path(), d)));
+        }
+        return Ok(report_drift(args, &drift, project.is_some()));
     }
     let options = WriteOptions {
-        filtered: !args.envs.is_empty(),
+        filtered,
         prune: args.prune,
         force: args.force,
     };
-    let report = wharf_render::write(&args.out, &tree, options).map_err(io)?;
+    // Both directories are checked before either is written: a conflict in one leaves both
+    // as they were.
+    let terraform = wharf_render::prepare(&args.out, &tree, options, TERRAFORM).map_err(io)?;
+    let workflows = match &project {
+        Some(p) => Some(wharf_render::prepare(&args.root, p, options, PROJECT).map_err(io)?),
+        None => None,
+    };
+    let report = terraform.apply().map_err(io)?;
+    let workflows = match workflows {
+        Some(w) => Some(w.apply().map_err(io)?),
+        None => None,
+    };
     let priced = price(&tree);
+    let summary = Summary {
+        platform: &platform,
+        tree: &tree,
+        out: &args.out,
+        report: &report,
+        priced: &priced,
+        root: &args.root,
+        workflows: workflows.as_ref(),
+    };
     match args.format {
-        Format::Text => print!("{}", text(&platform, &tree, &args.out, &report, &priced)),
-        Format::Json => println!("{:#}", json(&platform, &tree, &args.out, &report, &priced)),
+        Format::Text => print!("{}", text(&summary)),
+        Format::Json => println!("{:#}", json(&summary)),
     }
     warn_kept(&args.out, &report);
+    if let Some(w) = &workflows {
+        warn_kept(&args.root, w);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
+/// The workflows' tree for the project root: with `[delivery]`, or without it when the
+/// root's ledger lists workflows wharf wrote before, which are then removed.
+fn project(args: &Args, platform: &Platform, manifest_name: &str) -> Result<Option<Tree>, Failure> {
+    let ledger = args.root.join(wharf_render::PROJECT_LEDGER);
+    if platform.pipeline.is_none() {
+        let listed = std::fs::symlink_metadata(&ledger).is_ok();
+        if !listed || wharf_render::out_in_github_dir(&args.root, &args.out) {
+            return Ok(None);
+        }
+        let layout = wharf_render::workflows::Layout {
+            manifest: String::new(),
+            infra: String::new(),
+        };
+        return Ok(Some(wharf_render::project_tree(
+            platform,
+            &layout,
+            manifest_name,
+        )));
+    }
+    let layout = wharf_render::layout(&args.root, &args.manifest, &args.out)
+        .map_err(|e| Failure(format!("error: {e}")))?;
+    Ok(Some(wharf_render::project_tree(
+        platform,
+        &layout,
+        manifest_name,
+    )))
+}
+
 /// `--check`: the diff on standard output, the count on standard error, exit 1 when stale.
-fn report_drift(args: &Args, drift: &[Drift]) -> ExitCode {
-    let out = &args.out;
+fn report_drift(args: &Args, drift: &[(&Path, Drift)], workflows: bool) -> ExitCode {
+    let terraform = args.out.display().to_string();
+    let project = args
+        .root
+        .join(wharf_render::workflows::DIR)
+        .display()
+        .to_string();
     if drift.is_empty() {
-        println!(
-            "{} is up to date with {}.",
-            out.display(),
-            args.manifest.display()
-        );
+        let checked = if workflows {
+            format!("{terraform} and {project} are")
+        } else {
+            format!("{terraform} is")
+        };
+        println!("{checked} up to date with {}.", args.manifest.display());
         return ExitCode::SUCCESS;
     }
+    let mut stale_in: Vec<&str> = Vec::new();
+    for (dir, _) in drift {
+        let name = if *dir == args.out.as_path() {
+            terraform.as_str()
+        } else {
+            project.as_str()
+        };
+        if !stale_in.contains(&name) {
+            stale_in.push(name);
+        }
+    }
     let mut text = String::new();
-    for d in drift {
+    for (dir, d) in drift {
         match d {
             Drift::Changed(_, diff) => text.push_str(diff),
             Drift::Missing(rel) => {
-                let _ = writeln!(text, "missing: {}", out.join(rel).display());
+                let _ = writeln!(text, "missing: {}", dir.join(rel).display());
             }
             Drift::Stale(rel) => {
-                let _ = writeln!(text, "no longer generated: {}", out.join(rel).display());
+                let _ = writeln!(text, "no longer generated: {}", dir.join(rel).display());
             }
         }
     }
@@ -101,7 +184,7 @@ fn report_drift(args: &Args, drift: &[Drift]) -> ExitCode {
         "error: {} file{} in {} {} from what {} renders\nhelp: run `wharf render` to bring them up to date",
         drift.len(),
         if drift.len() == 1 { "" } else { "s" },
-        out.display(),
+        stale_in.join(" and "),
         if drift.len() == 1 { "differs" } else { "differ" },
         args.manifest.display()
     );
@@ -194,13 +277,46 @@ fn module_files(tree: &Tree) -> usize {
         .count()
 }
 
-fn text(
-    platform: &Platform,
-    tree: &Tree,
-    out: &Path,
-    report: &WriteReport,
-    priced: &[Result<Fixed, String>],
-) -> String {
+/// What `render` wrote, for the summary.
+struct Summary<'a> {
+    platform: &'a Platform,
+    tree: &'a Tree,
+    out: &'a Path,
+    report: &'a WriteReport,
+    priced: &'a [Result<Fixed, String>],
+    root: &'a Path,
+    /// What was written into the project root, when the workflows were rendered or removed.
+    workflows: Option<&'a WriteReport>,
+}
+
+/// The workflows' line of the summary.
+fn workflows_line(root: &Path, w: &WriteReport, rendered: bool) -> String {
+    let dir = root.join(wharf_render::workflows::DIR);
+    let counts = format!(
+        "{} written, {} unchanged, {} removed",
+        w.written.len(),
+        w.unchanged,
+        w.removed.len()
+    );
+    if rendered {
+        format!("Workflows in {}/: wharf-checks.yml (pull requests) and wharf-deploy.yml (releases); {counts}.", dir.display())
+    } else {
+        format!(
+            "Workflows in {}/: none, since the manifest has no `[delivery]`; {counts}.",
+            dir.display()
+        )
+    }
+}
+
+fn text(summary: &Summary) -> String {
+    let Summary {
+        platform,
+        tree,
+        out,
+        report,
+        priced,
+        ..
+    } = *summary;
     let mut s = String::new();
     let row = |s: &mut String, cells: [&str; 6]| {
         let [a, b, c, d, e, f] = cells;
@@ -253,6 +369,13 @@ fn text(
         s,
         "Fixed monthly cost at list prices, before traffic-driven items; `wharf cost --env NAME` itemises it."
     );
+    if let Some(w) = summary.workflows {
+        let _ = writeln!(
+            s,
+            "{}",
+            workflows_line(summary.root, w, platform.pipeline.is_some())
+        );
+    }
     let _ = writeln!(s, "Interface endpoints: {}.", endpoints(platform, tree));
     for note in notes(tree, priced) {
         let _ = writeln!(s, "{note}");
@@ -262,13 +385,23 @@ fn text(
 
 /// The summary as JSON: what `--format json` prints, and what the platform tests read to
 /// know which review findings each root documents as trade-offs.
-fn json(
-    platform: &Platform,
-    tree: &Tree,
-    out: &Path,
-    report: &WriteReport,
-    priced: &[Result<Fixed, String>],
-) -> Value {
+fn json(summary: &Summary) -> Value {
+    let Summary {
+        platform,
+        tree,
+        out,
+        report,
+        priced,
+        ..
+    } = *summary;
+    let workflows = summary.workflows.map(|w| {
+        json!({
+            "root": summary.root.display().to_string(),
+            "written": w.written,
+            "unchanged": w.unchanged,
+            "removed": w.removed,
+        })
+    });
     let environments: Vec<Value> = tree
         .environments
         .iter()
@@ -317,6 +450,7 @@ fn json(
         "written": report.written.len(),
         "unchanged": report.unchanged,
         "removed": report.removed.len(),
+        "workflows": workflows,
         "notes": notes(tree, priced),
     })
 }

@@ -123,6 +123,8 @@ pub struct Service {
     pub messages_per_task: Option<Spanned<u32>>,
     /// How a new revision reaches the service's traffic (schema/release.rs).
     pub release: ServiceRelease,
+    /// How the deploy workflow builds its image (schema/delivery.rs).
+    pub build: ServiceBuild,
 }
 
 /// A service's release keys. `None` keeps the environment's or the profile's choice.
@@ -524,13 +526,27 @@ pub struct Overrides {
 pub struct Delivery {
     /// `owner/name`, checked against GitHub's rules; never a pattern.
     pub repository: Spanned<String>,
+    /// `wharf_git`: the `https://` URL of the wharf source the workflows install.
+    pub wharf_git: Spanned<String>,
+    /// `wharf_rev`: the commit of that source, 40 hex digits.
+    pub wharf_rev: Spanned<String>,
+}
+
+/// A service's `build` and `dockerfile`: how the deploy workflow builds its image. `None`
+/// keeps the default (the repository's root, and `Dockerfile` in the context).
+#[derive(Debug, Clone, Default)]
+pub struct ServiceBuild {
+    /// The build context, relative to the repository's root.
+    pub context: Option<Spanned<String>>,
+    /// The Dockerfile, relative to the repository's root.
+    pub dockerfile: Option<Spanned<String>>,
 }
 
 /// Which push deploys to an environment: `branch:NAME` or `tag:PATTERN`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeployFrom {
     Branch(String),
-    /// A GitHub ref pattern (`*` and `?` allowed), such as `v*`.
+    /// A tag, or a prefix of tags when it ends with `*`, such as `v*`.
     Tag(String),
 }
 

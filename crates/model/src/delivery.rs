@@ -9,6 +9,8 @@
 //! commands in the environment README).
 //! <https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#example-subject-claims>
 
+use std::collections::BTreeMap;
+
 use wharf_manifest::{self as manifest, DeployFrom, Manifest};
 
 use crate::profile::Profile;
@@ -34,6 +36,48 @@ pub struct Delivery {
     pub approval: bool,
     /// `{prefix}-deploy`.
     pub role_name: String,
+    /// Where its images come from, when an environment before it in the pipeline built
+    /// them; `None` for the first, which builds.
+    pub promote_from: Option<Promotion>,
+}
+
+/// The environment whose images an environment takes, by the same digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Promotion {
+    pub environment: String,
+    /// The earlier environment's ECR repository by service key: the deploy role may pull
+    /// from these, and only these, besides its own.
+    pub repositories: BTreeMap<String, String>,
+}
+
+/// The app's pipeline: the GitHub repository, the wharf its workflows install, how each
+/// image is built, and the order in which an image moves through the environments.
+///
+/// An image is built and scanned once, by the first environment's deploy job, and pushed
+/// to that environment's repositories under the commit SHA; each later environment copies
+/// the same digest from the one before it. So prod runs exactly what staging ran, and a
+/// tag deploys only a commit that went through the environments before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pipeline {
+    /// `owner/name`.
+    pub repository: String,
+    /// The `https://` git URL and the commit of the wharf the workflows install.
+    pub wharf_git: String,
+    pub wharf_rev: String,
+    /// One per service, in key order.
+    pub builds: Vec<Build>,
+    /// Environment names in promotion order: by profile (dev, staging, prod), then name.
+    pub order: Vec<String>,
+}
+
+/// How the deploy workflow builds one service's image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Build {
+    pub service: String,
+    /// The build context, relative to the repository's root (`.` by default).
+    pub context: String,
+    /// The Dockerfile, relative to the repository's root (`{context}/Dockerfile` by default).
+    pub dockerfile: String,
 }
 
 impl Delivery {
@@ -64,5 +108,63 @@ pub(crate) fn resolve(
         deploy_from,
         approval: pick(&[env.overrides.approval.as_ref()], p.approval).value,
         role_name: format!("{prefix}-deploy"),
+        promote_from: None,
+    })
+}
+
+/// The pipeline, and each environment's place in it: every environment after the first
+/// takes its images from the one before it.
+pub(crate) fn pipeline(m: &Manifest, environments: &mut [crate::Environment]) -> Option<Pipeline> {
+    let d = m.delivery.as_ref()?;
+    let mut order: Vec<(manifest::ProfileName, String)> = environments
+        .iter()
+        .map(|e| (e.profile, e.name.clone()))
+        .collect();
+    order.sort();
+    let order: Vec<String> = order.into_iter().map(|(_, n)| n).collect();
+    for pair in order.windows(2) {
+        let before = environments.iter().find(|e| e.name == pair[0]);
+        let promotion = before.map(|b| Promotion {
+            environment: b.name.clone(),
+            repositories: b.registry.repositories.clone(),
+        });
+        if let Some(e) = environments.iter_mut().find(|e| e.name == pair[1]) {
+            if let Some(delivery) = &mut e.delivery {
+                delivery.promote_from = promotion;
+            }
+        }
+    }
+    let builds = m
+        .services
+        .values()
+        .map(|s| {
+            let context = s
+                .build
+                .context
+                .as_ref()
+                .map_or_else(|| ".".to_string(), |c| c.value.clone());
+            let dockerfile = s.build.dockerfile.as_ref().map_or_else(
+                || {
+                    if context == "." {
+                        "Dockerfile".to_string()
+                    } else {
+                        format!("{context}/Dockerfile")
+                    }
+                },
+                |f| f.value.clone(),
+            );
+            Build {
+                service: s.key.value.clone(),
+                context,
+                dockerfile,
+            }
+        })
+        .collect();
+    Some(Pipeline {
+        repository: d.repository.value.clone(),
+        wharf_git: d.wharf_git.value.clone(),
+        wharf_rev: d.wharf_rev.value.clone(),
+        builds,
+        order,
     })
 }

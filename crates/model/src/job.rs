@@ -61,6 +61,7 @@ fn as_service(job: &manifest::Job, svc: &manifest::Service) -> manifest::Service
         messages_per_task: None,
         egress: Vec::new(),
         release: manifest::ServiceRelease::default(),
+        build: svc.build.clone(),
     }
 }
 

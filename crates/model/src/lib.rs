@@ -37,7 +37,9 @@ pub use bucket::Bucket;
 pub use cache::{Cache, CacheMode, CACHE_CPU_ALARM_PERCENT};
 pub use cluster::{Capacity, Cluster};
 pub use database::{Database, Engine, DEFAULT_POSTGRES_VERSION};
-pub use delivery::{Delivery, GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, SESSION_SECONDS};
+pub use delivery::{
+    Build, Delivery, Pipeline, Promotion, GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, SESSION_SECONDS,
+};
 pub use job::Job;
 pub use load_balancer::{LoadBalancer, Target, CATCH_ALL_PRIORITY};
 pub use network::Network;
@@ -54,6 +56,7 @@ pub use service::{
 pub use table::{Index, Table};
 pub use topic::Topic;
 pub use wharf_aws::codedeploy::Traffic;
+pub use wharf_manifest::github;
 /// `QUEUE_<NAME>_URL`, the variable with which a service finds a queue it uses.
 pub use wharf_manifest::naming::queue_url_variable;
 /// `TABLE_<NAME>_NAME`, the variable with which a service finds a table it uses.
@@ -73,9 +76,9 @@ pub struct Platform {
     pub region: String,
     /// S3 bucket that holds the Terraform state of every environment.
     pub state_bucket: String,
-    /// `owner/name` of the GitHub repository that deploys the app, with `[delivery]`: the
-    /// account's OIDC provider is then rendered in the bootstrap root.
-    pub repository: Option<String>,
+    /// How GitHub Actions builds and deploys the app, with `[delivery]`: the account's
+    /// OIDC provider is then rendered in the bootstrap root, and the workflows beside it.
+    pub pipeline: Option<Pipeline>,
     /// Environments sorted by name.
     pub environments: Vec<Environment>,
 }

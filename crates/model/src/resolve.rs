@@ -67,6 +67,7 @@ pub fn resolve(m: &Manifest) -> Result<Platform, Vec<Diagnostic>> {
     if !diags.is_empty() {
         return Err(diags);
     }
+    let pipeline = crate::delivery::pipeline(m, &mut environments);
     Ok(Platform {
         app: m.app.name.value.clone(),
         region: m.app.region.value.clone(),
@@ -76,7 +77,7 @@ pub fn resolve(m: &Manifest) -> Result<Platform, Vec<Diagnostic>> {
             .as_ref()
             .map(|b| b.value.clone())
             .unwrap_or_else(|| naming::state_bucket(&m.app.name)),
-        repository: m.delivery.as_ref().map(|d| d.repository.value.clone()),
+        pipeline,
         environments,
     })
 }

@@ -16,7 +16,7 @@ pub const DIR: &str = "bootstrap";
 
 /// The bootstrap root's files, by file name; none without `[delivery]`.
 pub fn files(p: &Platform, header: &str) -> Vec<(&'static str, String)> {
-    let Some(repository) = &p.repository else {
+    let Some(repository) = p.pipeline.as_ref().map(|d| &d.repository) else {
         return Vec::new();
     };
     let oidc = Block::new(

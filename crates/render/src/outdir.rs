@@ -102,6 +102,11 @@ impl OutDir {
         Ok(OutDir { real: Some(real) })
     }
 
+    /// Whether the directory existed when it was opened.
+    pub fn exists(&self) -> bool {
+        self.real.is_some()
+    }
+
     /// Looks at `rel` without following links: a link anywhere on the way is refused.
     pub fn inspect(&self, rel: &str) -> Result<Entry, OutError> {
         let Some(real) = &self.real else {

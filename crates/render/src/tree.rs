@@ -6,6 +6,12 @@
 //! never overwritten without `--force` and never deleted. Removing an environment's root,
 //! whose infrastructure may still be live, additionally needs `--prune`.
 //!
+//! The workflows live in the project root, which GitHub reads `.github/workflows/` from,
+//! not in the Terraform directory. They have a ledger of their own, `.github/.wharf-files`
+//! in the project root, kept by the same rules: [`Scope`] says which ledger and which
+//! directories a write covers, and nothing else differs. The two ledgers never list the
+//! same file, since `--out` may not be `.github` or below it.
+//!
 //! The ledger is input like any other: an entry that is absolute, climbs with `..` or is
 //! otherwise not a plain relative path is refused with its line, before anything is written
 //! or removed. Entries of an older ledger (64-bit FNV-1a hashes, which anyone can forge) are
@@ -23,6 +29,29 @@ use crate::{Tree, GENERATED_MARK};
 
 /// The ledger's file name, inside the output directory.
 pub const LEDGER: &str = ".wharf-files";
+
+/// The project root's ledger, of the workflows.
+pub const PROJECT_LEDGER: &str = ".github/.wharf-files";
+
+/// Which ledger a write keeps, and where a tree without one is searched for files that
+/// carry wharf's header.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope {
+    ledger: &'static str,
+    scan: &'static [&'static str],
+}
+
+/// The Terraform directory (`--out`).
+pub const TERRAFORM: Scope = Scope {
+    ledger: LEDGER,
+    scan: &["modules", "environments"],
+};
+
+/// The project root (`--root`): the workflows.
+pub const PROJECT: Scope = Scope {
+    ledger: PROJECT_LEDGER,
+    scan: &[crate::workflows::DIR],
+};
 
 /// How `write` may treat files it does not own.
 #[derive(Debug, Clone, Copy, Default)]
@@ -210,9 +239,9 @@ struct Ledger {
 
 /// Reads the ledger, refusing any line that is not an entry render could have written: a
 /// path that is absolute, climbs with `..`, or is not plain (see [`is_plain_relative`]).
-fn read_ledger(dir: &OutDir, out: &Path) -> Result<Option<Ledger>, TreeError> {
-    let path = out.join(LEDGER);
-    let Some(bytes) = dir.read(LEDGER).map_err(located(out))? else {
+fn read_ledger(dir: &OutDir, out: &Path, scope: Scope) -> Result<Option<Ledger>, TreeError> {
+    let path = out.join(scope.ledger);
+    let Some(bytes) = dir.read(scope.ledger).map_err(located(out))? else {
         return Ok(None);
     };
     let bad = |line: usize, why: &'static str| TreeError::Ledger {
@@ -260,6 +289,7 @@ fn read_ledger(dir: &OutDir, out: &Path) -> Result<Option<Ledger>, TreeError> {
 
 fn write_ledger(
     dir: &OutDir,
+    scope: Scope,
     app: &str,
     files: &BTreeMap<String, Written>,
 ) -> Result<(), OutError> {
@@ -271,18 +301,19 @@ fn write_ledger(
             Written::Legacy(h) => text.push_str(&format!("{h} {p}\n")),
         }
     }
-    dir.write(LEDGER, text.as_bytes())
+    dir.write(scope.ledger, text.as_bytes())
 }
 
 /// Generated files below `out` without a ledger (a tree from before the ledger existed):
 /// those whose first line carries wharf's header. Hidden directories are never entered and
 /// links never followed.
-fn scan_generated(dir: &OutDir, out: &Path) -> Result<BTreeMap<String, Written>, TreeError> {
+fn scan_generated(
+    dir: &OutDir,
+    out: &Path,
+    scope: Scope,
+) -> Result<BTreeMap<String, Written>, TreeError> {
     let mut found = BTreeMap::new();
-    for rel in dir
-        .walk(&["modules", "environments"])
-        .map_err(located(out))?
-    {
+    for rel in dir.walk(scope.scan).map_err(located(out))? {
         if let Some(bytes) = dir.read(&rel).map_err(located(out))? {
             if is_generated(&bytes) {
                 found.insert(rel, Written::Sha256(sha256(&bytes)));
@@ -345,8 +376,13 @@ fn same_refusal(a: &Refusal, b: &Refusal) -> bool {
 
 /// The files wharf wrote into `out` before: its ledger, or for a tree without one, the
 /// files that carry wharf's header. Refuses a tree another app's ledger owns.
-fn owned(dir: &OutDir, out: &Path, tree: &Tree) -> Result<BTreeMap<String, Written>, TreeError> {
-    let existing = read_ledger(dir, out)?;
+fn owned(
+    dir: &OutDir,
+    out: &Path,
+    tree: &Tree,
+    scope: Scope,
+) -> Result<BTreeMap<String, Written>, TreeError> {
+    let existing = read_ledger(dir, out, scope)?;
     if let Some(app) = existing.as_ref().and_then(|l| l.app.as_ref()) {
         if *app != tree.app {
             return Err(TreeError::OtherApp {
@@ -357,12 +393,18 @@ fn owned(dir: &OutDir, out: &Path, tree: &Tree) -> Result<BTreeMap<String, Writt
     }
     match existing {
         Some(l) => Ok(l.files),
-        None => scan_generated(dir, out),
+        None => scan_generated(dir, out, scope),
     }
 }
 
-fn plan(dir: &OutDir, out: &Path, tree: &Tree, opts: WriteOptions) -> Result<Plan, TreeError> {
-    let owned = owned(dir, out, tree)?;
+fn plan(
+    dir: &OutDir,
+    out: &Path,
+    tree: &Tree,
+    opts: WriteOptions,
+    scope: Scope,
+) -> Result<Plan, TreeError> {
+    let owned = owned(dir, out, tree, scope)?;
     let rendered: BTreeSet<&str> = tree.environments.iter().map(|e| e.name.as_str()).collect();
     let bootstrap = format!("{}/", crate::bootstrap::DIR);
     let bootstrap_rendered = tree.files.keys().any(|k| k.starts_with(&bootstrap));
@@ -429,45 +471,91 @@ fn plan(dir: &OutDir, out: &Path, tree: &Tree, opts: WriteOptions) -> Result<Pla
     Ok(p)
 }
 
-/// Writes `tree` under `out`, removes the generated files it no longer produces, and
-/// records what it wrote. Refuses, writing nothing, when a file it would overwrite is not
-/// its own (unless `opts.force`), when the ledger names a path outside `out`, or when a path
-/// it would use goes through a symbolic link.
-pub fn write(out: &Path, tree: &Tree, opts: WriteOptions) -> Result<WriteReport, TreeError> {
-    let dir = OutDir::open(out, true).map_err(located(out))?;
-    let p = plan(&dir, out, tree, opts)?;
-    if !p.conflicts.is_empty() {
+/// A write that has been checked and not yet done: [`prepare`] every directory first, then
+/// [`Prepared::apply`] each, so that a conflict in one leaves all of them untouched.
+pub struct Prepared<'t> {
+    dir: OutDir,
+    out: std::path::PathBuf,
+    tree: &'t Tree,
+    scope: Scope,
+    plan: Plan,
+}
+
+/// Checks what writing `tree` under `out` would do, and refuses, writing nothing, when a
+/// file it would overwrite is not its own (unless `opts.force`), when the ledger names a
+/// path outside `out`, or when a path it would use goes through a symbolic link.
+pub fn prepare<'t>(
+    out: &Path,
+    tree: &'t Tree,
+    opts: WriteOptions,
+    scope: Scope,
+) -> Result<Prepared<'t>, TreeError> {
+    // Not created yet: a refusal in another directory's write must leave this one as it was.
+    let dir = OutDir::open(out, false).map_err(located(out))?;
+    let plan = plan(&dir, out, tree, opts, scope)?;
+    if !plan.conflicts.is_empty() {
         return Err(TreeError::Conflicts {
             dir: out.to_path_buf(),
-            files: p.conflicts,
+            files: plan.conflicts,
         });
     }
-    let at = located(out);
-    for rel in &p.writes {
-        dir.write(rel, tree.files[rel].as_bytes()).map_err(&at)?;
-    }
-    for rel in &p.remove {
-        dir.remove(rel).map_err(&at)?;
-    }
-    write_ledger(&dir, &tree.app, &p.ledger).map_err(&at)?;
-    Ok(WriteReport {
-        written: p.writes,
-        unchanged: p.unchanged,
-        removed: p.remove,
-        unpruned: p.unpruned,
-        kept_edited: p.kept_edited,
+    Ok(Prepared {
+        dir,
+        out: out.to_path_buf(),
+        tree,
+        scope,
+        plan,
     })
 }
 
+impl Prepared<'_> {
+    /// Writes the tree, removes the generated files it no longer produces, and records what
+    /// it wrote.
+    pub fn apply(self) -> Result<WriteReport, TreeError> {
+        let p = self.plan;
+        let at = located(&self.out);
+        let dir = if self.dir.exists() {
+            self.dir
+        } else {
+            OutDir::open(&self.out, true).map_err(&at)?
+        };
+        for rel in &p.writes {
+            dir.write(rel, self.tree.files[rel].as_bytes())
+                .map_err(&at)?;
+        }
+        for rel in &p.remove {
+            dir.remove(rel).map_err(&at)?;
+        }
+        write_ledger(&dir, self.scope, &self.tree.app, &p.ledger).map_err(&at)?;
+        Ok(WriteReport {
+            written: p.writes,
+            unchanged: p.unchanged,
+            removed: p.remove,
+            unpruned: p.unpruned,
+            kept_edited: p.kept_edited,
+        })
+    }
+}
+
+/// Writes `tree` under `out` ([`prepare`], then [`Prepared::apply`]).
+pub fn write(out: &Path, tree: &Tree, opts: WriteOptions) -> Result<WriteReport, TreeError> {
+    prepare(out, tree, opts, TERRAFORM)?.apply()
+}
+
 /// Compares `tree` with the files under `out`, without writing anything.
-pub fn check(out: &Path, tree: &Tree, filtered: bool) -> Result<Vec<Drift>, TreeError> {
+pub fn check(
+    out: &Path,
+    tree: &Tree,
+    filtered: bool,
+    scope: Scope,
+) -> Result<Vec<Drift>, TreeError> {
     let opts = WriteOptions {
         filtered,
         prune: true,
         force: true,
     };
     let dir = OutDir::open(out, false).map_err(located(out))?;
-    let p = plan(&dir, out, tree, opts)?;
+    let p = plan(&dir, out, tree, opts, scope)?;
     let mut drift = Vec::new();
     for rel in &p.writes {
         match p.previous.get(rel) {

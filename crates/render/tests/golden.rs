@@ -115,6 +115,74 @@ fn releases() {
     insta::assert_snapshot!("releases", roots);
 }
 
+/// The workflows of `[delivery]`: the pull request checks and the release of the same
+/// image through dev, staging and prod, each action pinned from the one table.
+#[test]
+fn workflows() {
+    let text = include_str!("../../../tests/platform/manifests/releases.toml");
+    let platform =
+        wharf_model::load("wharf.toml", text).unwrap_or_else(|d| panic!("{}", d.render()));
+    let layout = wharf_render::workflows::Layout {
+        manifest: "wharf.toml".into(),
+        infra: "infra".into(),
+    };
+    let tree = wharf_render::project_tree(&platform, &layout, "wharf.toml");
+    let names: Vec<&str> = tree.files.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            ".github/workflows/wharf-checks.yml",
+            ".github/workflows/wharf-deploy.yml"
+        ]
+    );
+    insta::assert_snapshot!("workflows", concat(tree.files.iter()));
+}
+
+/// Every `uses:` of every workflow is `ACTION@SHA # VERSION` of the table's entry for that
+/// action, and every entry is used: a SHA is written in one place.
+#[test]
+fn workflows_pin_every_action_from_the_table() {
+    let text = include_str!("../../../tests/platform/manifests/releases.toml");
+    let platform = wharf_model::load("wharf.toml", text).unwrap();
+    let layout = wharf_render::workflows::Layout {
+        manifest: "deploy/wharf.toml".into(),
+        infra: ".".into(),
+    };
+    let tree = wharf_render::project_tree(&platform, &layout, "wharf.toml");
+    let mut used = std::collections::BTreeSet::new();
+    for (path, body) in &tree.files {
+        for line in body.lines() {
+            let Some((_, rest)) = line.split_once("uses: ") else {
+                continue;
+            };
+            let (reference, version) = rest
+                .split_once(" # ")
+                .unwrap_or_else(|| panic!("{path}: `{line}` has no version comment"));
+            let (action, sha) = reference.split_once('@').unwrap();
+            let pinned = wharf_render::workflows::ACTIONS
+                .iter()
+                .find(|a| a.uses == action)
+                .unwrap_or_else(|| panic!("{path}: {action} is not in the table"));
+            assert_eq!(
+                (sha, version),
+                (pinned.sha, pinned.version),
+                "{path}: {line}"
+            );
+            used.insert(action);
+        }
+        assert!(!body.contains("pull_request_target"), "{path}");
+        assert!(!body.contains(":latest"), "{path}");
+        assert!(body.contains("\npermissions: {}\n"), "{path}");
+        // The manifest's path and the Terraform directory are the layout's.
+        assert!(body.contains("'deploy/wharf.toml'"), "{path}");
+    }
+    let table: std::collections::BTreeSet<&str> = wharf_render::workflows::ACTIONS
+        .iter()
+        .map(|a| a.uses)
+        .collect();
+    assert_eq!(used, table, "every pinned action is used, and only those");
+}
+
 #[test]
 fn modules_are_the_same_for_every_example() {
     let trees: Vec<_> = EXAMPLES.iter().map(|(_, _, t)| render(t)).collect();

@@ -148,6 +148,7 @@ pub(super) fn read_service(
     let (scale_on, messages_per_task) = read_scale_on(&mut t, sink);
     let egress = read_egress(&mut t, sink);
     let release = super::release::read_service(&mut t, sink, &key, &port);
+    let build = super::delivery::read_service_build(&mut t, sink);
     t.finish(sink);
     check_kind(
         &t,
@@ -188,6 +189,7 @@ pub(super) fn read_service(
         messages_per_task,
         egress,
         release,
+        build,
     })
 }
 

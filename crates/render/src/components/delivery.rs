@@ -90,7 +90,13 @@ impl Component for Delivery {
                 Expr::raw("module.registry.push_policy_arn"),
             )
             .attr("services", Expr::Object(services))
-            .attr_opt("codedeploy", codedeploy);
+            .attr_opt("codedeploy", codedeploy)
+            .attr_opt(
+                "promote_from_repositories",
+                d.promote_from
+                    .as_ref()
+                    .map(|p| Expr::List(p.repositories.values().map(Expr::str).collect())),
+            );
         vec![Call::new(self, "delivery", body)]
     }
 
@@ -122,6 +128,9 @@ impl Component for Delivery {
             "| `ecr:GetAuthorizationToken` | `*` (AWS allows nothing narrower) |"
         );
         let _ = writeln!(o, "| pushing and pulling images (`ecr:PutImage`, the layer uploads, `ecr:DescribeImages`, …) | this environment's repositories |");
+        if let Some(p) = &d.promote_from {
+            let _ = writeln!(o, "| pulling images (`ecr:BatchGetImage`, `ecr:GetDownloadUrlForLayer`, `ecr:BatchCheckLayerAvailability`, `ecr:DescribeImages`) | `{}`'s repositories, in this account and region: the images deployed here are copied from there |", p.environment);
+        }
         let _ = writeln!(o, "| `ecs:DescribeTaskDefinition`, `ecs:ListTaskDefinitions` | `*` (AWS allows nothing narrower) |");
         let _ = writeln!(o, "| `ecs:RegisterTaskDefinition`, `ecs:TagResource` (only while registering) | the services' task definition families |");
         let _ = writeln!(
@@ -135,9 +144,18 @@ impl Component for Delivery {
             let _ = writeln!(o, "| `codedeploy:RegisterApplicationRevision`, `GetApplicationRevision` | this environment's CodeDeploy application |");
             let _ = writeln!(o, "| `codedeploy:StopDeployment`, `ListDeploymentTargets`, `BatchGetDeploymentTargets` | `*` (AWS allows nothing narrower) |");
         }
+        workflows(o, env, d);
         let _ = writeln!(o, "\nThere is no role for `terraform plan` from pull requests: a plan refreshes every resource of the environment, which takes read access to each one's configuration across a dozen services; plan from a machine with your own credentials.\n");
         github_environment(o, d);
     }
+}
+
+/// What the rendered workflows do in this environment.
+fn workflows(o: &mut String, env: &Environment, d: &wharf_model::Delivery) {
+    let _ = writeln!(o, "\n**The workflows** (rendered at the project root, in `.github/workflows/`). `wharf-checks.yml` runs on every pull request and reaches no AWS account: `terraform fmt -check`, `terraform validate` of each root, `wharf render --check`, `wharf review` (uploaded to code scanning as SARIF where the repository has it) and the pull request's monthly cost change, per environment, in the job summary. `wharf-deploy.yml` runs on a push of `{}`: the job `deploy-{}`, in the GitHub environment `{}`, assumes this role, {}, then runs `wharf deploy` of each service in turn, which waits for the release and rolls it back when it fails. One deploy of this environment runs at a time; the next waits. Every action is pinned to a commit, and each job gets only the permissions it uses. wharf itself is built from `wharf_git` at `wharf_rev` (`cargo install --locked`) by the run's first job; once wharf publishes release binaries, the job will download one and check its checksum instead.", d.deploy_from.as_key(), env.name, d.github_environment, match &d.promote_from {
+        None => "after the `build` job has built, scanned and pushed each image".to_string(),
+        Some(p) => format!("copies each image of the commit from `{}`", p.environment),
+    });
 }
 
 /// The GitHub environment, its deployment branch or tag and its reviewers: what the AWS
@@ -169,5 +187,14 @@ fn github_environment(o: &mut String, d: &wharf_model::Delivery) {
         let _ = writeln!(o, "JSON");
     }
     let _ = writeln!(o, "gh api --method POST {env_path}/deployment-branch-policies -f name='{name}' -f type={kind}");
+    let _ = writeln!(
+        o,
+        "# after `terraform apply` here: the role the workflow's jobs in this environment assume"
+    );
+    let _ = writeln!(o, "gh variable set WHARF_DEPLOY_ROLE_ARN --repo {} --env {} --body \"$(terraform output -raw deploy_role_arn)\"", d.repository, d.github_environment);
     let _ = writeln!(o, "```");
+    let _ = writeln!(o, "\n**Images.** {}", match &d.promote_from {
+        None => "The deploy workflow builds each service's image here, in this environment's `build` job: Buildx, then a Trivy scan that fails on a HIGH or CRITICAL vulnerability, then a push of the commit SHA as the tag (never `latest`; the repositories' tags are immutable). Later environments copy the same digest from this environment's repositories.".to_string(),
+        Some(p) => format!("Nothing is built for this environment: its deploy job copies the image of the commit from `{}`'s repositories, by digest, so it runs exactly what `{}` ran, and a push whose commit `{}` never received stops there. Both environments must be in the same account and region (the copy stays in one registry).", p.environment, p.environment, p.environment),
+    });
 }

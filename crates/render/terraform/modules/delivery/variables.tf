@@ -48,6 +48,12 @@ variable "codedeploy" {
   default = null
 }
 
+variable "promote_from_repositories" {
+  description = "Names of the ECR repositories, in this account and region, of the environment before this one in the pipeline: the role copies the images it deploys from them, by digest. Empty for the first environment, which builds."
+  type        = list(string)
+  default     = []
+}
+
 variable "tags" {
   description = "Tags for every resource."
   type        = map(string)
