@@ -100,6 +100,7 @@ fn wharf_job() -> Node {
     Node::map()
         .with("name", Node::plain("build wharf"))
         .with("runs-on", Node::plain("ubuntu-24.04"))
+        .with("timeout-minutes", Node::plain("60"))
         .with("permissions", Node::map())
         .with(
             "steps",
@@ -206,6 +207,7 @@ fn build_job(pipeline: &Pipeline, first: &Environment) -> Node {
         .with("if", Node::plain(condition(deploy_from(first))))
         .with("runs-on", Node::plain("ubuntu-24.04"))
         .with("environment", Node::str(&first.name))
+        .with("timeout-minutes", Node::plain("60"))
         .with(
             "permissions",
             job_permissions("to check out the code it builds"),
