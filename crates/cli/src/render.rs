@@ -120,6 +120,13 @@ fn project(args: &Args, platform: &Platform, manifest_name: &str) -> Result<Opti
         if !listed || wharf_render::out_in_github_dir(&args.root, &args.out) {
             return Ok(None);
         }
+        // Another app's workflows (the app of this repository that has `[delivery]`) are
+        // not this app's to remove.
+        let owner = wharf_render::ledger_app(&args.root, PROJECT)
+            .map_err(|e| Failure(format!("error: {e}")))?;
+        if owner.is_some_and(|app| app != platform.app) {
+            return Ok(None);
+        }
         let layout = wharf_render::workflows::Layout {
             manifest: String::new(),
             infra: String::new(),
@@ -132,6 +139,12 @@ fn project(args: &Args, platform: &Platform, manifest_name: &str) -> Result<Opti
     }
     let layout = wharf_render::layout(&args.root, &args.manifest, &args.out)
         .map_err(|e| Failure(format!("error: {e}")))?;
+    if std::fs::symlink_metadata(args.root.join(".git")).is_err() && !args.check {
+        eprintln!(
+            "warning: {} has no .git: GitHub reads workflows only from .github/workflows at the repository's root; if this is not it, render again with --root naming it",
+            args.root.display()
+        );
+    }
     Ok(Some(wharf_render::project_tree(
         platform,
         &layout,

@@ -51,6 +51,7 @@ fn bad_manifests_exit_2_with_located_messages() {
         "bad-releases",
         "bad-delivery",
         "bad-delivery-without-table",
+        "bad-pipeline",
         "release-twins",
     ] {
         let file = format!("{name}.toml");

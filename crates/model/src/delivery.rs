@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use wharf_manifest::{self as manifest, DeployFrom, Manifest};
+use wharf_manifest::{self as manifest, DeployFrom, Diagnostic, Manifest};
 
 use crate::profile::Profile;
 use crate::resolve::pick;
@@ -114,7 +114,11 @@ pub(crate) fn resolve(
 
 /// The pipeline, and each environment's place in it: every environment after the first
 /// takes its images from the one before it.
-pub(crate) fn pipeline(m: &Manifest, environments: &mut [crate::Environment]) -> Option<Pipeline> {
+pub(crate) fn pipeline(
+    m: &Manifest,
+    environments: &mut [crate::Environment],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Pipeline> {
     let d = m.delivery.as_ref()?;
     let mut order: Vec<(manifest::ProfileName, String)> = environments
         .iter()
@@ -122,6 +126,7 @@ pub(crate) fn pipeline(m: &Manifest, environments: &mut [crate::Environment]) ->
         .collect();
     order.sort();
     let order: Vec<String> = order.into_iter().map(|(_, n)| n).collect();
+    check_order(m, environments, &order, diags);
     for pair in order.windows(2) {
         let before = environments.iter().find(|e| e.name == pair[0]);
         let promotion = before.map(|b| Promotion {
@@ -167,4 +172,59 @@ pub(crate) fn pipeline(m: &Manifest, environments: &mut [crate::Environment]) ->
         builds,
         order,
     })
+}
+
+/// Environments that deploy from the same push must be next to each other in the pipeline:
+/// the push releases them in turn, each waiting for the one before. One between them with
+/// another trigger would have released nothing yet when the later one copies from it.
+fn check_order(
+    m: &Manifest,
+    environments: &[crate::Environment],
+    order: &[String],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let from = |name: &str| {
+        environments
+            .iter()
+            .find(|e| e.name == name)
+            .and_then(|e| e.delivery.as_ref())
+            .map(|d| d.deploy_from.clone())
+    };
+    for (k, later) in order.iter().enumerate() {
+        let Some(trigger) = from(later) else { continue };
+        let Some(i) = order[..k]
+            .iter()
+            .position(|e| from(e).as_ref() == Some(&trigger))
+        else {
+            continue;
+        };
+        let Some(between) = order[i + 1..k]
+            .iter()
+            .find(|e| from(e).as_ref() != Some(&trigger))
+        else {
+            continue;
+        };
+        let Some(env) = m.environments.values().find(|e| &e.key.value == later) else {
+            continue;
+        };
+        let span = env
+            .overrides
+            .deploy_from
+            .as_ref()
+            .map_or_else(|| env.key.span.clone(), |d| d.span.clone());
+        diags.push(
+            Diagnostic::new(
+                format!(
+                    "environment `{later}` deploys from `{}` as `{}` does, but `{between}`, between them in the pipeline, deploys from `{}`",
+                    trigger.as_key(),
+                    order[i],
+                    from(between).map(|f| f.as_key()).unwrap_or_default()
+                ),
+                span,
+            )
+            .with_help(format!(
+                "an image moves through the environments in order (by profile: dev, staging, prod), each copying what the one before released; give `{later}` a `deploy_from` of its own, e.g. `tag:v*`, or `{between}` the same one"
+            )),
+        );
+    }
 }

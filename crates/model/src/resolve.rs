@@ -64,10 +64,10 @@ pub fn resolve(m: &Manifest) -> Result<Platform, Vec<Diagnostic>> {
     for env in m.environments.values() {
         environments.push(environment(m, env, &targets, &mut diags));
     }
+    let pipeline = crate::delivery::pipeline(m, &mut environments, &mut diags);
     if !diags.is_empty() {
         return Err(diags);
     }
-    let pipeline = crate::delivery::pipeline(m, &mut environments);
     Ok(Platform {
         app: m.app.name.value.clone(),
         region: m.app.region.value.clone(),

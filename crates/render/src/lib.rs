@@ -44,8 +44,8 @@ pub use components::COMPONENTS;
 pub use outdir::Refusal;
 pub use project::{layout, out_in_github_dir};
 pub use tree::{
-    check, prepare, write, Conflict, Drift, Prepared, Scope, TreeError, WriteOptions, WriteReport,
-    PROJECT, PROJECT_LEDGER, TERRAFORM,
+    check, ledger_app, prepare, write, Conflict, Drift, Prepared, Scope, TreeError, WriteOptions,
+    WriteReport, PROJECT, PROJECT_LEDGER, TERRAFORM,
 };
 
 /// The first words of every file wharf writes; a file without them is never touched.

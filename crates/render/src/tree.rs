@@ -33,24 +33,34 @@ pub const LEDGER: &str = ".wharf-files";
 /// The project root's ledger, of the workflows.
 pub const PROJECT_LEDGER: &str = ".github/.wharf-files";
 
-/// Which ledger a write keeps, and where a tree without one is searched for files that
-/// carry wharf's header.
+/// Which ledger a write keeps, the directories its entries may be below, and where a tree
+/// without a ledger is searched for files that carry wharf's header.
 #[derive(Debug, Clone, Copy)]
 pub struct Scope {
     ledger: &'static str,
+    /// A ledger entry anywhere else is refused: wharf never writes there, so it owns
+    /// nothing there (a forged entry for `.git/HEAD` must not make it delete that file).
+    dirs: &'static [&'static str],
     scan: &'static [&'static str],
+    /// What the directory holds, for messages: "the Terraform", "the workflows".
+    holds: &'static str,
 }
 
 /// The Terraform directory (`--out`).
 pub const TERRAFORM: Scope = Scope {
     ledger: LEDGER,
+    dirs: &["modules", "environments", crate::bootstrap::DIR],
     scan: &["modules", "environments"],
+    holds: "the Terraform",
 };
 
-/// The project root (`--root`): the workflows.
+/// The project root (`--root`): the workflows. No wharf before the ledger wrote workflows,
+/// so without a ledger it owns none.
 pub const PROJECT: Scope = Scope {
     ledger: PROJECT_LEDGER,
-    scan: &[crate::workflows::DIR],
+    dirs: &[crate::workflows::DIR],
+    scan: &[],
+    holds: "the workflows",
 };
 
 /// How `write` may treat files it does not own.
@@ -106,8 +116,12 @@ pub enum TreeError {
         action: &'static str,
         source: io::Error,
     },
-    /// The output directory holds another app's tree.
-    OtherApp { dir: PathBuf, app: String },
+    /// The output directory holds another app's tree (the Terraform, or the workflows).
+    OtherApp {
+        dir: PathBuf,
+        app: String,
+        holds: &'static str,
+    },
     /// Files under `dir` that writing would overwrite; nothing was written.
     Conflicts { dir: PathBuf, files: Vec<Conflict> },
     /// A line of the ledger that is not an entry render could have written; nothing was
@@ -128,10 +142,15 @@ impl std::fmt::Display for TreeError {
             TreeError::Io { path, action, source } => {
                 write!(f, "could not {action} {}: {source}", path.display())
             }
-            TreeError::OtherApp { dir, app } => write!(
+            TreeError::OtherApp { dir, app, holds } => write!(
                 f,
-                "{} holds the Terraform of app `{app}`\nhelp: render each app into its own directory with --out",
-                dir.display()
+                "{} holds {holds} of app `{app}`\nhelp: {}",
+                dir.display(),
+                if *holds == PROJECT.holds {
+                    "a repository's workflows are one app's: deploy this app from a repository of its own, or name another project root with --root"
+                } else {
+                    "render each app into its own directory with --out"
+                }
             ),
             TreeError::Conflicts { dir, files } => {
                 writeln!(f, "rendering would overwrite files wharf does not own; nothing was written:")?;
@@ -282,6 +301,16 @@ fn read_ledger(dir: &OutDir, out: &Path, scope: Scope) -> Result<Option<Ledger>,
         if !is_plain_relative(rel) {
             return Err(bad(n, "this entry is not a plain relative path"));
         }
+        if !scope
+            .dirs
+            .iter()
+            .any(|d| rel.strip_prefix(d).is_some_and(|r| r.starts_with('/')))
+        {
+            return Err(bad(
+                n,
+                "this entry is not below a directory wharf writes here",
+            ));
+        }
         ledger.files.insert(rel.to_string(), written);
     }
     Ok(Some(ledger))
@@ -388,6 +417,7 @@ fn owned(
             return Err(TreeError::OtherApp {
                 dir: out.to_path_buf(),
                 app: app.clone(),
+                holds: scope.holds,
             });
         }
     }
@@ -526,7 +556,12 @@ impl Prepared<'_> {
         for rel in &p.remove {
             dir.remove(rel).map_err(&at)?;
         }
-        write_ledger(&dir, self.scope, &self.tree.app, &p.ledger).map_err(&at)?;
+        if p.ledger.is_empty() && self.tree.files.is_empty() {
+            // Nothing of wharf's is left here (the workflows once `[delivery]` is gone).
+            dir.remove(self.scope.ledger).map_err(&at)?;
+        } else {
+            write_ledger(&dir, self.scope, &self.tree.app, &p.ledger).map_err(&at)?;
+        }
         Ok(WriteReport {
             written: p.writes,
             unchanged: p.unchanged,
@@ -535,6 +570,12 @@ impl Prepared<'_> {
             kept_edited: p.kept_edited,
         })
     }
+}
+
+/// The app whose ledger of `scope` is in `dir`, if there is one.
+pub fn ledger_app(dir: &Path, scope: Scope) -> Result<Option<String>, TreeError> {
+    let opened = OutDir::open(dir, false).map_err(located(dir))?;
+    Ok(read_ledger(&opened, dir, scope)?.and_then(|l| l.app))
 }
 
 /// Writes `tree` under `out` ([`prepare`], then [`Prepared::apply`]).

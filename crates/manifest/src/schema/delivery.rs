@@ -49,7 +49,7 @@ pub(super) fn read_delivery(mut t: TableReader, sink: &mut Sink) -> Option<Deliv
         if let Some(why) = github::git_url_problem(&g.value) {
             sink.push(
                 Diagnostic::new(format!("`wharf_git` {why}"), g.span.clone())
-                    .with_help("write the repository's `https://` URL without credentials, e.g. `https://github.com/OWNER/wharf`; a private one is reached with the job's own git credentials, never a token in the URL"),
+                    .with_help("write the `https://` URL of a repository the workflows can clone without credentials, e.g. `https://github.com/OWNER/wharf`; never a token in the URL, which would be written into the workflow"),
             );
             ok = false;
         }

@@ -9,8 +9,14 @@
 //! tag names one digest in every environment. Environments in one account and region share
 //! one registry, and the copy moves no layer off AWS; see `wharf_model::Pipeline`.
 //!
-//! Nothing is cached here: a release runs only what this run built or copied. wharf is
-//! built once per run, by its own job, and handed to the deploy jobs as an artifact.
+//! An environment copies only what the one before it released: once every service of an
+//! environment has released the commit, its deploy job tags each image
+//! `released-<commit>`, and that tag is what the next environment copies. A release that
+//! failed or was rolled back stops the commit there.
+//!
+//! Nothing is cached here: a release runs only what this run built or copied (Trivy's
+//! cache is off too). wharf is built once per run, by its own job, and handed to the
+//! deploy jobs as an artifact kept 30 days, as long as GitHub waits for an approval.
 
 use wharf_model::{DeployFrom, Environment, Pipeline, Platform, SESSION_SECONDS};
 
@@ -112,7 +118,7 @@ fn wharf_job() -> Node {
                         .with("name", Node::plain("wharf"))
                         .with("path", Node::plain("${{ runner.temp }}/wharf/bin/wharf"))
                         .with("if-no-files-found", Node::plain("error"))
-                        .with("retention-days", Node::plain("1")),
+                        .with("retention-days", Node::plain("30")),
                 ),
             ]),
         )
@@ -134,24 +140,36 @@ fn assume_role(env: &Environment, session: &str) -> Vec<Node> {
             .with("name", Node::plain("assume the deploy role"))
             .with("id", Node::plain("aws"))
             .with("uses", uses("aws-actions/configure-aws-credentials"))
-            .with(
-                "with",
-                Node::map()
-                    .with(
-                        "role-to-assume",
-                        Node::plain("${{ vars.WHARF_DEPLOY_ROLE_ARN }}"),
-                    )
-                    .with("aws-region", Node::plain("${{ env.AWS_REGION }}"))
-                    .with(
-                        "role-session-name",
-                        Node::plain(format!("wharf-{session}-${{{{ github.run_id }}}}")),
-                    )
-                    .with(
-                        "role-duration-seconds",
-                        Node::plain(SESSION_SECONDS.to_string()),
-                    ),
-            ),
+            .with("with", role_inputs(session)),
     ]
+}
+
+/// The deploy role again, for a new session of its own.
+fn renew_session(service: &str) -> Node {
+    Node::map()
+        .with(
+            "name",
+            Node::plain(format!("renew the deploy role's session for {service}")),
+        )
+        .with("uses", uses("aws-actions/configure-aws-credentials"))
+        .with("with", role_inputs("deploy"))
+}
+
+fn role_inputs(session: &str) -> Node {
+    Node::map()
+        .with(
+            "role-to-assume",
+            Node::plain("${{ vars.WHARF_DEPLOY_ROLE_ARN }}"),
+        )
+        .with("aws-region", Node::plain("${{ env.AWS_REGION }}"))
+        .with(
+            "role-session-name",
+            Node::plain(format!("wharf-{session}-${{{{ github.run_id }}}}")),
+        )
+        .with(
+            "role-duration-seconds",
+            Node::plain(SESSION_SECONDS.to_string()),
+        )
 }
 
 const REGISTRY: &str =
@@ -200,8 +218,12 @@ fn build_job(pipeline: &Pipeline, first: &Environment) -> Node {
         })
         .collect();
     let mut steps = vec![checkout()];
+    let mut images = image_steps();
+    let push = images.pop();
+    steps.extend(images);
     steps.extend(assume_role(first, "build"));
-    steps.extend(image_steps());
+    steps.push(log_in_to_ecr());
+    steps.extend(push);
     Node::map()
         .with("name", Node::plain("build ${{ matrix.service }}"))
         .with("if", Node::plain(condition(deploy_from(first))))
@@ -221,39 +243,27 @@ fn build_job(pipeline: &Pipeline, first: &Environment) -> Node {
         .with("steps", super::steps(steps))
 }
 
-/// Whether the commit's image is in the repository already, then (when it is not) Buildx,
-/// the Trivy scan and the push of the commit's tag.
+/// Buildx and the Trivy scan, before the job holds any AWS credentials; then the push of
+/// the commit's tag, unless an earlier run of the same commit pushed it (tags are
+/// immutable: the image pushed first is the commit's).
 fn image_steps() -> Vec<Node> {
-    let built = "if aws ecr describe-images --repository-name \"$REPOSITORY\" --image-ids \"imageTag=$GITHUB_SHA\" >/dev/null 2>&1; then\n  echo \"$REPOSITORY:$GITHUB_SHA was pushed by an earlier run of this commit: it is not built again.\"\n  echo \"done=true\" >> \"$GITHUB_OUTPUT\"\nelse\n  echo \"done=false\" >> \"$GITHUB_OUTPUT\"\nfi\n";
-    let push = "docker tag \"$LOCAL_IMAGE\" \"$REGISTRY/$REPOSITORY:$GITHUB_SHA\"\ndocker push \"$REGISTRY/$REPOSITORY:$GITHUB_SHA\"\n";
-    let not_built = "steps.built.outputs.done != 'true'";
+    let push = "if aws ecr describe-images --repository-name \"$REPOSITORY\" --image-ids \"imageTag=$GITHUB_SHA\" >/dev/null 2>&1; then\n  echo \"$REPOSITORY:$GITHUB_SHA was pushed by an earlier run of this commit; that image is the commit's.\"\nelse\n  docker tag \"$LOCAL_IMAGE\" \"$REGISTRY/$REPOSITORY:$GITHUB_SHA\"\n  docker push \"$REGISTRY/$REPOSITORY:$GITHUB_SHA\"\nfi\n";
     vec![
-        log_in_to_ecr(),
-        run_step("is the commit's image pushed already", built)
-            .with("id", Node::plain("built"))
-            .with(
-                "env",
-                Node::map().with("REPOSITORY", Node::plain("${{ matrix.repository }}")),
-            ),
-        action_step("set up Buildx", "docker/setup-buildx-action")
-            .with("if", Node::plain(not_built)),
-        action_step("build", "docker/build-push-action")
-            .with("if", Node::plain(not_built))
-            .with(
-                "with",
-                Node::map()
-                    .with("context", Node::plain("${{ matrix.context }}"))
-                    .with("file", Node::plain("${{ matrix.file }}"))
-                    .with("load", Node::plain("true"))
-                    .with("push", Node::plain("false"))
-                    .with("provenance", Node::plain("false"))
-                    .with("tags", Node::plain(LOCAL_IMAGE)),
-            ),
+        action_step("set up Buildx", "docker/setup-buildx-action"),
+        action_step("build", "docker/build-push-action").with(
+            "with",
+            Node::map()
+                .with("context", Node::plain("${{ matrix.context }}"))
+                .with("file", Node::plain("${{ matrix.file }}"))
+                .with("load", Node::plain("true"))
+                .with("push", Node::plain("false"))
+                .with("provenance", Node::plain("false"))
+                .with("tags", Node::plain(LOCAL_IMAGE)),
+        ),
         action_step(
             "scan with Trivy (HIGH and CRITICAL fail)",
             "aquasecurity/trivy-action",
         )
-        .with("if", Node::plain(not_built))
         .with(
             "with",
             Node::map()
@@ -261,22 +271,94 @@ fn image_steps() -> Vec<Node> {
                 .with("scanners", Node::plain("vuln"))
                 .with("severity", Node::plain("HIGH,CRITICAL"))
                 .with("exit-code", Node::str("1"))
-                .with("format", Node::plain("table")),
+                .with("format", Node::plain("table"))
+                // The vulnerability database and Trivy itself are fetched, not restored
+                // from a cache another run could have written.
+                .with("cache", Node::str("false")),
         ),
-        run_step("push the commit's tag", push)
-            .with("if", Node::plain(not_built))
-            .with(
-                "env",
-                Node::map()
-                    .with("LOCAL_IMAGE", Node::plain(LOCAL_IMAGE))
-                    .with("REGISTRY", Node::plain(REGISTRY))
-                    .with("REPOSITORY", Node::plain("${{ matrix.repository }}")),
-            ),
     ]
+    .into_iter()
+    .chain(std::iter::once(
+        run_step("push the commit's tag", push).with(
+            "env",
+            Node::map()
+                .with("LOCAL_IMAGE", Node::plain(LOCAL_IMAGE))
+                .with("REGISTRY", Node::plain(REGISTRY))
+                .with("REPOSITORY", Node::plain("${{ matrix.repository }}")),
+        ),
+    ))
+    .collect()
 }
 
 /// Copies one service's image from the environment before, by digest, unless it is there.
-const PROMOTE: &str = "digest=$(aws ecr describe-images --repository-name \"$FROM\" --image-ids \"imageTag=$GITHUB_SHA\" --query 'imageDetails[0].imageDigest' --output text) || {\n  echo \"::error::$FROM has no image $GITHUB_SHA: only a commit that went through $FROM_ENV is released here\"\n  exit 1\n}\nif have=$(aws ecr describe-images --repository-name \"$TO\" --image-ids \"imageTag=$GITHUB_SHA\" --query 'imageDetails[0].imageDigest' --output text 2>/dev/null); then\n  if [ \"$have\" != \"$digest\" ]; then\n    echo \"::error::$TO:$GITHUB_SHA is $have, not $digest as in $FROM; tags are immutable, so it cannot be replaced\"\n    exit 1\n  fi\n  echo \"$TO:$GITHUB_SHA is $digest already.\"\nelse\n  docker buildx imagetools create --prefer-index=false --tag \"$REGISTRY/$TO:$GITHUB_SHA\" \"$REGISTRY/$FROM@$digest\"\n  have=$(aws ecr describe-images --repository-name \"$TO\" --image-ids \"imageTag=$GITHUB_SHA\" --query 'imageDetails[0].imageDigest' --output text)\n  if [ \"$have\" != \"$digest\" ]; then\n    echo \"::error::the copy in $TO is $have, not $digest\"\n    exit 1\n  fi\nfi\n";
+const PROMOTE: &str = "digest=$(aws ecr describe-images --repository-name \"$FROM\" --image-ids \"imageTag=released-$GITHUB_SHA\" --query 'imageDetails[0].imageDigest' --output text) || {\n  echo \"::error::$FROM has no image released-$GITHUB_SHA: $FROM_ENV has not released this commit (its deploy there failed, was rolled back, or never ran), so it is not released here\"\n  exit 1\n}\nif have=$(aws ecr describe-images --repository-name \"$TO\" --image-ids \"imageTag=$GITHUB_SHA\" --query 'imageDetails[0].imageDigest' --output text 2>/dev/null); then\n  if [ \"$have\" != \"$digest\" ]; then\n    echo \"::error::$TO:$GITHUB_SHA is $have, not $digest as in $FROM; tags are immutable, so it cannot be replaced\"\n    exit 1\n  fi\n  echo \"$TO:$GITHUB_SHA is $digest already.\"\nelse\n  docker buildx imagetools create --prefer-index=false --tag \"$REGISTRY/$TO:$GITHUB_SHA\" \"$REGISTRY/$FROM@$digest\"\n  have=$(aws ecr describe-images --repository-name \"$TO\" --image-ids \"imageTag=$GITHUB_SHA\" --query 'imageDetails[0].imageDigest' --output text)\n  if [ \"$have\" != \"$digest\" ]; then\n    echo \"::error::the copy in $TO is $have, not $digest\"\n    exit 1\n  fi\nfi\n";
+
+/// Tags each image of the commit `released-<commit>` once every service of the environment
+/// released it: what the environment after it copies, so that a commit whose release
+/// failed, or was rolled back, goes no further.
+const MARK_RELEASED: &str = "while read -r repository; do\n  if aws ecr describe-images --repository-name \"$repository\" --image-ids \"imageTag=released-$GITHUB_SHA\" >/dev/null 2>&1; then\n    echo \"$repository:released-$GITHUB_SHA is there already.\"\n    continue\n  fi\n  image=(--repository-name \"$repository\" --image-ids \"imageTag=$GITHUB_SHA\")\n  manifest=$(aws ecr batch-get-image \"${image[@]}\" --query 'images[0].imageManifest' --output text)\n  media_type=$(aws ecr batch-get-image \"${image[@]}\" --query 'images[0].imageManifestMediaType' --output text)\n  aws ecr put-image --repository-name \"$repository\" --image-tag \"released-$GITHUB_SHA\" --image-manifest \"$manifest\" --image-manifest-media-type \"$media_type\" >/dev/null\n  echo \"$repository:released-$GITHUB_SHA\"\ndone <<< \"$REPOSITORIES\"\n";
+
+/// The longest a deploy job may take: each service's release waits at most its timeout
+/// plus its traffic steps and bake (35 minutes for the prod canary), in turn.
+fn deploy_minutes(env: &Environment) -> usize {
+    (15 + 45 * env.services.len()).min(360)
+}
+
+/// The copy of each image from the environment before, by digest.
+fn promote_steps(env: &Environment, before: &Environment) -> Vec<Node> {
+    let mut steps = vec![log_in_to_ecr()];
+    for (service, to) in &env.registry.repositories {
+        let Some(source) = before.registry.repositories.get(service) else {
+            continue;
+        };
+        steps.push(
+            run_step(&format!("promote {service} from {}", before.name), PROMOTE).with(
+                "env",
+                Node::map()
+                    .with("REGISTRY", Node::plain(REGISTRY))
+                    .with("FROM_ENV", Node::str(&before.name))
+                    .with("FROM", Node::str(source))
+                    .with("TO", Node::str(to)),
+            ),
+        );
+    }
+    steps
+}
+
+/// `wharf deploy` of each service in turn, then the `released-<commit>` tags.
+fn release_steps(env: &Environment) -> Vec<Node> {
+    let mut steps = Vec::new();
+    for (i, s) in env.services.iter().enumerate() {
+        if i > 0 {
+            // A fresh session for each release, so that none ends while wharf follows one.
+            steps.push(renew_session(&s.key));
+        }
+        steps.push(run_step(
+            &format!("deploy {}", s.key),
+            &format!(
+                "\"{WHARF_ROOT}/bin/wharf\" deploy --manifest \"$WHARF_MANIFEST\" --env {} --service {} --image-tag \"$GITHUB_SHA\"\n",
+                env.name, s.key
+            ),
+        ));
+    }
+    let repositories: Vec<&str> = env
+        .registry
+        .repositories
+        .values()
+        .map(String::as_str)
+        .collect();
+    steps.push(
+        run_step(
+            &format!("tag the images released in {}", env.name),
+            MARK_RELEASED,
+        )
+        .with(
+            "env",
+            Node::map().with("REPOSITORIES", Node::script(repositories.join("\n") + "\n")),
+        ),
+    );
+    steps
+}
 
 /// One environment's deploy job: the images (built by `build`, or copied from the
 /// environment before), then `wharf deploy` of each service in key order.
@@ -304,32 +386,9 @@ fn deploy_job(p: &Platform, env: &Environment, before: Option<&Environment>) -> 
     ];
     steps.extend(assume_role(env, "deploy"));
     if let Some(b) = before {
-        steps.push(log_in_to_ecr());
-        for (service, to) in &env.registry.repositories {
-            let Some(source) = b.registry.repositories.get(service) else {
-                continue;
-            };
-            steps.push(
-                run_step(&format!("promote {service} from {}", b.name), PROMOTE).with(
-                    "env",
-                    Node::map()
-                        .with("REGISTRY", Node::plain(REGISTRY))
-                        .with("FROM_ENV", Node::str(&b.name))
-                        .with("FROM", Node::str(source))
-                        .with("TO", Node::str(to)),
-                ),
-            );
-        }
+        steps.extend(promote_steps(env, b));
     }
-    for s in &env.services {
-        steps.push(run_step(
-            &format!("deploy {}", s.key),
-            &format!(
-                "\"{WHARF_ROOT}/bin/wharf\" deploy --manifest \"$WHARF_MANIFEST\" --env {} --service {} --image-tag \"$GITHUB_SHA\"\n",
-                env.name, s.key
-            ),
-        ));
-    }
+    steps.extend(release_steps(env));
     Node::map()
         .with("name", Node::plain(format!("deploy {}", env.name)))
         .with("needs", Node::Seq(needs))
@@ -347,7 +406,7 @@ fn deploy_job(p: &Platform, env: &Environment, before: Option<&Environment>) -> 
         )
         .with(
             "timeout-minutes",
-            Node::plain((SESSION_SECONDS / 60).to_string()),
+            Node::plain(deploy_minutes(env).to_string()),
         )
         .with("permissions", job_permissions("to check out the manifest"))
         .with("steps", super::steps(steps))

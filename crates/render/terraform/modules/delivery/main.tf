@@ -140,14 +140,14 @@ data "aws_iam_policy_document" "deploy" {
     }
   }
 
-  # An environment after the first deploys the image the one before it ran: it copies
-  # that digest from the earlier environment's repositories, which it may only read.
+  # An environment after the first deploys the image the one before it released: it
+  # copies that digest from the earlier environment's repositories, which it may only read.
   dynamic "statement" {
     for_each = length(var.promote_from_repositories) == 0 ? [] : [var.promote_from_repositories]
 
     content {
       sid       = "PullFromEarlierEnvironment"
-      actions   = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer"]
+      actions   = ["ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer"]
       resources = [for name in statement.value : "arn:${local.partition}:ecr:${local.region}:${local.account_id}:repository/${name}"]
     }
   }
