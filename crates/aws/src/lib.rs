@@ -7,6 +7,7 @@
 pub mod codedeploy;
 pub mod elasticache;
 pub mod fargate;
+pub mod iam;
 pub mod logs;
 pub mod rds;
 pub mod scheduler;
