@@ -138,7 +138,7 @@ fn judge(s: &Statement<'_>) -> Option<Result<(), Problem>> {
     }
     let wildcards: Vec<String> = known
         .iter()
-        .filter(|a| **a == "*" || a.ends_with(":*"))
+        .filter(|a| every_action_of_a_service(a))
         .map(|a| a.to_string())
         .collect();
     if !wildcards.is_empty() {
@@ -164,6 +164,13 @@ fn judge(s: &Statement<'_>) -> Option<Result<(), Problem>> {
     } else {
         Some(Ok(()))
     }
+}
+
+/// `*`, or a service's name with only wildcards after it (`s3:*`, `s3:**`, `s3:*?`): every
+/// action, or every action of a service (but for the shortest names, with `?`).
+fn every_action_of_a_service(action: &str) -> bool {
+    let name = action.split_once(':').map_or(action, |(_, name)| name);
+    name.contains('*') && name.chars().all(|c| c == '*' || c == '?')
 }
 
 /// Actions whose "Resource types" in the Service Authorization Reference are empty, so a
