@@ -70,6 +70,7 @@ pub fn layout(root: &Path, manifest: &Path, out: &Path) -> Result<Layout, String
     };
     let root_real = std::fs::canonicalize(root).map_err(|e| unresolved("project root", root, e))?;
     let mut rel = Vec::new();
+    let mut out_real = None;
     for (what, flag, path) in [
         ("manifest", "--manifest", manifest),
         ("Terraform directory", "--out", out),
@@ -88,8 +89,10 @@ pub fn layout(root: &Path, manifest: &Path, out: &Path) -> Result<Layout, String
             ));
         }
         rel.push(r);
+        out_real = real;
     }
-    if out_in_github_dir(root, out) {
+    // The last path resolved is --out's.
+    if out_real.is_some_and(|o| o.starts_with(root_real.join(".github"))) {
         return Err(format!(
             "the Terraform directory {} is inside the project root's .github, where wharf writes the workflows and their ledger\nhelp: render the Terraform elsewhere with --out, e.g. `--out infra`",
             out.display()
