@@ -4,6 +4,7 @@
 //! The types here carry only what the release logic reads. Nothing secret is in them: a
 //! task definition's environment values and secret references stay inside the SDK types.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// One AWS API call that failed.
@@ -222,6 +223,8 @@ pub struct TaskDefinition {
     pub containers: Vec<Container>,
     pub task_role_arn: Option<String>,
     pub execution_role_arn: Option<String>,
+    /// The task definition's tags, by key.
+    pub tags: BTreeMap<String, String>,
 }
 
 impl TaskDefinition {
@@ -241,6 +244,9 @@ pub struct Container {
     pub image: String,
     pub essential: bool,
     pub container_ports: Vec<i32>,
+    /// The entry point and command, as the task definition gives them.
+    pub entry_point: Vec<String>,
+    pub command: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -323,6 +329,10 @@ pub struct DeploymentGroup {
     /// Minutes the original (blue) tasks are kept after all traffic moved; `None` when
     /// they are kept until someone ends the deployment.
     pub termination_wait_minutes: Option<u32>,
+    /// Minutes a deployment whose new tasks are up waits (`Ready`) for
+    /// `codedeploy:ContinueDeployment` before CodeDeploy stops it; `None` when traffic
+    /// moves at once (the ready option `CONTINUE_DEPLOYMENT`).
+    pub ready_wait_minutes: Option<u32>,
     /// Automatic rollback is on, and on which events (`DEPLOYMENT_FAILURE`, …).
     pub auto_rollback: bool,
     pub rollback_events: Vec<String>,
@@ -542,6 +552,9 @@ pub trait Aws {
     fn create_deployment(&self, release: &NewRelease) -> Result<String, AwsError>;
     /// `codedeploy:StopDeployment`, with or without the rollback CodeDeploy then starts.
     fn stop_deployment(&self, id: &str, auto_rollback: bool) -> Result<(), AwsError>;
+    /// `codedeploy:ContinueDeployment` of a `Ready` deployment (wait type `READY_WAIT`):
+    /// its new tasks take production traffic.
+    fn continue_deployment(&self, id: &str) -> Result<(), AwsError>;
     /// `codedeploy:ListDeploymentTargets`: target IDs (one per ECS service), every page.
     fn list_deployment_targets(&self, id: &str) -> Result<Vec<String>, AwsError>;
     /// `codedeploy:BatchGetDeploymentTargets` of one ECS target; `None` when it has none.

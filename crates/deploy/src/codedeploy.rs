@@ -22,6 +22,7 @@ use crate::deploy::{
 };
 use crate::image::ImageRef;
 use crate::progress::{duration, Progress};
+use crate::release_check::{self, ReleaseCheck, Verdict};
 use crate::{Error, Outcome, Target};
 
 /// Polls after a deployment failed or stopped for the rollback CodeDeploy starts to show.
@@ -216,7 +217,8 @@ pub(crate) fn deploy(
             return Ok(Outcome::Started);
         };
         let plan = Plan::read(aws, &group, release.deployment_config.as_deref())?;
-        return settle(aws, clock, out, &release.id, &plan, wait);
+        let check = release_check::find(aws, target, svc, group.ready_wait_minutes)?;
+        return settle(aws, clock, out, &release.id, &plan, check.as_ref(), wait);
     }
     if container.image == new_image {
         out.line(&format!(
@@ -230,6 +232,7 @@ pub(crate) fn deploy(
     let base = release_base(aws, out, &current)?;
     let changed = base_container(&base, &container.name)?;
     let plan = Plan::read(aws, &group, None)?;
+    let check = release_check::find(aws, target, svc, group.ready_wait_minutes)?;
     out.line(&format!(
         "{} in cluster {}: {} → a new revision of {}, released by CodeDeploy ({}/{})",
         target.service,
@@ -243,6 +246,11 @@ pub(crate) fn deploy(
     out.line(&format!("-   image: {}", changed.image));
     out.line(&format!("+   image: {new_image}"));
     out.line(&format!("  traffic: {}", plan.describe()));
+    match (&check, group.ready_wait_minutes) {
+        (Some(c), _) => out.line(&format!("  before traffic moves: {}", c.describe())),
+        (None, Some(m)) => out.line(&format!("  before traffic moves: the new tasks wait up to {m} min for someone to continue the release (the group's ready option); wharf has no check task definition for them")),
+        (None, None) => {}
+    }
     if request.dry_run {
         out.line("Dry run: nothing was registered or changed.");
         return Ok(Outcome::DryRun);
@@ -282,7 +290,7 @@ pub(crate) fn deploy(
         ));
         return Ok(Outcome::Started);
     };
-    settle(aws, clock, out, &id, &plan, wait)
+    settle(aws, clock, out, &id, &plan, check.as_ref(), wait)
 }
 
 /// The container and port the load balancer sends traffic to, which the AppSpec names
@@ -357,6 +365,7 @@ fn settle(
     out: &mut Progress,
     id: &str,
     plan: &Plan,
+    check: Option<&ReleaseCheck>,
     wait: Wait,
 ) -> Result<Outcome, Error> {
     let deadline = wait.timeout + plan.planned();
@@ -367,7 +376,13 @@ fn settle(
         duration(plan.planned())
     ));
     let started = clock.elapsed();
-    let (followed, timed_out) = follow(aws, clock, out, id, deadline, wait.poll, true)?;
+    let watch = Watch {
+        deadline,
+        poll: wait.poll,
+        stop_on_timeout: true,
+        on_ready: check.map_or(OnReady::Wait, OnReady::Check),
+    };
+    let (followed, timed_out) = follow(aws, clock, out, id, &watch)?;
     let took = duration(clock.elapsed() - started);
     let rollback = match followed {
         Followed::Succeeded => {
@@ -420,7 +435,13 @@ fn follow_rollback(
         "CodeDeploy is rolling back in deployment {rollback}; following it."
     ));
     let started = clock.elapsed();
-    let (back, _) = follow(aws, clock, out, rollback, wait.timeout, wait.poll, false)?;
+    let (back, _) = follow(
+        aws,
+        clock,
+        out,
+        rollback,
+        &Watch::rollback(wait.timeout, wait),
+    )?;
     match back {
         Followed::Succeeded => {
             out.line(&format!(
@@ -438,6 +459,37 @@ fn follow_rollback(
     }
 }
 
+/// How [`follow`] watches a deployment.
+struct Watch<'a> {
+    deadline: Duration,
+    poll: Duration,
+    /// Past the deadline, stop the deployment with rollback (a release), or leave it
+    /// running (a rollback, which a stop would undo).
+    stop_on_timeout: bool,
+    on_ready: OnReady<'a>,
+}
+
+/// What wharf does when a deployment's new tasks are up and CodeDeploy holds it (`Ready`).
+enum OnReady<'a> {
+    /// Run the release check, then continue the release or stop it with rollback.
+    Check(&'a ReleaseCheck),
+    /// Continue at once: a rollback puts back what production ran.
+    Continue,
+    /// Say that someone must continue it; the wait goes on counting.
+    Wait,
+}
+
+impl Watch<'_> {
+    fn rollback(deadline: Duration, wait: Wait) -> Watch<'static> {
+        Watch {
+            deadline,
+            poll: wait.poll,
+            stop_on_timeout: false,
+            on_ready: OnReady::Continue,
+        }
+    }
+}
+
 /// Polls a deployment until it ends. Past `deadline`, a release (`stop_on_timeout`) is
 /// stopped with rollback at once, and followed for one more `deadline` at most; the second
 /// value says whether that happened.
@@ -446,26 +498,21 @@ fn follow(
     clock: &dyn Clock,
     out: &mut Progress,
     id: &str,
-    deadline: Duration,
-    poll: Duration,
-    stop_on_timeout: bool,
+    watch: &Watch<'_>,
 ) -> Result<(Followed, bool), Error> {
+    let Watch {
+        deadline,
+        poll,
+        stop_on_timeout,
+        ..
+    } = *watch;
     let start = clock.elapsed();
     let mut target_id: Option<String> = None;
     let mut events: BTreeMap<String, String> = BTreeMap::new();
     let mut stopped_at: Option<Duration> = None;
-    let mut ready_said = false;
+    let mut ready_handled = false;
     loop {
         let release = aws.get_deployment(id)?;
-        if release.status == ReleaseStatus::Ready && !ready_said {
-            // A group whose ready option is STOP_DEPLOYMENT waits for someone to continue;
-            // wharf does not decide that for them, and the wait goes on counting.
-            out.clear();
-            out.line(&format!(
-                "  {id} is Ready: its new tasks wait for `aws deploy continue-deployment --deployment-id {id}` before they take traffic (the group's deployment ready option)"
-            ));
-            ready_said = true;
-        }
         if target_id.is_none() && release.status != ReleaseStatus::Created {
             target_id = not_started_is_none(aws.list_deployment_targets(id))?
                 .and_then(|ids| ids.into_iter().next());
@@ -483,6 +530,13 @@ fn follow(
         let elapsed = clock.elapsed() - start;
         let key = status_key(id, &release, target.as_ref());
         out.status(&key, &format!("  {key}  ({})", duration(elapsed)));
+        if release.status == ReleaseStatus::Ready && !ready_handled && stopped_at.is_none() {
+            ready_handled = true;
+            out.clear();
+            if on_ready(aws, clock, out, id, watch)? {
+                continue;
+            }
+        }
         match release.status {
             ReleaseStatus::Succeeded => {
                 out.clear();
@@ -536,6 +590,60 @@ fn follow(
             Some(at) => (at + deadline).saturating_sub(elapsed),
         };
         clock.sleep(poll.min(left).max(Duration::from_millis(1)));
+    }
+}
+
+/// Handles a `Ready` deployment as `watch` says; whether it continued or stopped it, so
+/// that the next look is at once.
+fn on_ready(
+    aws: &dyn Aws,
+    clock: &dyn Clock,
+    out: &mut Progress,
+    id: &str,
+    watch: &Watch<'_>,
+) -> Result<bool, Error> {
+    match watch.on_ready {
+        OnReady::Wait => {
+            out.line(&format!(
+                "  {id} is Ready: its new tasks wait for `aws deploy continue-deployment --deployment-id {id} --deployment-wait-type READY_WAIT` before they take traffic (the group's deployment ready option)"
+            ));
+            Ok(false)
+        }
+        OnReady::Continue => {
+            out.line(&format!(
+                "  {id} is Ready; continuing it, since it puts back what production ran."
+            ));
+            not_ready(aws.continue_deployment(id))?;
+            Ok(true)
+        }
+        OnReady::Check(check) => {
+            let started = clock.elapsed();
+            match release_check::run(aws, clock, out, check, id, watch.poll)? {
+                Verdict::Passed => {
+                    out.line(&format!(
+                        "  the check passed in {}; production traffic moves to the new tasks.",
+                        duration(clock.elapsed() - started)
+                    ));
+                    not_ready(aws.continue_deployment(id))?;
+                }
+                Verdict::Failed(why) => {
+                    out.line(&format!(
+                        "  the check failed: {why}. Stopping CodeDeploy deployment {id}, with rollback; no production traffic moved."
+                    ));
+                    already_ended(aws.stop_deployment(id, true))?;
+                }
+            }
+            Ok(true)
+        }
+    }
+}
+
+/// A continue of a deployment that is no longer Ready (a retried call whose first went
+/// through, or one CodeDeploy stopped meanwhile): the next look says where it is.
+fn not_ready(result: Result<(), AwsError>) -> Result<(), AwsError> {
+    match result {
+        Err(e) if e.code.as_deref() == Some("DeploymentIsNotInReadyStateException") => Ok(()),
+        other => other,
     }
 }
 
@@ -620,7 +728,13 @@ pub(crate) fn rollback(
             out.line("Not waiting (--no-wait): follow it with `wharf status`.");
             return Ok(Outcome::Started);
         };
-        let (stopped, _) = follow(aws, clock, out, &release.id, wait.timeout, wait.poll, false)?;
+        let (stopped, _) = follow(
+            aws,
+            clock,
+            out,
+            &release.id,
+            &Watch::rollback(wait.timeout, wait),
+        )?;
         let rollback = match stopped {
             Followed::Ended { rollback, .. } => rollback,
             Followed::Succeeded => {
@@ -674,7 +788,7 @@ pub(crate) fn rollback(
     // wharf says so and leaves it running.
     let deadline = wait.timeout + plan.planned();
     let started = clock.elapsed();
-    let (followed, _) = follow(aws, clock, out, &id, deadline, wait.poll, false)?;
+    let (followed, _) = follow(aws, clock, out, &id, &Watch::rollback(deadline, wait))?;
     match followed {
         Followed::Succeeded => {
             out.line(&format!(

@@ -14,6 +14,7 @@ pub mod codedeploy;
 mod deploy;
 pub mod image;
 pub mod progress;
+pub mod release_check;
 pub mod retry;
 mod run;
 pub mod sdk;

@@ -200,6 +200,10 @@ impl<A: Aws, C: Clock> Aws for Retrying<'_, A, C> {
         self.call(|| self.inner.stop_deployment(id, auto_rollback))
     }
 
+    fn continue_deployment(&self, id: &str) -> Result<(), AwsError> {
+        self.call(|| self.inner.continue_deployment(id))
+    }
+
     fn list_deployment_targets(&self, id: &str) -> Result<Vec<String>, AwsError> {
         self.call(|| self.inner.list_deployment_targets(id))
     }

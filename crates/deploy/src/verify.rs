@@ -214,6 +214,19 @@ fn code_deploy_checks(
             group.alarms.join(", ")
         )));
     }
+    if let Some(minutes) = group.ready_wait_minutes {
+        match crate::release_check::find(aws, target, svc, Some(minutes)) {
+            Ok(Some(check)) => checks.push(pass(format!(
+                "a release waits up to {minutes} min on the test listener for its check: {}",
+                check.describe()
+            ))),
+            Ok(None) => checks.push(fail(
+                format!("a release waits up to {minutes} min on the test listener, and the service has no check task definition (`{}{}`): someone must continue each release, or CodeDeploy stops it", target.service.rsplit('/').next().unwrap_or(&target.service), crate::release_check::FAMILY_SUFFIX),
+                "run `terraform apply` for the environment (it makes the check of the manifest's `test_path`), or continue releases with `aws deploy continue-deployment --deployment-wait-type READY_WAIT`",
+            )),
+            Err(e) => checks.push(fail(e.message, e.help.unwrap_or_default())),
+        }
+    }
     match aws.get_deployment_config(&group.deployment_config)? {
         Some(_) => checks.push(pass(format!(
             "deployment configuration {} exists",

@@ -465,3 +465,240 @@ fn a_missing_deployment_group_is_refused_with_what_to_do() {
     );
     assert!(aws.changes().is_empty());
 }
+
+/// The release check task wharf started, if any.
+fn check_runs(aws: &FakeAws) -> Vec<wharf_deploy::aws::RunTask> {
+    aws.state
+        .borrow()
+        .runs
+        .iter()
+        .filter(|r| r.started_by == "wharf-release-check")
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn a_release_with_a_test_path_moves_traffic_only_after_its_check_passes() {
+    let aws = FakeAws::code_deploy_checked();
+    let (result, text) = release(&aws, "v2", Some(WAIT));
+    assert_eq!(result, Ok(Outcome::Completed), "{text}");
+    assert_eq!(
+        aws.changes(),
+        [
+            "ecs:RegisterTaskDefinition",
+            "codedeploy:CreateDeployment",
+            "ecs:RunTask shop-prod-api-test:1",
+            "codedeploy:ContinueDeployment d-FAKE1",
+        ]
+    );
+    // The check runs in the service's subnets, in the check's own security group, on
+    // Fargate, with the task definition's own command.
+    let runs = check_runs(&aws);
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+    assert_eq!(
+        run.task_definition,
+        "arn:aws:ecs:us-east-1:123456789012:task-definition/shop-prod-api-test:1"
+    );
+    assert_eq!(run.container, "check");
+    assert!(run.command.is_empty());
+    let network = run.network.as_ref().unwrap();
+    assert_eq!(network.subnets, ["subnet-a"]);
+    assert_eq!(network.security_groups, ["sg-check"]);
+    assert_eq!(run.launch_type.as_deref(), Some("FARGATE"));
+    assert_eq!(run.client_token, "d-FAKE1-check");
+
+    let order = [
+        &format!(
+            "  before traffic moves: {} (task definition shop-prod-api-test:1)",
+            fake::CHECK_URL
+        ),
+        "Created CodeDeploy deployment d-FAKE1 of shop-prod-api:2.",
+        "  Install: Succeeded",
+        &format!(
+            "  checking the new tasks on the test listener: {}",
+            fake::CHECK_URL
+        ),
+        "  the check passed in 15s; production traffic moves to the new tasks.",
+        "  AllowTraffic: InProgress",
+        "d-FAKE1: InProgress, AllowTraffic, new tasks 2 of 2 running, 10% of traffic",
+        "  AllowTraffic: Succeeded",
+        // 70 s for the new tasks, then the check, 5 min at 10 % and 15 min of bake.
+        "CodeDeploy deployment d-FAKE1 succeeded in 21m",
+    ];
+    let at: Vec<usize> = order.iter().map(|l| position(&text, l)).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "out of order:\n{text}");
+    assert_eq!(aws.service_task_definition(), "shop-prod-api:2");
+}
+
+#[test]
+fn a_failed_check_stops_the_release_before_any_traffic_moves_and_exits_1() {
+    let aws = FakeAws::code_deploy_checked();
+    aws.state.borrow_mut().check = fake::Check::Exits(22);
+    let (result, text) = release(&aws, "v2", Some(WAIT));
+    assert_eq!(result, Ok(Outcome::Failed), "{text}");
+    assert_eq!(
+        aws.changes(),
+        [
+            "ecs:RegisterTaskDefinition",
+            "codedeploy:CreateDeployment",
+            "ecs:RunTask shop-prod-api-test:1",
+            "codedeploy:StopDeployment d-FAKE1",
+        ],
+        "a failed check never continues the release"
+    );
+    assert!(
+        text.contains("  the check failed: the test listener answered with an HTTP status of 400 or more (curl exit code 22; the check's log group has its output). Stopping CodeDeploy deployment d-FAKE1, with rollback; no production traffic moved."),
+        "{text}"
+    );
+    assert!(
+        !text.contains("AllowTraffic: InProgress"),
+        "traffic moved:\n{text}"
+    );
+    assert!(
+        text.contains("d-FAKE1: Stopped, new tasks 2 of 2 running, 0% of traffic"),
+        "{text}"
+    );
+    assert!(
+        text.contains("CodeDeploy is rolling back in deployment"),
+        "{text}"
+    );
+    assert!(
+        text.contains("production traffic is on the original tasks again"),
+        "{text}"
+    );
+    assert_eq!(aws.service_task_definition(), "shop-prod-api:1");
+}
+
+#[test]
+fn a_check_that_cannot_run_or_never_ends_stops_the_release() {
+    let aws = FakeAws::code_deploy_checked();
+    aws.state.borrow_mut().check = fake::Check::NeverRuns(
+        "CannotPullContainerError: toomanyrequests: You have reached your pull rate limit",
+    );
+    let (result, text) = release(&aws, "v2", Some(WAIT));
+    assert_eq!(result, Ok(Outcome::Failed), "{text}");
+    assert!(
+        text.contains(
+            "the check failed: the check did not run: CannotPullContainerError: toomanyrequests"
+        ),
+        "{text}"
+    );
+
+    // A check that hangs is given up when CodeDeploy would stop holding the release, and
+    // the release is stopped within one poll of it.
+    let aws = FakeAws::code_deploy_checked();
+    aws.state.borrow_mut().check = fake::Check::Hangs;
+    let (result, text) = release(&aws, "v2", Some(WAIT));
+    assert_eq!(result, Ok(Outcome::Failed), "{text}");
+    assert!(
+        text.contains("the check failed: the check did not end within 9m00s (CodeDeploy holds the release 10m00s)"),
+        "{text}"
+    );
+    let changes = aws.changes();
+    assert_eq!(
+        changes.last().map(String::as_str),
+        Some("codedeploy:StopDeployment d-FAKE1"),
+        "{changes:?}"
+    );
+    let cd = aws.cd();
+    assert_eq!(
+        cd.releases[0].error.as_deref(),
+        Some("MANUAL_STOP: The deployment was stopped by the user."),
+        "wharf stopped it before CodeDeploy's own timeout did"
+    );
+}
+
+#[test]
+fn a_rerun_after_an_interruption_checks_and_continues_the_release_in_progress() {
+    let aws = FakeAws::code_deploy_checked();
+    // The first run ends once the deployment is created (as an interrupted one does),
+    // and the new tasks come up and wait, held, on the test listener.
+    let (first, _) = release(&aws, "v2", None);
+    assert_eq!(first, Ok(Outcome::Started));
+    aws.clock.sleep(Duration::from_secs(120));
+    let held = wharf_deploy::aws::Aws::get_deployment(&aws, "d-FAKE1").unwrap();
+    assert_eq!(held.status, ReleaseStatus::Ready);
+    let (again, text) = release(&aws, "v2", Some(WAIT));
+    assert_eq!(again, Ok(Outcome::Completed), "{text}");
+    assert!(
+        text.contains("with tag `v2` is already Ready; following it."),
+        "{text}"
+    );
+    assert!(text.contains("the check passed"), "{text}");
+    assert_eq!(check_runs(&aws).len(), 1, "one check per release");
+    assert!(aws
+        .changes()
+        .contains(&"codedeploy:ContinueDeployment d-FAKE1".to_string()));
+}
+
+#[test]
+fn a_group_that_holds_releases_without_a_check_says_who_must_continue() {
+    let aws = FakeAws::code_deploy();
+    aws.state
+        .borrow_mut()
+        .cd
+        .as_mut()
+        .unwrap()
+        .group
+        .ready_wait_minutes = Some(10);
+    let (result, text) = release(&aws, "v2", Some(WAIT));
+    assert_eq!(result, Ok(Outcome::Failed), "{text}");
+    assert!(
+        text.contains("before traffic moves: the new tasks wait up to 10 min for someone to continue the release"),
+        "{text}"
+    );
+    assert!(
+        text.contains("is Ready: its new tasks wait for `aws deploy continue-deployment --deployment-id d-FAKE1 --deployment-wait-type READY_WAIT`"),
+        "{text}"
+    );
+    assert!(
+        !aws.changes()
+            .iter()
+            .any(|c| c.starts_with("codedeploy:ContinueDeployment")),
+        "wharf does not continue a release it has not checked"
+    );
+}
+
+#[test]
+fn a_rollback_release_is_continued_at_once_in_a_group_that_holds_releases() {
+    let aws = FakeAws::code_deploy_checked();
+    let (result, text) = release(&aws, "v2", Some(WAIT));
+    assert_eq!(result, Ok(Outcome::Completed), "{text}");
+    let (result, text) = roll_back(&aws, None);
+    assert_eq!(result, Ok(Outcome::Completed), "{text}");
+    assert!(
+        text.contains("is Ready; continuing it, since it puts back what production ran."),
+        "{text}"
+    );
+    assert_eq!(check_runs(&aws).len(), 1, "a rollback runs no check");
+    assert_eq!(aws.service_task_definition(), "shop-prod-api:1");
+}
+
+#[test]
+fn verify_checks_that_a_group_holding_releases_has_their_check() {
+    let aws = FakeAws::code_deploy_checked();
+    let checks = verify(&aws, &target(), None, None).unwrap();
+    assert!(checks.iter().all(|c| c.ok), "{checks:#?}");
+    let expected = format!(
+        "a release waits up to 10 min on the test listener for its check: {} (task definition shop-prod-api-test:1)",
+        fake::CHECK_URL
+    );
+    assert!(checks.iter().any(|c| c.what == expected), "{checks:#?}");
+
+    // Without the check task definition, each release would wait for someone.
+    aws.state
+        .borrow_mut()
+        .task_definitions
+        .retain(|t| t.family != "shop-prod-api-test");
+    let failed: Vec<String> = verify(&aws, &target(), None, None)
+        .unwrap()
+        .into_iter()
+        .filter(|c| !c.ok)
+        .map(|c| c.what)
+        .collect();
+    assert_eq!(
+        failed,
+        ["a release waits up to 10 min on the test listener, and the service has no check task definition (`shop-prod-api-test`): someone must continue each release, or CodeDeploy stops it"]
+    );
+}

@@ -151,6 +151,38 @@ pub fn is_health_check_path(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "_-.~/=?%&".contains(c))
 }
 
+/// Whether an ALB path pattern matches a path: `*` matches any characters (`/`
+/// included), `?` exactly one, and the rest matches itself, case-sensitively.
+/// <https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#path-conditions>
+pub fn path_matches(pattern: &str, path: &str) -> bool {
+    let (p, s) = (pattern.as_bytes(), path.as_bytes());
+    // The classic greedy glob with one backtrack point: linear in practice, and the
+    // pattern is at most 128 bytes.
+    let (mut i, mut j, mut star, mut from) = (0, 0, None, 0);
+    while j < s.len() {
+        match p.get(i) {
+            Some(b'*') => {
+                star = Some(i);
+                from = j;
+                i += 1;
+            }
+            Some(&c) if c == b'?' || c == s[j] => {
+                i += 1;
+                j += 1;
+            }
+            _ => match star {
+                Some(at) => {
+                    i = at + 1;
+                    from += 1;
+                    j = from;
+                }
+                None => return false,
+            },
+        }
+    }
+    p[i..].iter().all(|&c| c == b'*')
+}
+
 /// A plausible email address (one `@`, a domain after it).
 pub fn is_email(s: &str) -> bool {
     match s.split_once('@') {
@@ -164,6 +196,20 @@ pub fn is_email(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn path_patterns_match_as_the_load_balancer_does() {
+        assert!(path_matches("/*", "/health"));
+        assert!(path_matches("/api/*", "/api/health"));
+        assert!(path_matches("/api/*", "/api/"));
+        assert!(!path_matches("/api/*", "/api"));
+        assert!(path_matches("/v?/x", "/v1/x"));
+        assert!(!path_matches("/v?/x", "/v10/x"));
+        assert!(path_matches("/a*b*c", "/aXbYbZc"));
+        assert!(!path_matches("/Api/*", "/api/health"));
+        assert!(path_matches("/health", "/health"));
+        assert!(!path_matches("/health", "/healthz"));
+    }
 
     #[test]
     fn cidr_parsing() {

@@ -140,6 +140,11 @@ pub struct ServiceRelease {
     /// between a linear release's steps; 5 for a canary and 1 for a linear release by
     /// default.
     pub traffic_interval_minutes: Option<Spanned<u32>>,
+    /// `test_path`: a path `wharf deploy` requests on the test listener, from inside the
+    /// VPC, once a blue/green release's new tasks are up and before production traffic
+    /// moves; an answer of 400 or more stops the release. None by default: traffic moves
+    /// as soon as the new tasks pass the load balancer's health check.
+    pub test_path: Option<Spanned<String>>,
 }
 
 /// `deployment`: how a new revision of a service reaches its traffic.

@@ -46,7 +46,8 @@ pub use network::Network;
 pub use queue::Queue;
 pub use registry::Registry;
 pub use release::{
-    BlueGreen, CodeDeploy, Release, SECOND_TARGET_GROUP_SUFFIX, TEST_PORT_HTTP, TEST_PORT_HTTPS,
+    BlueGreen, CodeDeploy, Release, ReleaseTest, CHECK_IMAGE, SECOND_TARGET_GROUP_SUFFIX,
+    TEST_PORT_HTTP, TEST_PORT_HTTPS, TEST_WAIT_MINUTES,
 };
 use resolve::resolve;
 pub use service::{

@@ -28,6 +28,21 @@ pub struct BlueGreen {
     pub bake_minutes: u32,
     /// The second target group, beside the one a rolling service has.
     pub second_target_group_name: String,
+    /// What `wharf deploy` requests on the test listener before traffic moves, if anything.
+    pub test: Option<ReleaseTest>,
+}
+
+/// A request on the test listener that a release must pass before production traffic
+/// moves: `wharf deploy` runs the environment's check task (curl) in the VPC once the new
+/// tasks are up, and continues the release only when it answers below 400.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReleaseTest {
+    /// Path and query, as the manifest's `test_path`.
+    pub path: String,
+    /// The host name the request carries, so that host rules route it and TLS can check
+    /// the certificate: one of the service's hosts (a wildcard filled in), else the app's
+    /// domain. `None`: the load balancer's own DNS name, which no certificate covers.
+    pub host: Option<String>,
 }
 
 impl Release {
@@ -49,7 +64,23 @@ pub struct CodeDeploy {
     pub test_listener_cidrs: Vec<String>,
     /// Configurations with steps CodeDeploy does not predefine, by name.
     pub custom_configs: Vec<(String, Traffic)>,
+    /// Whether the test listener is HTTPS (the environment has a certificate).
+    pub test_listener_https: bool,
+    /// The image that checks a release's `test_path`, when any service has one.
+    pub check_image: Option<&'static str>,
 }
+
+/// The image of the check task: curl's official image, pinned by the digest of its
+/// multi-platform index. curlimages/curl 8.11.1, from Docker Hub
+/// (https://hub.docker.com/r/curlimages/curl); the same pin is in many public
+/// repositories' manifests. It runs as its own non-root user (curl_user, uid 100).
+pub const CHECK_IMAGE: &str =
+    "curlimages/curl:8.11.1@sha256:c1fe1679c34d9784c1b0d1e5f62ac0a79fca01fb6377cdd33e90473c6f9f9a69";
+
+/// Minutes a release with a test path waits, its new tasks up and on the test listener,
+/// for `wharf deploy` to check them and continue it; CodeDeploy stops it after that (the
+/// deployment group's ready option), so a release nobody checks never takes traffic.
+pub const TEST_WAIT_MINUTES: u32 = 10;
 
 /// Traffic percent a step moves, and minutes between steps, when the manifest does not
 /// say: CodeDeploy's own predefined canary (10 % for 5 minutes) and linear (10 % a minute).
@@ -143,8 +174,29 @@ pub(crate) fn for_service(
         traffic,
         bake_minutes: pick(&[env.overrides.bake_minutes.as_ref()], p.bake_minutes).value,
         second_target_group_name: second,
+        test: r.test_path.as_ref().map(|path| ReleaseTest {
+            path: path.value.clone(),
+            host: test_host(m, svc),
+        }),
     }
     .into()
+}
+
+/// The host a test request names: the service's first exact host, else its first host
+/// pattern with each wildcard filled in (`*.example.com` → `wharf-check.example.com`),
+/// else, for a service routed by path alone, the app's domain.
+fn test_host(m: &Manifest, svc: &manifest::Service) -> Option<String> {
+    let exact = svc.hosts.iter().find(|h| !h.value.contains(['*', '?']));
+    match (exact, svc.hosts.first()) {
+        (Some(h), _) => Some(h.value.to_ascii_lowercase()),
+        (None, Some(h)) => Some(
+            h.value
+                .to_ascii_lowercase()
+                .replace('*', "wharf-check")
+                .replace('?', "w"),
+        ),
+        (None, None) => m.app.domain.as_ref().map(|d| d.value.clone()),
+    }
 }
 
 /// A service named `<key>-2` would have the second target group's name as its own.
@@ -235,6 +287,11 @@ pub(crate) fn resolve(
             .map(|l| l.value.iter().map(|c| c.value.to_string()).collect())
             .unwrap_or_default(),
         custom_configs,
+        test_listener_https: has_certificate,
+        check_image: releases
+            .iter()
+            .any(|b| b.test.is_some())
+            .then_some(CHECK_IMAGE),
     })
 }
 

@@ -192,6 +192,20 @@ impl SdkAws {
         Ok(())
     }
 
+    pub(super) fn cd_continue_deployment(&self, id: &str) -> Result<(), AwsError> {
+        const OP: &str = "codedeploy:ContinueDeployment";
+        self.runtime
+            .block_on(
+                self.codedeploy
+                    .continue_deployment()
+                    .deployment_id(id)
+                    .deployment_wait_type(cd::DeploymentWaitType::ReadyWait)
+                    .send(),
+            )
+            .map_err(|e| error(OP, e))?;
+        Ok(())
+    }
+
     pub(super) fn cd_list_deployment_targets(&self, id: &str) -> Result<Vec<String>, AwsError> {
         const OP: &str = "codedeploy:ListDeploymentTargets";
         every_page(|token| {
@@ -296,9 +310,9 @@ fn deployment_group(g: &cd::DeploymentGroupInfo) -> DeploymentGroup {
         .unwrap_or_default();
     let route =
         |r: Option<&cd::TrafficRoute>| r.map(|r| r.listener_arns().to_vec()).unwrap_or_default();
-    let termination = g
-        .blue_green_deployment_configuration()
-        .and_then(|b| b.terminate_blue_instances_on_deployment_success());
+    let blue_green = g.blue_green_deployment_configuration();
+    let termination = blue_green.and_then(|b| b.terminate_blue_instances_on_deployment_success());
+    let ready = blue_green.and_then(|b| b.deployment_ready_option());
     let rollback = g.auto_rollback_configuration();
     let alarms = g.alarm_configuration().filter(|a| a.enabled());
     DeploymentGroup {
@@ -327,6 +341,9 @@ fn deployment_group(g: &cd::DeploymentGroupInfo) -> DeploymentGroup {
         termination_wait_minutes: termination
             .filter(|t| t.action() == Some(&cd::InstanceAction::Terminate))
             .map(|t| u32::try_from(t.termination_wait_time_in_minutes()).unwrap_or(0)),
+        ready_wait_minutes: ready
+            .filter(|r| r.action_on_timeout() == Some(&cd::DeploymentReadyAction::StopDeployment))
+            .map(|r| u32::try_from(r.wait_time_in_minutes()).unwrap_or(0)),
         auto_rollback: rollback.is_some_and(|r| r.enabled()),
         rollback_events: rollback
             .map(|r| r.events().iter().map(|e| e.as_str().to_string()).collect())

@@ -278,7 +278,7 @@ fn target_group(t: &aws_sdk_elasticloadbalancingv2::types::TargetGroup) -> Targe
     }
 }
 
-fn task_definition(td: &ecs::TaskDefinition) -> TaskDefinition {
+fn task_definition(td: &ecs::TaskDefinition, tags: &[ecs::Tag]) -> TaskDefinition {
     TaskDefinition {
         arn: owned(td.task_definition_arn()),
         family: owned(td.family()),
@@ -295,10 +295,16 @@ fn task_definition(td: &ecs::TaskDefinition) -> TaskDefinition {
                     .iter()
                     .filter_map(|p| p.container_port())
                     .collect(),
+                entry_point: c.entry_point().to_vec(),
+                command: c.command().to_vec(),
             })
             .collect(),
         task_role_arn: td.task_role_arn().map(str::to_string),
         execution_role_arn: td.execution_role_arn().map(str::to_string),
+        tags: tags
+            .iter()
+            .filter_map(|t| Some((t.key()?.to_string(), t.value()?.to_string())))
+            .collect(),
     }
 }
 
@@ -379,7 +385,7 @@ impl Aws for SdkAws {
 
     fn describe_task_definition(&self, arn: &str) -> Result<TaskDefinition, AwsError> {
         self.ecs_task_definition(arn)
-            .map(|(td, _)| task_definition(&td))
+            .map(|(td, tags)| task_definition(&td, &tags))
     }
 
     fn register_task_definition(
@@ -434,7 +440,7 @@ impl Aws for SdkAws {
             .block_on(request.send())
             .map_err(|e| error(OP, e))?;
         out.task_definition()
-            .map(task_definition)
+            .map(|td| task_definition(td, out.tags()))
             .ok_or_else(|| AwsError::new(OP, ErrorKind::Other, "AWS returned no task definition"))
     }
 
@@ -604,14 +610,17 @@ impl Aws for SdkAws {
                     .ok()
             })
             .collect();
-        let overrides = ecs::TaskOverride::builder()
-            .container_overrides(
-                ecs::ContainerOverride::builder()
-                    .name(&request.container)
-                    .set_command(Some(request.command.clone()))
-                    .build(),
-            )
-            .build();
+        // No command: the task definition's own.
+        let overrides = (!request.command.is_empty()).then(|| {
+            ecs::TaskOverride::builder()
+                .container_overrides(
+                    ecs::ContainerOverride::builder()
+                        .name(&request.container)
+                        .set_command(Some(request.command.clone()))
+                        .build(),
+                )
+                .build()
+        });
         let out = self
             .runtime
             .block_on(
@@ -629,7 +638,7 @@ impl Aws for SdkAws {
                     )
                     .set_capacity_provider_strategy(Some(strategy).filter(|s| !s.is_empty()))
                     .set_platform_version(request.platform_version.clone())
-                    .overrides(overrides)
+                    .set_overrides(overrides)
                     .started_by(&request.started_by)
                     .client_token(&request.client_token)
                     .send(),
@@ -721,6 +730,10 @@ impl Aws for SdkAws {
 
     fn stop_deployment(&self, id: &str, auto_rollback: bool) -> Result<(), AwsError> {
         self.cd_stop_deployment(id, auto_rollback)
+    }
+
+    fn continue_deployment(&self, id: &str) -> Result<(), AwsError> {
+        self.cd_continue_deployment(id)
     }
 
     fn list_deployment_targets(&self, id: &str) -> Result<Vec<String>, AwsError> {

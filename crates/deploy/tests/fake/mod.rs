@@ -75,12 +75,16 @@ pub struct State {
     pub task_role_trust: String,
     pub target_group_port: i32,
     pub run_exit_code: Option<i32>,
+    /// What a release check's task does.
+    pub check: Check,
+    /// The tasks started, in order.
+    pub runs: Vec<RunTask>,
     pub cd: Option<Cd>,
     deployments: Vec<Dep>,
     events: Vec<ServiceEvent>,
     event_seq: u32,
     desired: i32,
-    tasks: BTreeMap<String, u32>,
+    tasks: BTreeMap<String, FakeTask>,
 }
 
 pub struct FakeAws {
@@ -117,11 +121,29 @@ pub struct FakeRelease {
     created: Duration,
     script: Release,
     pub status: ReleaseStatus,
-    error: Option<String>,
+    pub error: Option<String>,
     rollback: Option<String>,
     rolls_back: Option<String>,
     /// The phase a stop or failure left the deployment in, for the targets' view.
     ended: Option<Duration>,
+    /// When `codedeploy:ContinueDeployment` let a held (Ready) deployment go on, since
+    /// its creation.
+    continued: Option<Duration>,
+}
+
+impl FakeRelease {
+    /// Where the release's script is `since` its creation: a group that holds ready
+    /// releases stops the script's clock from the new tasks' start until the release is
+    /// continued; the second value says whether it is held now.
+    fn script_time(&self, ready_wait: Option<u32>, since: Duration) -> (Duration, bool) {
+        if ready_wait.is_none() || self.rolls_back.is_some() || since < secs(INSTALLED_S) {
+            return (since, false);
+        }
+        match self.continued {
+            Some(at) => (since - (at - secs(INSTALLED_S)), false),
+            None => (secs(INSTALLED_S), true),
+        }
+    }
 }
 
 pub struct Cd {
@@ -142,19 +164,71 @@ fn td(revision: i32, tag: &str) -> TaskDefinition {
                 image: format!("{REPO}:{tag}"),
                 essential: true,
                 container_ports: vec![8000],
+                entry_point: vec![],
+                command: vec![],
             },
             Container {
                 name: "log-router".to_string(),
                 image: "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable".to_string(),
                 essential: false,
                 container_ports: vec![],
+                entry_point: vec![],
+                command: vec![],
             },
         ],
         task_role_arn: Some("arn:aws:iam::123456789012:role/shop-prod-api-task".to_string()),
         execution_role_arn: Some(
             "arn:aws:iam::123456789012:role/shop-prod-api-execution".to_string(),
         ),
+        tags: BTreeMap::new(),
     }
+}
+
+/// The URL the fake's release check asks for.
+pub const CHECK_URL: &str = "https://shop-prod-123.us-east-1.elb.amazonaws.com:8443/health";
+
+/// The check task definition `wharf render` makes for the service.
+fn check_td() -> TaskDefinition {
+    TaskDefinition {
+        arn: format!("{TD_PREFIX}{SERVICE}-test:1"),
+        family: format!("{SERVICE}-test"),
+        revision: 1,
+        containers: vec![Container {
+            name: "check".to_string(),
+            image: "curlimages/curl:8.11.1@sha256:c1fe1679c34d9784c1b0d1e5f62ac0a79fca01fb6377cdd33e90473c6f9f9a69".to_string(),
+            essential: true,
+            container_ports: vec![],
+            entry_point: vec!["curl".to_string()],
+            command: vec!["--fail".to_string(), CHECK_URL.to_string()],
+        }],
+        task_role_arn: None,
+        execution_role_arn: Some(
+            "arn:aws:iam::123456789012:role/shop-prod-release-check-execution".to_string(),
+        ),
+        tags: [(
+            wharf_deploy::release_check::SECURITY_GROUP_TAG.to_string(),
+            "sg-check".to_string(),
+        )]
+        .into_iter()
+        .collect(),
+    }
+}
+
+/// What the release check's task does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Check {
+    /// curl exits with this code on its fourth poll.
+    Exits(i32),
+    /// The task stops before curl runs, for this reason.
+    NeverRuns(&'static str),
+    /// curl never ends.
+    Hangs,
+}
+
+/// A task started with `ecs:RunTask`, and how many times it was described.
+struct FakeTask {
+    polls: u32,
+    request: RunTask,
 }
 
 pub const ECS_TASKS_TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
@@ -180,6 +254,8 @@ impl FakeAws {
             task_role_trust: ECS_TASKS_TRUST.to_string(),
             target_group_port: 8000,
             run_exit_code: Some(0),
+            check: Check::Exits(0),
+            runs: Vec::new(),
             cd: None,
             deployments: vec![Dep {
                 d: Deployment {
@@ -234,6 +310,7 @@ impl FakeAws {
                     prod_listeners: vec![listener(443)],
                     test_listeners: vec![listener(8443)],
                     termination_wait_minutes: Some(15),
+                    ready_wait_minutes: None,
                     auto_rollback: true,
                     rollback_events: vec![
                         "DEPLOYMENT_FAILURE".to_string(),
@@ -251,6 +328,18 @@ impl FakeAws {
                 scripts: BTreeMap::new(),
                 releases: Vec::new(),
             });
+        }
+        aws
+    }
+
+    /// [`FakeAws::code_deploy`] whose group holds a ready release 10 minutes for the check
+    /// of its test path, with the check task definition `wharf render` makes.
+    pub fn code_deploy_checked() -> FakeAws {
+        let aws = FakeAws::code_deploy();
+        {
+            let mut s = aws.state.borrow_mut();
+            s.task_definitions.push(check_td());
+            s.cd.as_mut().unwrap().group.ready_wait_minutes = Some(10);
         }
         aws
     }
@@ -273,8 +362,26 @@ impl FakeAws {
             Duration::from_secs(u64::from(cd.group.termination_wait_minutes.unwrap_or(0)) * 60);
         let mut rollbacks = Vec::new();
         let mut succeeded = None;
+        let ready_wait = cd.group.ready_wait_minutes;
         for r in cd.releases.iter_mut().filter(|r| r.status.is_active()) {
-            let t = now - r.created;
+            let since = now - r.created;
+            let (t, held) = r.script_time(ready_wait, since);
+            if held {
+                let waited = since - secs(INSTALLED_S);
+                if waited >= secs(u64::from(ready_wait.unwrap_or(0)) * 60) {
+                    // CodeDeploy's end of a release nobody continued: stopped, and its
+                    // new tasks removed; production traffic never moved.
+                    r.status = ReleaseStatus::Stopped;
+                    r.error = Some(
+                        "TIMEOUT: The deployment timed out waiting for traffic to be rerouted."
+                            .to_string(),
+                    );
+                    r.ended = Some(t);
+                } else {
+                    r.status = ReleaseStatus::Ready;
+                }
+                continue;
+            }
             if r.rolls_back.is_some() {
                 if t >= secs(ROLLBACK_S) {
                     r.status = ReleaseStatus::Succeeded;
@@ -300,7 +407,7 @@ impl FakeAws {
                     r.status = status;
                     r.error = Some(error.to_string());
                     r.ended = Some(at);
-                    rollbacks.push((r.id.clone(), r.created + at));
+                    rollbacks.push((r.id.clone(), r.created + at + (since - t)));
                 }
                 _ if r.script != Release::Hangs && t >= done => {
                     r.status = ReleaseStatus::Succeeded;
@@ -586,7 +693,8 @@ impl Aws for FakeAws {
         let s = self.state.borrow();
         s.task_definitions
             .iter()
-            .find(|t| t.arn == name || t.name() == name)
+            .rev()
+            .find(|t| t.arn == name || t.name() == name || t.family == name)
             .cloned()
             .ok_or_else(|| {
                 AwsError::new(
@@ -605,7 +713,12 @@ impl Aws for FakeAws {
     ) -> Result<TaskDefinition, AwsError> {
         self.enter("ecs:RegisterTaskDefinition")?;
         let mut s = self.state.borrow_mut();
-        let revision = s.task_definitions.len() as i32 + 1;
+        let revision = s
+            .task_definitions
+            .iter()
+            .filter(|t| t.family == base.family)
+            .count() as i32
+            + 1;
         let mut new = base.clone();
         new.revision = revision;
         new.arn = format!("{TD_PREFIX}{}:{revision}", base.family);
@@ -618,11 +731,12 @@ impl Aws for FakeAws {
         Ok(new)
     }
 
-    fn list_task_definitions(&self, _family: &str) -> Result<Vec<String>, AwsError> {
+    fn list_task_definitions(&self, family: &str) -> Result<Vec<String>, AwsError> {
         self.enter("ecs:ListTaskDefinitions")?;
         let s = self.state.borrow();
         Ok(s.task_definitions
             .iter()
+            .filter(|t| t.family == family)
             .rev()
             .map(|t| t.arn.clone())
             .collect())
@@ -691,42 +805,74 @@ impl Aws for FakeAws {
     }
 
     fn run_task(&self, request: &RunTask) -> Result<String, AwsError> {
-        self.enter(&format!("ecs:RunTask {}", request.command.join(" ")))?;
+        self.enter(&format!(
+            "ecs:RunTask {}",
+            if request.command.is_empty() {
+                request
+                    .task_definition
+                    .trim_start_matches(TD_PREFIX)
+                    .to_string()
+            } else {
+                request.command.join(" ")
+            }
+        ))?;
         let mut s = self.state.borrow_mut();
         let arn = format!(
             "arn:aws:ecs:us-east-1:123456789012:task/{CLUSTER}/{}",
             request.client_token
         );
-        s.tasks.insert(arn.clone(), 0);
+        // As ECS: a client token already used returns the task it started.
+        if !s.tasks.contains_key(&arn) {
+            s.runs.push(request.clone());
+            s.tasks.insert(
+                arn.clone(),
+                FakeTask {
+                    polls: 0,
+                    request: request.clone(),
+                },
+            );
+        }
         Ok(arn)
     }
 
     fn describe_task(&self, _cluster: &str, task: &str) -> Result<Option<Task>, AwsError> {
         self.enter("ecs:DescribeTasks")?;
         let mut s = self.state.borrow_mut();
-        let exit = s.run_exit_code;
-        let Some(polls) = s.tasks.get_mut(task) else {
+        let s = &mut *s;
+        let Some(t) = s.tasks.get_mut(task) else {
             return Ok(None);
         };
-        *polls += 1;
-        let status = match *polls {
+        t.polls += 1;
+        let check = t.request.started_by == "wharf-release-check";
+        let (exit, never_runs) = match (&s.check, check) {
+            (_, false) => (s.run_exit_code, None),
+            (Check::Exits(code), true) => (Some(*code), None),
+            (Check::NeverRuns(why), true) => (None, Some(*why)),
+            (Check::Hangs, true) => (None, None),
+        };
+        let hangs = check && s.check == Check::Hangs;
+        let status = match t.polls {
             1 => "PROVISIONING",
             2 => "PENDING",
+            _ if hangs => "RUNNING",
             3 => "RUNNING",
             _ => "STOPPED",
         };
+        let stopped = status == "STOPPED";
         Ok(Some(Task {
             arn: task.to_string(),
             last_status: status.to_string(),
-            stopped_reason: (status == "STOPPED")
-                .then(|| "Essential container in task exited".to_string()),
-            stop_code: (status == "STOPPED").then(|| "EssentialContainerExited".to_string()),
+            stopped_reason: stopped.then(|| "Essential container in task exited".to_string()),
+            stop_code: stopped.then(|| "EssentialContainerExited".to_string()),
             containers: vec![TaskContainer {
-                name: "api".to_string(),
-                exit_code: if status == "STOPPED" { exit } else { None },
-                reason: if status == "STOPPED" && exit.is_none() {
+                name: t.request.container.clone(),
+                exit_code: if stopped { exit } else { None },
+                reason: if stopped && exit.is_none() {
                     Some(
-                        "CannotPullContainerError: pull image manifest has been retried 5 time(s)"
+                        never_runs
+                            .unwrap_or(
+                                "CannotPullContainerError: pull image manifest has been retried 5 time(s)",
+                            )
                             .to_string(),
                     )
                 } else {
@@ -905,6 +1051,7 @@ impl Aws for FakeAws {
             rollback: None,
             rolls_back: None,
             ended: None,
+            continued: None,
         });
         if lose {
             return Err(AwsError::new(
@@ -923,6 +1070,7 @@ impl Aws for FakeAws {
         let now = self.clock.elapsed();
         let mut s = self.state.borrow_mut();
         let cd = s.cd.as_mut().expect("a CodeDeploy fake");
+        let ready_wait = cd.group.ready_wait_minutes;
         let Some(r) = cd
             .releases
             .iter_mut()
@@ -937,13 +1085,36 @@ impl Aws for FakeAws {
         };
         r.status = ReleaseStatus::Stopped;
         r.error = Some("MANUAL_STOP: The deployment was stopped by the user.".to_string());
-        r.ended = Some(now - r.created);
+        r.ended = Some(r.script_time(ready_wait, now - r.created).0);
         if auto_rollback {
             let rb = start_rollback(cd, id, now);
             if let Some(r) = cd.releases.iter_mut().find(|r| r.id == id) {
                 r.rollback = Some(rb);
             }
         }
+        Ok(())
+    }
+
+    fn continue_deployment(&self, id: &str) -> Result<(), AwsError> {
+        self.enter(&format!("codedeploy:ContinueDeployment {id}"))?;
+        self.advance();
+        let now = self.clock.elapsed();
+        let mut s = self.state.borrow_mut();
+        let cd = s.cd.as_mut().expect("a CodeDeploy fake");
+        let Some(r) = cd
+            .releases
+            .iter_mut()
+            .find(|r| r.id == id && r.status == ReleaseStatus::Ready)
+        else {
+            return Err(AwsError::new(
+                "codedeploy:ContinueDeployment",
+                ErrorKind::Other,
+                "The deployment is not in a ready state",
+            )
+            .with_code("DeploymentIsNotInReadyStateException"));
+        };
+        r.continued = Some(now - r.created);
+        r.status = ReleaseStatus::InProgress;
         Ok(())
     }
 
@@ -1033,6 +1204,7 @@ fn start_rollback(cd: &mut Cd, of: &str, at: Duration) -> String {
         rollback: None,
         rolls_back: Some(of.to_string()),
         ended: None,
+        continued: None,
     });
     id
 }
@@ -1040,7 +1212,10 @@ fn start_rollback(cd: &mut Cd, of: &str, at: Duration) -> String {
 /// A deployment's ECS target at `now`: its lifecycle events, and the original (Blue) and
 /// replacement (Green) task sets with their share of production traffic.
 fn target_view(cd: &Cd, r: &FakeRelease, now: Duration, desired: i64) -> ReleaseTarget {
-    let t = r.ended.unwrap_or(now - r.created);
+    let t = r.ended.unwrap_or_else(|| {
+        r.script_time(cd.group.ready_wait_minutes, now - r.created)
+            .0
+    });
     let shift = if r.config == "CodeDeployDefault.ECSAllAtOnce" || r.rolls_back.is_some() {
         Duration::ZERO
     } else {
@@ -1074,7 +1249,11 @@ fn target_view(cd: &Cd, r: &FakeRelease, now: Duration, desired: i64) -> Release
     } else {
         "Pending"
     };
-    let allow = if install == "Succeeded" {
+    // A held release waits on the test listener: no production traffic moves until it
+    // is continued.
+    let held =
+        cd.group.ready_wait_minutes.is_some() && r.rolls_back.is_none() && r.continued.is_none();
+    let allow = if install == "Succeeded" && !held {
         phase(installed, installed + shift)
     } else {
         "Pending"

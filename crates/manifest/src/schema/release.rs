@@ -26,12 +26,14 @@ pub(super) fn read_deployment(t: &mut TableReader, sink: &mut Sink) -> Option<Sp
     )
 }
 
-/// A service's `deployment`, `traffic_percent` and `traffic_interval_minutes`.
+/// A service's `deployment`, `traffic_percent`, `traffic_interval_minutes` and
+/// `test_path`.
 pub(super) fn read_service(
     t: &mut TableReader,
     sink: &mut Sink,
     key: &Spanned<String>,
     port: &Option<Spanned<u32>>,
+    paths: &[Spanned<String>],
 ) -> ServiceRelease {
     let deployment = read_deployment(t, sink);
     let (low, high) = codedeploy::TRAFFIC_PERCENT.into_inner();
@@ -48,13 +50,66 @@ pub(super) fn read_service(
         i64::from(low)..=i64::from(high),
         &format!("steps are {low} to {high} minutes apart"),
     );
+    let test_path = t.string(sink, "test_path");
     let release = ServiceRelease {
         deployment,
         traffic_percent,
         traffic_interval_minutes,
+        test_path,
     };
     check_service(&release, key, port, sink);
+    check_test_path(&release, key, port, paths, sink);
     release
+}
+
+/// `test_path` is requested on the test listener, whose rules are the service's own: it
+/// must be a path the container could answer, on a service with a port that is not always
+/// rolled, and one of the service's path patterns must match it, or the test listener
+/// answers 404 whatever the new tasks do.
+fn check_test_path(
+    r: &ServiceRelease,
+    key: &Spanned<String>,
+    port: &Option<Spanned<u32>>,
+    paths: &[Spanned<String>],
+    sink: &mut Sink,
+) {
+    let Some(path) = &r.test_path else { return };
+    if !net::is_health_check_path(path) {
+        sink.push(
+            Diagnostic::new(format!("`{}` is not a test path wharf accepts", path.value), path.span.clone())
+                .with_help("write the path the new tasks answer below 400 on, e.g. `/health/ready`, with letters, digits and `_-.~/=?%&`"),
+        );
+        return;
+    }
+    if port.is_none() {
+        sink.push(
+            Diagnostic::new(format!("worker `{}` has no port, and `test_path` is requested through the load balancer", key.value), path.span.clone())
+                .with_help("remove `test_path`: a worker takes no requests"),
+        );
+        return;
+    }
+    if r.deployment
+        .as_ref()
+        .is_some_and(|d| d.value == Deployment::Rolling)
+    {
+        sink.push(
+            Diagnostic::new(format!("service `{}` always rolls, and `test_path` is checked on the test listener of a blue/green release", key.value), path.span.clone())
+                .with_help("remove `test_path`, or remove `deployment = \"rolling\"` so that the profiles that release blue/green (staging, prod) check it"),
+        );
+        return;
+    }
+    let only_path = path.value.split('?').next().unwrap_or_default();
+    if !paths.is_empty() && !paths.iter().any(|p| net::path_matches(&p.value, only_path)) {
+        let patterns = paths
+            .iter()
+            .map(|p| format!("`{}`", p.value))
+            .collect::<Vec<_>>()
+            .join(", ");
+        sink.push(
+            Diagnostic::new(format!("`{}` matches none of service `{}`'s paths ({patterns}), so the test listener would answer 404", path.value, key.value), path.span.clone())
+                .with_help("name a path the service's rules send to it, e.g. its health check"),
+        );
+    }
 }
 
 fn check_service(

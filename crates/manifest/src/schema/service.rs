@@ -147,7 +147,7 @@ pub(super) fn read_service(
     let uses = read_uses(&mut t, sink);
     let (scale_on, messages_per_task) = read_scale_on(&mut t, sink);
     let egress = read_egress(&mut t, sink);
-    let release = super::release::read_service(&mut t, sink, &key, &port);
+    let release = super::release::read_service(&mut t, sink, &key, &port, &paths);
     let build = super::delivery::read_service_build(&mut t, sink);
     t.finish(sink);
     check_kind(

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use wharf_model::{BlueGreen, Environment, Platform, Traffic};
+use wharf_model::{BlueGreen, Environment, Platform, ReleaseTest, Traffic, TEST_WAIT_MINUTES};
 
 use crate::component::{Call, Component, Readme};
 use crate::components::service::label;
@@ -27,36 +27,82 @@ fn services(env: &Environment) -> Expr {
                 let key = &s.key;
                 (
                     key.clone(),
-                    Expr::Object(vec![
-                        (
-                            "service_name".into(),
-                            Expr::raw(format!("module.{}.service_name", label(s))),
-                        ),
-                        (
-                            "target_group_names".into(),
-                            Expr::List(vec![
-                                Expr::raw(format!(
-                                    "module.load_balancer.target_group_names[\"{key}\"]"
-                                )),
-                                Expr::raw(format!(
-                                    "module.load_balancer.second_target_group_names[\"{key}\"]"
-                                )),
-                            ]),
-                        ),
-                        (
-                            "deployment_config_name".into(),
-                            Expr::str(&b.deployment_config),
-                        ),
-                        ("bake_minutes".into(), Expr::int(b.bake_minutes)),
-                        (
-                            "alarm_names".into(),
-                            Expr::raw(format!("module.alarms.release_alarm_names[\"{key}\"]")),
-                        ),
-                    ]),
+                    Expr::Object(
+                        vec![
+                            (
+                                "service_name".into(),
+                                Expr::raw(format!("module.{}.service_name", label(s))),
+                            ),
+                            (
+                                "target_group_names".into(),
+                                Expr::List(vec![
+                                    Expr::raw(format!(
+                                        "module.load_balancer.target_group_names[\"{key}\"]"
+                                    )),
+                                    Expr::raw(format!(
+                                        "module.load_balancer.second_target_group_names[\"{key}\"]"
+                                    )),
+                                ]),
+                            ),
+                            (
+                                "deployment_config_name".into(),
+                                Expr::str(&b.deployment_config),
+                            ),
+                            ("bake_minutes".into(), Expr::int(b.bake_minutes)),
+                            (
+                                "alarm_names".into(),
+                                Expr::raw(format!("module.alarms.release_alarm_names[\"{key}\"]")),
+                            ),
+                        ]
+                        .into_iter()
+                        .chain(b.test.as_ref().map(|t| ("test".into(), test(t))))
+                        .collect(),
+                    ),
                 )
             })
             .collect(),
     )
+}
+
+/// A service's test path and the host name its request carries.
+fn test(t: &ReleaseTest) -> Expr {
+    Expr::Object(
+        [("path".to_string(), Expr::str(&t.path))]
+            .into_iter()
+            .chain(t.host.as_ref().map(|h| ("host".to_string(), Expr::str(h))))
+            .collect(),
+    )
+}
+
+/// The check task's settings, when any service has a test path.
+fn release_check(env: &Environment, cd: &wharf_model::CodeDeploy, region: &str) -> Option<Expr> {
+    let image = cd.check_image?;
+    Some(Expr::Object(vec![
+        ("image".into(), Expr::str(image)),
+        (
+            "test_listener_port".into(),
+            Expr::int(cd.test_listener_port),
+        ),
+        (
+            "test_listener_https".into(),
+            Expr::Bool(cd.test_listener_https),
+        ),
+        (
+            "load_balancer_dns_name".into(),
+            Expr::raw("module.load_balancer.dns_name"),
+        ),
+        ("vpc_id".into(), Expr::raw("module.network.vpc_id")),
+        ("region".into(), Expr::str(region)),
+        ("wait_minutes".into(), Expr::int(TEST_WAIT_MINUTES)),
+        (
+            "log_retention_days".into(),
+            Expr::int(env.cluster.log_retention_days),
+        ),
+        (
+            "kms_key_arn".into(),
+            Expr::raw("module.cluster.kms_key_arn"),
+        ),
+    ]))
 }
 
 fn custom_configs(cd: &wharf_model::CodeDeploy) -> Option<Expr> {
@@ -100,7 +146,7 @@ impl Component for CodeDeploy {
         module_files!("codedeploy")
     }
 
-    fn calls(&self, _p: &Platform, env: &Environment) -> Vec<Call> {
+    fn calls(&self, p: &Platform, env: &Environment) -> Vec<Call> {
         let Some(cd) = &env.code_deploy else {
             return Vec::new();
         };
@@ -116,7 +162,8 @@ impl Component for CodeDeploy {
                 Expr::raw("module.load_balancer.test_listener_arn"),
             )
             .attr("services", services(env))
-            .attr_opt("custom_configs", custom_configs(cd));
+            .attr_opt("custom_configs", custom_configs(cd))
+            .attr_opt("release_check", release_check(env, cd, &p.region));
         vec![Call::new(self, "codedeploy", body)]
     }
 

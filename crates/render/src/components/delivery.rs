@@ -61,8 +61,8 @@ impl Component for Delivery {
                 )
             })
             .collect();
-        let codedeploy = env.code_deploy.as_ref().map(|_| {
-            Expr::Object(vec![
+        let codedeploy = env.code_deploy.as_ref().map(|cd| {
+            let mut attrs = vec![
                 (
                     "application_arn".into(),
                     Expr::raw("module.codedeploy.application_arn"),
@@ -75,7 +75,33 @@ impl Component for Delivery {
                     "deployment_config_names".into(),
                     Expr::raw("values(module.codedeploy.deployment_config_names)"),
                 ),
-            ])
+            ];
+            if cd.check_image.is_some() {
+                attrs.push((
+                    "release_check".into(),
+                    Expr::Object(vec![
+                        (
+                            "cluster_arn".into(),
+                            Expr::raw("module.cluster.cluster_arn"),
+                        ),
+                        (
+                            "cluster_name".into(),
+                            Expr::raw("module.cluster.cluster_name"),
+                        ),
+                        (
+                            "task_definition_families".into(),
+                            Expr::raw(
+                                "values(module.codedeploy.release_check.task_definition_families)",
+                            ),
+                        ),
+                        (
+                            "execution_role_arn".into(),
+                            Expr::raw("module.codedeploy.release_check.execution_role_arn"),
+                        ),
+                    ]),
+                ));
+            }
+            Expr::Object(attrs)
         });
         let body = Body::new()
             .attr("name", Expr::str(&d.role_name))

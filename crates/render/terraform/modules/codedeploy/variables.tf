@@ -26,6 +26,10 @@ variable "services" {
     deployment_config_name = string
     bake_minutes           = number
     alarm_names            = list(string)
+    test = optional(object({
+      path = string
+      host = optional(string)
+    }))
   }))
 
   validation {
@@ -51,6 +55,32 @@ variable "custom_configs" {
   validation {
     condition     = alltrue([for c in values(var.custom_configs) : c.percent >= 1 && c.percent <= 99])
     error_message = "A step moves 1 to 99 percent of the traffic."
+  }
+}
+
+variable "release_check" {
+  description = "What checks a release's test path on the test listener before production traffic moves: the check image (pinned by digest), the test listener's port and protocol, the load balancer's DNS name, the VPC of the check task, minutes a release waits for the check, and the check's logs (retention, KMS key). Null when no service has a test path."
+  type = object({
+    image                  = string
+    test_listener_port     = number
+    test_listener_https    = bool
+    load_balancer_dns_name = string
+    vpc_id                 = string
+    region                 = string
+    wait_minutes           = number
+    log_retention_days     = number
+    kms_key_arn            = optional(string)
+  })
+  default = null
+
+  validation {
+    condition     = var.release_check == null || can(regex("@sha256:[0-9a-f]{64}$", var.release_check.image))
+    error_message = "The check image is pinned by its digest (name@sha256:...)."
+  }
+
+  validation {
+    condition     = var.release_check == null || (var.release_check.wait_minutes >= 1 && var.release_check.wait_minutes <= 2880)
+    error_message = "A release waits 1 to 2880 minutes for its check."
   }
 }
 

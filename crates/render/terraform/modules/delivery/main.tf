@@ -9,6 +9,8 @@ locals {
   partition  = data.aws_partition.current.partition
   region     = data.aws_region.current.name
   oidc_host  = "token.actions.githubusercontent.com"
+
+  release_check = try(var.codedeploy.release_check, null)
 }
 
 ################################################################################
@@ -152,14 +154,60 @@ data "aws_iam_policy_document" "deploy" {
     }
   }
 
-  # Stopping a deployment and reading its targets take no resource narrower than "*".
+  # Continuing or stopping a deployment and reading its targets take no resource narrower
+  # than "*".
   dynamic "statement" {
     for_each = var.codedeploy == null ? [] : [var.codedeploy]
 
     content {
       sid       = "FollowAndStopReleases"
-      actions   = ["codedeploy:BatchGetDeploymentTargets", "codedeploy:ListDeploymentTargets", "codedeploy:StopDeployment"]
+      actions   = ["codedeploy:BatchGetDeploymentTargets", "codedeploy:ContinueDeployment", "codedeploy:ListDeploymentTargets", "codedeploy:StopDeployment"]
       resources = ["*"]
+    }
+  }
+
+  # A release with a test path runs its check task in the environment's cluster only...
+  dynamic "statement" {
+    for_each = local.release_check == null ? [] : [local.release_check]
+
+    content {
+      sid       = "RunReleaseChecks"
+      actions   = ["ecs:RunTask"]
+      resources = [for family in statement.value.task_definition_families : "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task-definition/${family}:*"]
+
+      condition {
+        test     = "ArnEquals"
+        variable = "ecs:cluster"
+        values   = [statement.value.cluster_arn]
+      }
+    }
+  }
+
+  # ...follows it there...
+  dynamic "statement" {
+    for_each = local.release_check == null ? [] : [local.release_check]
+
+    content {
+      sid       = "FollowReleaseChecks"
+      actions   = ["ecs:DescribeTasks"]
+      resources = ["arn:${local.partition}:ecs:${local.region}:${local.account_id}:task/${statement.value.cluster_name}/*"]
+    }
+  }
+
+  # ...and passes it its execution role, to ECS tasks only.
+  dynamic "statement" {
+    for_each = local.release_check == null ? [] : [local.release_check]
+
+    content {
+      sid       = "PassReleaseCheckRole"
+      actions   = ["iam:PassRole"]
+      resources = [statement.value.execution_role_arn]
+
+      condition {
+        test     = "StringEquals"
+        variable = "iam:PassedToService"
+        values   = ["ecs-tasks.amazonaws.com"]
+      }
     }
   }
 }

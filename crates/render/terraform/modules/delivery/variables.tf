@@ -39,11 +39,17 @@ variable "services" {
 }
 
 variable "codedeploy" {
-  description = "The CodeDeploy application and the deployment groups the role may release through, and their configurations; null when no service releases blue/green."
+  description = "The CodeDeploy application and the deployment groups the role may release through, and their configurations; and the release checks it may run (the cluster, the check task definitions' families and their execution role), when a service has a test path. Null when no service releases blue/green."
   type = object({
     application_arn         = string
     deployment_group_arns   = list(string)
     deployment_config_names = list(string)
+    release_check = optional(object({
+      cluster_arn              = string
+      cluster_name             = string
+      task_definition_families = list(string)
+      execution_role_arn       = string
+    }))
   })
   default = null
 }
