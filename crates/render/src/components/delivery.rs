@@ -15,6 +15,49 @@ use crate::root::output;
 
 pub struct Delivery;
 
+/// What the deploy role may release through in CodeDeploy, and the release checks it
+/// may run.
+fn codedeploy(cd: &wharf_model::CodeDeploy) -> Expr {
+    let mut attrs = vec![
+        (
+            "application_arn".into(),
+            Expr::raw("module.codedeploy.application_arn"),
+        ),
+        (
+            "deployment_group_arns".into(),
+            Expr::raw("values(module.codedeploy.deployment_group_arns)"),
+        ),
+        (
+            "deployment_config_names".into(),
+            Expr::raw("values(module.codedeploy.deployment_config_names)"),
+        ),
+    ];
+    if cd.check_image.is_some() {
+        attrs.push((
+            "release_check".into(),
+            Expr::Object(vec![
+                (
+                    "cluster_arn".into(),
+                    Expr::raw("module.cluster.cluster_arn"),
+                ),
+                (
+                    "cluster_name".into(),
+                    Expr::raw("module.cluster.cluster_name"),
+                ),
+                (
+                    "task_definition_families".into(),
+                    Expr::raw("values(module.codedeploy.release_check.task_definition_families)"),
+                ),
+                (
+                    "execution_role_arn".into(),
+                    Expr::raw("module.codedeploy.release_check.execution_role_arn"),
+                ),
+            ]),
+        ));
+    }
+    Expr::Object(attrs)
+}
+
 impl Component for Delivery {
     fn name(&self) -> &'static str {
         "delivery"
@@ -61,48 +104,7 @@ impl Component for Delivery {
                 )
             })
             .collect();
-        let codedeploy = env.code_deploy.as_ref().map(|cd| {
-            let mut attrs = vec![
-                (
-                    "application_arn".into(),
-                    Expr::raw("module.codedeploy.application_arn"),
-                ),
-                (
-                    "deployment_group_arns".into(),
-                    Expr::raw("values(module.codedeploy.deployment_group_arns)"),
-                ),
-                (
-                    "deployment_config_names".into(),
-                    Expr::raw("values(module.codedeploy.deployment_config_names)"),
-                ),
-            ];
-            if cd.check_image.is_some() {
-                attrs.push((
-                    "release_check".into(),
-                    Expr::Object(vec![
-                        (
-                            "cluster_arn".into(),
-                            Expr::raw("module.cluster.cluster_arn"),
-                        ),
-                        (
-                            "cluster_name".into(),
-                            Expr::raw("module.cluster.cluster_name"),
-                        ),
-                        (
-                            "task_definition_families".into(),
-                            Expr::raw(
-                                "values(module.codedeploy.release_check.task_definition_families)",
-                            ),
-                        ),
-                        (
-                            "execution_role_arn".into(),
-                            Expr::raw("module.codedeploy.release_check.execution_role_arn"),
-                        ),
-                    ]),
-                ));
-            }
-            Expr::Object(attrs)
-        });
+        let codedeploy = env.code_deploy.as_ref().map(codedeploy);
         let body = Body::new()
             .attr("name", Expr::str(&d.role_name))
             .attr(
