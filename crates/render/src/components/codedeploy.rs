@@ -235,7 +235,23 @@ fn releases(o: &mut String, env: &Environment) {
     }
     let _ = writeln!(o, "\nA release:\n");
     let _ = writeln!(o, "1. CodeDeploy starts a second set of tasks of the new task definition, as many as run now, in the service's target group that is not serving (each has two: its own and its `-2`).");
-    let _ = writeln!(o, "2. Once they pass the health check, the **test listener** on port {} sends its requests to them while production traffic still goes to the old tasks; without an `AfterAllowTestTraffic` hook in the AppSpec (a Lambda function of yours that tries them and reports back), CodeDeploy goes straight on, so the test listener is where such a hook checks the release. It answers only the environment's own NAT addresses (a client inside the VPC, such as a task started with `wharf run`){}.", cd.test_listener_port, if cd.test_listener_cidrs.is_empty() { String::new() } else { format!(" and {}", crate::root::code_list(&cd.test_listener_cidrs)) });
+    let checked: Vec<String> = blue_green(env)
+        .filter_map(|(s, b)| Some(format!("`{}` (`{}`)", s.name, b.test.as_ref()?.path)))
+        .collect();
+    let sources = if cd.test_listener_cidrs.is_empty() {
+        String::new()
+    } else {
+        format!(" and {}", crate::root::code_list(&cd.test_listener_cidrs))
+    };
+    let _ = writeln!(o, "2. Once they pass the health check, the **test listener** on port {} sends its requests to them while production traffic still goes to the old tasks. It answers only the environment's own NAT addresses (a client inside the VPC, such as a task started with `wharf run`){sources}.", cd.test_listener_port);
+    if checked.is_empty() {
+        let _ = writeln!(
+            o,
+            "   No service here has a `test_path`, so CodeDeploy goes straight on."
+        );
+    } else {
+        let _ = writeln!(o, "   The releases of {} wait there, up to {TEST_WAIT_MINUTES} min (the group's ready option `STOP_DEPLOYMENT`): `wharf deploy` runs the service's check task (`SERVICE-test`, curl's image pinned by digest, in the service's subnets and its own security group, logs in `/ecs/{}-release-check`), which asks the test listener for the path and fails on an answer of 400 or more, a timeout or a refused connection after about 90 s of retries. On success wharf continues the release (`codedeploy:ContinueDeployment`); otherwise it stops it with rollback before any production traffic moved, and exits 1. A release started some other way waits for `aws deploy continue-deployment --deployment-id ID --deployment-wait-type READY_WAIT`, or is stopped after the wait. The check task costs a fraction of a cent per release.", checked.join(", "), cd.application);
+    }
     let _ = writeln!(o, "3. CodeDeploy moves the production listener's rules to the new tasks in the configuration's steps.");
     let _ = writeln!(o, "4. It keeps the old tasks for the minutes in the table, during which a rollback moves traffic back at once, then stops them. Meanwhile the service runs twice its tasks: `wharf cost` prices them from `releases_per_month` in the usage file.\n");
     let _ = writeln!(o, "CodeDeploy rolls a release back by itself when a step fails, when the deployment is stopped, or when the service's `-target-5xx` or `-response-time` alarm goes into ALARM during it.\n");
