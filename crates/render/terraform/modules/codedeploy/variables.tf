@@ -79,7 +79,8 @@ variable "release_check" {
   }
 
   validation {
-    condition     = var.release_check == null || (var.release_check.wait_minutes >= 1 && var.release_check.wait_minutes <= 2880)
+    # Terraform's || does not short-circuit: try() stands for "null passes".
+    condition     = try(var.release_check.wait_minutes >= 1 && var.release_check.wait_minutes <= 2880, true)
     error_message = "A release waits 1 to 2880 minutes for its check."
   }
 }
