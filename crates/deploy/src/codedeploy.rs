@@ -368,7 +368,8 @@ fn settle(
     check: Option<&ReleaseCheck>,
     wait: Wait,
 ) -> Result<Outcome, Error> {
-    let deadline = wait.timeout + plan.planned();
+    // A checked release is held on the test listener while its check runs.
+    let deadline = wait.timeout + plan.planned() + check.map_or(Duration::ZERO, |c| c.ready_wait);
     out.line(&format!(
         "Waiting up to {}: {} for the new tasks, plus the {} the traffic steps and bake take.",
         duration(deadline),
@@ -618,7 +619,13 @@ fn on_ready(
         }
         OnReady::Check(check) => {
             let started = clock.elapsed();
-            match release_check::run(aws, clock, out, check, id, watch.poll)? {
+            // A check wharf cannot start or follow is a failed one: the release is
+            // stopped rather than left held.
+            let verdict = release_check::run(aws, clock, out, check, id, watch.poll)
+                .unwrap_or_else(|e| {
+                    Verdict::Failed(format!("wharf could not run the check: {}", e.message))
+                });
+            match verdict {
                 Verdict::Passed => {
                     out.line(&format!(
                         "  the check passed in {}; production traffic moves to the new tasks.",
@@ -728,13 +735,12 @@ pub(crate) fn rollback(
             out.line("Not waiting (--no-wait): follow it with `wharf status`.");
             return Ok(Outcome::Started);
         };
-        let (stopped, _) = follow(
-            aws,
-            clock,
-            out,
-            &release.id,
-            &Watch::rollback(wait.timeout, wait),
-        )?;
+        // The release just stopped may still read Ready: it must never be continued.
+        let watch = Watch {
+            on_ready: OnReady::Wait,
+            ..Watch::rollback(wait.timeout, wait)
+        };
+        let (stopped, _) = follow(aws, clock, out, &release.id, &watch)?;
         let rollback = match stopped {
             Followed::Ended { rollback, .. } => rollback,
             Followed::Succeeded => {
