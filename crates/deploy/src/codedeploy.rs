@@ -371,10 +371,14 @@ fn settle(
     // A checked release is held on the test listener while its check runs.
     let deadline = wait.timeout + plan.planned() + check.map_or(Duration::ZERO, |c| c.ready_wait);
     out.line(&format!(
-        "Waiting up to {}: {} for the new tasks, plus the {} the traffic steps and bake take.",
+        "Waiting up to {}: {} for the new tasks, plus the {} the traffic steps and bake take{}.",
         duration(deadline),
         duration(wait.timeout),
-        duration(plan.planned())
+        duration(plan.planned()),
+        check.map_or(String::new(), |c| format!(
+            " and up to {} for the check",
+            duration(c.ready_wait)
+        ))
     ));
     let started = clock.elapsed();
     let watch = Watch {
