@@ -37,16 +37,19 @@ pub fn find(project: &Project) -> Vec<Suppression> {
 fn in_file(file: usize, text: &str) -> Vec<Suppression> {
     let mut out = Vec::new();
     let lines: Vec<&str> = text.split('\n').collect();
+    let heredoc = heredoc_lines(&lines);
     let mut offset = 0;
     for (i, line) in lines.iter().enumerate() {
-        if let Some(s) = parse_line(line) {
+        // A heredoc's text is a string, whatever it holds.
+        let parsed = if heredoc[i] { None } else { parse_line(line) };
+        if let Some(s) = parsed {
             let target = if s.own_line {
-                next_code_line(&lines, i + 1)
+                next_code_line(&lines, &heredoc, i + 1)
             } else {
                 Some(i)
             };
             if let Some(target) = target {
-                let end = structure_end(&lines, target);
+                let end = structure_end(&lines, &heredoc, target);
                 out.push(Suppression {
                     file,
                     span: offset + s.at..offset + line.len(),
@@ -110,18 +113,71 @@ fn comment_start(line: &str) -> Option<usize> {
     None
 }
 
-fn next_code_line(lines: &[&str], from: usize) -> Option<usize> {
+/// Which lines are a heredoc's text or its closing marker (`<<EOT` or `<<-EOT` ends the
+/// line that opens it; a line holding only the marker closes it).
+fn heredoc_lines(lines: &[&str]) -> Vec<bool> {
+    let mut inside = vec![false; lines.len()];
+    let mut marker: Option<&str> = None;
+    for (i, line) in lines.iter().enumerate() {
+        match marker {
+            Some(m) => {
+                inside[i] = true;
+                if line.trim() == m {
+                    marker = None;
+                }
+            }
+            None => marker = heredoc_opener(line),
+        }
+    }
+    inside
+}
+
+/// The marker of the heredoc this line opens, if it opens one: `<<` or `<<-` and an
+/// identifier at the end of its code, outside strings.
+fn heredoc_opener(line: &str) -> Option<&str> {
+    let code = line[..comment_start(line).unwrap_or(line.len())].trim_end();
+    let mut in_string = false;
+    let mut escaped = false;
+    let bytes = code.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' if in_string => escaped = true,
+            b'"' => in_string = !in_string,
+            b'<' if !in_string && bytes.get(i + 1) == Some(&b'<') => {
+                let rest = &code[i + 2..];
+                let name = rest.strip_prefix('-').unwrap_or(rest);
+                let starts = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+                let word = name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                return (starts && word).then_some(name);
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn next_code_line(lines: &[&str], heredoc: &[bool], from: usize) -> Option<usize> {
     (from..lines.len()).find(|&i| {
         let t = lines[i].trim();
-        !t.is_empty() && !t.starts_with('#') && !t.starts_with("//")
+        !heredoc[i] && !t.is_empty() && !t.starts_with('#') && !t.starts_with("//")
     })
 }
 
 /// The last line of the block or argument that starts on `start`: where the brackets
-/// opened on it close again.
-fn structure_end(lines: &[&str], start: usize) -> usize {
+/// opened on it close again, and any heredoc it opens has closed.
+fn structure_end(lines: &[&str], heredoc: &[bool], start: usize) -> usize {
     let mut depth: i64 = 0;
     for (i, line) in lines.iter().enumerate().skip(start) {
+        let continues = heredoc.get(i + 1).copied().unwrap_or(false);
+        if heredoc[i] {
+            if depth <= 0 && !continues {
+                return i;
+            }
+            continue;
+        }
         let code = &line[..comment_start(line).unwrap_or(line.len())];
         let mut in_string = false;
         let mut prev = '\0';
@@ -134,7 +190,7 @@ fn structure_end(lines: &[&str], start: usize) -> usize {
             }
             prev = c;
         }
-        if depth <= 0 {
+        if depth <= 0 && !continues {
             return i;
         }
     }
@@ -159,11 +215,12 @@ mod tests {
         assert!(p.own_line);
         assert_eq!(p.codes, ["WH203", "WH204"]);
         assert_eq!(p.reason, "dev trade-off");
-        let target = next_code_line(&lines, 1).unwrap();
-        assert_eq!((target, structure_end(&lines, target)), (2, 5));
+        let none = [false; 6];
+        let target = next_code_line(&lines, &none, 1).unwrap();
+        assert_eq!((target, structure_end(&lines, &none, target)), (2, 5));
         let trailing = parse_line(lines[3]).unwrap();
         assert!(!trailing.own_line);
-        assert_eq!(structure_end(&lines, 3), 3);
+        assert_eq!(structure_end(&lines, &none, 3), 3);
     }
 
     #[test]
@@ -186,6 +243,38 @@ mod tests {
             "}",
             "resource \"c\" \"d\" {}",
         ];
-        assert_eq!(structure_end(&lines, 0), 2);
+        assert_eq!(structure_end(&lines, &[false; 4], 0), 2);
+    }
+
+    #[test]
+    fn a_heredoc_is_text_and_part_of_its_argument() {
+        let text = [
+            "resource \"aws_iam_policy\" \"p\" {",
+            "  # wharf:ignore[WH107] the argument, heredoc and all",
+            "  policy = <<-EOT",
+            "    # wharf:ignore[WH101] only text of the policy",
+            "    { \"Statement\": [",
+            "  EOT",
+            "  name = \"p\"",
+            "  x = \"<<EOT\" # wharf:ignore[WH102] a string, not a heredoc",
+            "}",
+        ]
+        .join("\n");
+        let found = in_file(0, &text);
+        let got: Vec<_> = found
+            .iter()
+            .map(|s| (s.codes.clone(), s.lines.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (vec!["WH107".to_string()], 3..=6),
+                (vec!["WH102".to_string()], 8..=8)
+            ]
+        );
+        assert_eq!(heredoc_opener("  policy = <<EOT"), Some("EOT"));
+        assert_eq!(heredoc_opener("  policy = <<-EOT # note"), Some("EOT"));
+        assert_eq!(heredoc_opener("  a = 1 << 2"), None);
+        assert_eq!(heredoc_opener("  a = \"<<EOT\""), None);
     }
 }

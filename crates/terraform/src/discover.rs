@@ -11,7 +11,7 @@ use crate::parse::ParseError;
 pub enum Kind {
     /// `*.tf`: configuration.
     Config,
-    /// `*.tfvars`: variable values.
+    /// `*.tfvars` and `*.tfvars.json`: variable values.
     Vars,
 }
 
@@ -20,7 +20,7 @@ impl Kind {
         let name = path.file_name()?.to_str()?;
         if name.ends_with(".tf") {
             Some(Kind::Config)
-        } else if name.ends_with(".tfvars") {
+        } else if name.ends_with(".tfvars") || name.ends_with(".tfvars.json") {
             Some(Kind::Vars)
         } else {
             None
@@ -47,7 +47,7 @@ fn unreadable(path: &Path, what: &str, e: &io::Error) -> ParseError {
     }
 }
 
-/// Every `.tf` and `.tfvars` file at or below each of `roots` (a root may be a file).
+/// Every `.tf`, `.tfvars` and `.tfvars.json` file at or below each of `roots` (a root may be a file).
 /// Hidden directories (`.terraform`, `.git`) are not entered: they hold downloaded copies
 /// and state, not the user's configuration. A link to a file is followed, as Terraform
 /// follows it; a link to a directory is not walked (a module called through one is loaded

@@ -113,8 +113,11 @@ pub fn try_eval(expr: &Expression, r: &dyn Resolve, scope: &Scope) -> Eval {
             Ok(Value::Object(map))
         }
         Expression::StringTemplate(t) => template(t, r, scope),
-        // hcl-edit has already removed a `<<-` heredoc's indentation while parsing.
-        Expression::HeredocTemplate(h) => template(&h.template, r, scope),
+        // Its strip markers and indentation are applied to its text first, as HCL does.
+        Expression::HeredocTemplate(h) => {
+            let text = heredoc_text(&h.template, h.indent().is_some());
+            template_within(&text, (false, false), Markers::Applied, r, scope)
+        }
         Expression::Parenthesis(p) => try_eval(p.inner(), r, scope),
         Expression::Variable(name) => match scope.lookup(name.as_str()) {
             Some(v) => Ok(v.clone()),
@@ -305,17 +308,201 @@ pub fn apply_ref(value: &Value, ops: &[Op<'_>], lenient: bool) -> Eval {
 }
 
 fn template(t: &Template, r: &dyn Resolve, scope: &Scope) -> Eval {
+    template_within(t, (false, false), Markers::Pending, r, scope)
+}
+
+/// Whether a template's `~` markers are still to be applied when it is evaluated (a quoted
+/// string) or have been applied to its text already (a heredoc, see [`heredoc_text`]).
+#[derive(Clone, Copy, PartialEq)]
+enum Markers {
+    Pending,
+    Applied,
+}
+
+/// One piece of a template's text as HCL's scanner cuts it: a literal up to and including
+/// a newline, or a `${ }` / `%{ }` sequence with its strip markers.
+enum Token {
+    Text(String),
+    Sequence {
+        strips_before: bool,
+        strips_after: bool,
+    },
+}
+
+/// A heredoc's template with its text as HCL makes it before evaluation. HCL cuts a
+/// heredoc's literals after each newline, so a `~` strips only the line beside its
+/// sequence (`${x ~}` then a newline drops that newline, not the next line's indentation).
+/// Then, for `<<-` (`flush`), the smallest indentation of the lines is removed from every
+/// line, in `%{if}` and `%{for}` bodies too: a line whose text starts with a sequence
+/// counts as indented by what precedes it, and lines of whitespace alone neither count nor
+/// change. Each rule is held to `terraform apply` by `tests/corners/strip-markers`.
+fn heredoc_text(t: &Template, flush: bool) -> Template {
+    let mut tokens = Vec::new();
+    // For each literal, in order, how many tokens it was cut into.
+    let mut cuts = Vec::new();
+    flatten(t, &mut tokens, &mut cuts);
+    for i in 0..tokens.len() {
+        let Token::Sequence {
+            strips_before,
+            strips_after,
+        } = tokens[i]
+        else {
+            continue;
+        };
+        if strips_before && i > 0 {
+            if let Token::Text(text) = &mut tokens[i - 1] {
+                text.truncate(text.trim_end().len());
+            }
+        }
+        if strips_after {
+            if let Some(Token::Text(text)) = tokens.get_mut(i + 1) {
+                *text = text.trim_start().to_string();
+            }
+        }
+    }
+    if flush {
+        dedent(&mut tokens);
+    }
+    let mut texts = tokens.into_iter().filter_map(|t| match t {
+        Token::Text(text) => Some(text),
+        Token::Sequence { .. } => None,
+    });
+    let mut out = t.clone();
+    let mut cuts = cuts.into_iter();
+    rewrite(&mut out, &mut || {
+        let n = cuts.next().unwrap_or(0);
+        texts.by_ref().take(n).collect()
+    });
+    out
+}
+
+fn flatten(t: &Template, tokens: &mut Vec<Token>, cuts: &mut Vec<usize>) {
+    let sequence = |strip: hcl_edit::template::Strip| Token::Sequence {
+        strips_before: strip.strip_start(),
+        strips_after: strip.strip_end(),
+    };
+    for element in t.iter() {
+        match element {
+            Element::Literal(s) => {
+                let lines: Vec<&str> = s.value().split_inclusive('\n').collect();
+                cuts.push(lines.len().max(1));
+                if lines.is_empty() {
+                    tokens.push(Token::Text(String::new()));
+                }
+                tokens.extend(lines.into_iter().map(|l| Token::Text(l.to_string())));
+            }
+            Element::Interpolation(x) => tokens.push(sequence(x.strip)),
+            Element::Directive(d) => match d.as_ref() {
+                Directive::If(d) => {
+                    tokens.push(sequence(d.if_expr.strip));
+                    flatten(&d.if_expr.template, tokens, cuts);
+                    if let Some(e) = &d.else_expr {
+                        tokens.push(sequence(e.strip));
+                        flatten(&e.template, tokens, cuts);
+                    }
+                    tokens.push(sequence(d.endif_expr.strip));
+                }
+                Directive::For(d) => {
+                    tokens.push(sequence(d.for_expr.strip));
+                    flatten(&d.for_expr.template, tokens, cuts);
+                    tokens.push(sequence(d.endfor_expr.strip));
+                }
+            },
+        }
+    }
+}
+
+/// Removes the smallest indentation of the heredoc's lines from each (see [`heredoc_text`]).
+fn dedent(tokens: &mut [Token]) {
+    let indent = |text: &str| {
+        text.chars()
+            .take_while(|c| c.is_whitespace() && *c != '\n')
+            .count()
+    };
+    let blank = |text: &str| text.ends_with('\n') && text.trim().is_empty();
+    // The tokens that start a line: the first, and each after a newline.
+    let starts: Vec<usize> = (0..tokens.len())
+        .filter(|&i| i == 0 || matches!(&tokens[i - 1], Token::Text(t) if t.ends_with('\n')))
+        .collect();
+    let least = starts
+        .iter()
+        .filter_map(|&i| match &tokens[i] {
+            Token::Text(t) if blank(t) => None,
+            Token::Text(t) => Some(indent(t)),
+            Token::Sequence { .. } => Some(0),
+        })
+        .min()
+        .unwrap_or(0);
+    for i in starts {
+        if let Token::Text(text) = &mut tokens[i] {
+            if !blank(text) {
+                let cut: usize = text
+                    .chars()
+                    .take(least.min(indent(text)))
+                    .map(char::len_utf8)
+                    .sum();
+                text.replace_range(..cut, "");
+            }
+        }
+    }
+}
+
+/// Gives each literal of `t`, in the order [`flatten`] met them, the text `next` returns.
+fn rewrite(t: &mut Template, next: &mut dyn FnMut() -> String) {
+    for element in t.iter_mut() {
+        match element {
+            Element::Literal(s) => *s.as_mut() = next(),
+            Element::Interpolation(_) => {}
+            Element::Directive(d) => match d.as_mut() {
+                Directive::If(d) => {
+                    rewrite(&mut d.if_expr.template, next);
+                    if let Some(e) = &mut d.else_expr {
+                        rewrite(&mut e.template, next);
+                    }
+                }
+                Directive::For(d) => rewrite(&mut d.for_expr.template, next),
+            },
+        }
+    }
+}
+
+/// A template, whose first literal loses its leading whitespace when `strip.0` and whose
+/// last loses its trailing whitespace when `strip.1`: what the `~` markers of the
+/// directive around it ask. Within, a literal loses what the `~` of its neighbours ask
+/// (`${~ x}` strips before itself, `${x ~}` after).
+/// <https://developer.hashicorp.com/terraform/language/expressions/strings#whitespace-stripping>
+fn template_within(
+    t: &Template,
+    strip: (bool, bool),
+    mode: Markers,
+    r: &dyn Resolve,
+    scope: &Scope,
+) -> Eval {
     let mut out = String::new();
     // Counted as it grows: a `%{for}` over a large value repeats it.
     let mut sum = Sum::default();
-    for element in t.iter() {
+    let elements: Vec<&Element> = t.iter().collect();
+    for (i, element) in elements.iter().enumerate() {
         match element {
-            Element::Literal(s) => out.push_str(s.value()),
-            Element::Interpolation(i) => match try_eval(&i.expr, r, scope)? {
+            Element::Literal(s) => {
+                let mut text = s.value().as_str();
+                let pending = mode == Markers::Pending;
+                if pending
+                    && i.checked_sub(1)
+                        .map_or(strip.0, |p| strips_after(elements[p]))
+                {
+                    text = text.trim_start();
+                }
+                if pending && elements.get(i + 1).map_or(strip.1, |n| strips_before(n)) {
+                    text = text.trim_end();
+                }
+                out.push_str(text);
+            }
+            Element::Interpolation(x) => match try_eval(&x.expr, r, scope)? {
                 Value::Unknown => return Ok(Value::Unknown),
                 v => {
                     out.push_str(&v.to_template_string().ok_or(Fail)?);
-                    sum.grow_to(out.len(), || i.expr.span())?;
+                    sum.grow_to(out.len(), || x.expr.span())?;
                 }
             },
             Element::Directive(d) => match d.as_ref() {
@@ -325,13 +512,20 @@ fn template(t: &Template, r: &dyn Resolve, scope: &Scope) -> Eval {
                         Value::Unknown => return Ok(Value::Unknown),
                         c => c.as_bool().ok_or(Fail)?,
                     };
-                    let chosen = if branch {
-                        Some(&d.if_expr.template)
-                    } else {
-                        d.else_expr.as_ref().map(|e| &e.template)
+                    let endif = d.endif_expr.strip.strip_start();
+                    let chosen = match (branch, &d.else_expr) {
+                        (true, Some(e)) => Some((&d.if_expr.template, e.strip.strip_start())),
+                        (true, None) => Some((&d.if_expr.template, endif)),
+                        (false, Some(e)) => Some((&e.template, endif)),
+                        (false, None) => None,
                     };
-                    if let Some(chosen) = chosen {
-                        match template(chosen, r, scope)? {
+                    if let Some((chosen, strip_last)) = chosen {
+                        let strip_first = if branch {
+                            d.if_expr.strip.strip_end()
+                        } else {
+                            d.else_expr.as_ref().is_some_and(|e| e.strip.strip_end())
+                        };
+                        match template_within(chosen, (strip_first, strip_last), mode, r, scope)? {
                             Value::String(s) => {
                                 out.push_str(&s);
                                 sum.grow_to(out.len(), || None)?;
@@ -346,12 +540,13 @@ fn template(t: &Template, r: &dyn Resolve, scope: &Scope) -> Eval {
                         Value::Unknown => return Ok(Value::Unknown),
                         c => pairs(c).ok_or(Fail)?,
                     };
+                    let body_strip = (e.strip.strip_end(), d.endfor_expr.strip.strip_start());
                     for (k, v) in items {
                         let mut s = scope.with(e.value_var.as_str(), v);
                         if let Some(kv) = &e.key_var {
                             s = s.with(kv.as_str(), k);
                         }
-                        match template(&e.template, r, &s)? {
+                        match template_within(&e.template, body_strip, mode, r, &s)? {
                             Value::String(part) => {
                                 out.push_str(&part);
                                 sum.grow_to(out.len(), || e.collection_expr.span())?;
@@ -364,6 +559,30 @@ fn template(t: &Template, r: &dyn Resolve, scope: &Scope) -> Eval {
         }
     }
     Ok(Value::String(out))
+}
+
+/// Whether the element strips the whitespace after it (`~}` on its closing tag).
+fn strips_after(element: &Element) -> bool {
+    match element {
+        Element::Literal(_) => false,
+        Element::Interpolation(i) => i.strip.strip_end(),
+        Element::Directive(d) => match d.as_ref() {
+            Directive::If(d) => d.endif_expr.strip.strip_end(),
+            Directive::For(d) => d.endfor_expr.strip.strip_end(),
+        },
+    }
+}
+
+/// Whether the element strips the whitespace before it (`${~` or `%{~` on its opening tag).
+fn strips_before(element: &Element) -> bool {
+    match element {
+        Element::Literal(_) => false,
+        Element::Interpolation(i) => i.strip.strip_start(),
+        Element::Directive(d) => match d.as_ref() {
+            Directive::If(d) => d.if_expr.strip.strip_start(),
+            Directive::For(d) => d.for_expr.strip.strip_start(),
+        },
+    }
 }
 
 /// The (key, value) pairs a `for` iterates: index and element for lists, key and value for

@@ -30,5 +30,5 @@ pub use budget::{Budget, Budgets};
 pub use config::{Attr, Block, Level, LoadProblem, Location, Mode, Resource, RootModule};
 pub use discover::Kind;
 pub use parse::{load, parse_text, Loaded, ParseError, SourceFile};
-pub use project::{LoadOptions, Project};
+pub use project::{LoadOptions, Project, VarArg};
 pub use value::Value;

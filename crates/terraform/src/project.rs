@@ -24,12 +24,20 @@ use crate::value::Value;
 /// takes them, and the evaluation budgets of each root module.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
-    /// `--var-file FILE`, in order; later files win.
-    pub var_files: Vec<PathBuf>,
-    /// `--var NAME=VALUE`, in order; later ones win, and they win over files.
-    pub vars: Vec<(String, String)>,
+    /// `--var-file FILE` and `--var NAME=VALUE`, in the order given; later ones win.
+    pub var_args: Vec<VarArg>,
     /// What the evaluation of one root module may use (see [`crate::budget`]).
     pub budgets: Budgets,
+}
+
+/// One variable value given on the command line, as `terraform plan -var-file` or `-var`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VarArg {
+    /// A variable file: `.tfvars`, or JSON when its name ends in `.json`.
+    File(PathBuf),
+    /// A name and its value as written; the value is a string for a `string` variable and
+    /// an HCL expression otherwise.
+    Value(String, String),
 }
 
 /// Every file of a tree and what its root modules create.
@@ -97,7 +105,7 @@ impl Project {
     /// each file's relative, `/`-separated path (`environments/prod/main.tf`) to its text;
     /// `roots` are paths in it (`environments/prod`). Local module sources resolve inside
     /// the tree (`../../modules/network` from `environments/prod` is `modules/network`),
-    /// and every path is shown as the tree writes it. The `var_files` of `options` are
+    /// and every path is shown as the tree writes it. The `--var-file`s of `options` are
     /// still read from disk: they come from the command line, not from the tree.
     pub fn load_in_memory(
         files: &BTreeMap<String, String>,
@@ -310,16 +318,16 @@ fn evaluate(tree: &Tree, options: &LoadOptions) -> (Vec<LoadProblem>, Vec<RootMo
     roots.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
     roots.dedup();
 
-    let var_files = read_var_files(&options.var_files, &mut problems);
+    let given = read_var_args(&options.var_args, &mut problems);
     let roots: Vec<RootModule> = crate::parallel::map(&roots, |dir| {
         evaluate_root(
             dir,
             &decls,
             files,
             bodies,
-            &var_files,
+            &given,
             &paths_by_index,
-            options,
+            options.budgets,
         )
     });
     (problems, roots)
@@ -398,11 +406,24 @@ fn sort_together(files: Vec<SourceFile>, bodies: Vec<Body>) -> (Vec<SourceFile>,
 
 const VAR_FILE_HELP: &str = "fix the file given to --var-file; the review without it would not be the review of what you asked for";
 
-/// The `--var-file`s, read and parsed once for every root; one that cannot be is an error
-/// of the tree, at its line and column.
-fn read_var_files(paths: &[PathBuf], problems: &mut Vec<LoadProblem>) -> Vec<Body> {
-    let mut bodies = Vec::new();
-    for path in paths {
+/// A `--var-file` as read, or a `--var`; in the order given.
+enum Given<'a> {
+    File(Body),
+    Value(&'a str, &'a str),
+}
+
+/// The `--var-file`s, read and parsed once for every root, in their places among the
+/// `--var`s; a file that cannot be read is an error of the tree, at its line and column.
+fn read_var_args<'a>(args: &'a [VarArg], problems: &mut Vec<LoadProblem>) -> Vec<Given<'a>> {
+    let mut given = Vec::new();
+    for arg in args {
+        let path = match arg {
+            VarArg::Value(name, raw) => {
+                given.push(Given::Value(name, raw));
+                continue;
+            }
+            VarArg::File(path) => path,
+        };
         let failed = |position: Option<(usize, usize)>, message: String| LoadProblem {
             level: Level::Error,
             location: None,
@@ -413,7 +434,7 @@ fn read_var_files(paths: &[PathBuf], problems: &mut Vec<LoadProblem>) -> Vec<Bod
         };
         match std::fs::read_to_string(path) {
             Ok(text) => match parse_text(path, &text) {
-                Ok(body) => bodies.push(body),
+                Ok(body) => given.push(Given::File(body)),
                 Err(e) => problems.push(failed(Some((e.line, e.column)), e.message)),
             },
             Err(e) => problems.push(failed(
@@ -422,7 +443,7 @@ fn read_var_files(paths: &[PathBuf], problems: &mut Vec<LoadProblem>) -> Vec<Bod
             )),
         }
     }
-    bodies
+    given
 }
 
 /// Evaluates one root module within its budgets. A budget that runs out, or a defect of
@@ -433,13 +454,13 @@ fn evaluate_root(
     decls: &FxHashMap<PathBuf, ModuleDecl<'_>>,
     files: &[SourceFile],
     bodies: &[Body],
-    var_files: &[Body],
+    given: &[Given<'_>],
     paths: &[PathBuf],
-    options: &LoadOptions,
+    budgets: Budgets,
 ) -> RootModule {
-    let (evaluated, usage, exhausted) = budget::metered(options.budgets, || {
+    let (evaluated, usage, exhausted) = budget::metered(budgets, || {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let vars = root_variables(&decls[dir], files, bodies, var_files, options);
+            let vars = root_variables(&decls[dir], files, bodies, given);
             Evaluator::new(decls, paths).root(dir, vars)
         }))
     });
@@ -503,15 +524,15 @@ pub(crate) fn shown(dir: &Path) -> String {
     }
 }
 
-/// A root module's variables: defaults, then `terraform.tfvars`, `*.auto.tfvars` in name
-/// order, `--var-file`s, and `--var`s, later ones winning, as Terraform orders them.
+/// A root module's variables: defaults, then `terraform.tfvars`, `terraform.tfvars.json`,
+/// the `*.auto.tfvars` and `*.auto.tfvars.json` files in name order, then the `--var-file`s
+/// and `--var`s in the order given, later ones winning, as Terraform orders them.
 /// <https://developer.hashicorp.com/terraform/language/values/variables#variable-definition-precedence>
 fn root_variables<'a>(
     decl: &ModuleDecl<'a>,
     files: &[SourceFile],
     bodies: &[Body],
-    var_files: &[Body],
-    options: &LoadOptions,
+    given: &[Given<'_>],
 ) -> FxHashMap<&'a str, Value> {
     let mut vars: FxHashMap<&'a str, Value> = decl
         .variables()
@@ -538,34 +559,47 @@ fn root_variables<'a>(
             .and_then(|n| n.to_str())
             .unwrap_or("")
     };
-    let mut auto: Vec<usize> = decl.vars_files.clone();
-    // terraform.tfvars first, then the .auto.tfvars files in lexical order; other .tfvars
-    // files are read only when given with --var-file.
-    auto.retain(|&i| name(i) == "terraform.tfvars" || name(i).ends_with(".auto.tfvars"));
-    auto.sort_by_key(|&i| (name(i) != "terraform.tfvars", name(i)));
-    for i in auto {
+    // Other variable files are read only when given with --var-file.
+    let rank = |name: &str| match name {
+        "terraform.tfvars" => Some(0),
+        "terraform.tfvars.json" => Some(1),
+        _ if name.ends_with(".auto.tfvars") || name.ends_with(".auto.tfvars.json") => Some(2),
+        _ => None,
+    };
+    let mut auto: Vec<(u8, &str, usize)> = decl
+        .vars_files
+        .iter()
+        .filter_map(|&i| rank(name(i)).map(|r| (r, name(i), i)))
+        .collect();
+    auto.sort_unstable();
+    for (_, _, i) in auto {
         let _in = budget::in_file(i);
         assign(&bodies[i], &mut vars);
     }
-    for body in var_files {
-        assign(body, &mut vars);
-    }
-    for (name, raw) in &options.vars {
-        let Some((&key, decl)) = decl.variables().get_key_value(name.as_str()) else {
-            continue;
-        };
-        let value = if decl.is_string {
-            Value::String(raw.clone())
-        } else {
-            let parsed = format!("v = {raw}\n").parse::<Body>().ok();
-            parsed
-                .as_ref()
-                .and_then(|b| b.get_attribute("v"))
-                .map(|a| eval(&a.value, &NoRefs, &Scope::default()))
-                .filter(|v| !v.is_unknown())
-                .unwrap_or_else(|| Value::String(raw.clone()))
-        };
-        vars.insert(key, value);
+    for arg in given {
+        match arg {
+            Given::File(body) => assign(body, &mut vars),
+            Given::Value(name, raw) => {
+                if let Some((&key, decl)) = decl.variables().get_key_value(*name) {
+                    vars.insert(key, command_line_value(decl.is_string, raw));
+                }
+            }
+        }
     }
     vars
+}
+
+/// A `--var` value: the text itself for a `string` variable, else the HCL expression it
+/// spells, or the text when it spells none (as Terraform does for an untyped variable).
+fn command_line_value(is_string: bool, raw: &str) -> Value {
+    if is_string {
+        return Value::String(raw.to_string());
+    }
+    let parsed = format!("v = {raw}\n").parse::<Body>().ok();
+    parsed
+        .as_ref()
+        .and_then(|b| b.get_attribute("v"))
+        .map(|a| eval(&a.value, &NoRefs, &Scope::default()))
+        .filter(|v| !v.is_unknown())
+        .unwrap_or_else(|| Value::String(raw.to_string()))
 }

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use wharf_terraform::{LoadOptions, Project, Value};
+use wharf_terraform::{LoadOptions, Project, Value, VarArg};
 
 fn write(root: &Path, files: &[(&str, &str)]) {
     for (name, text) in files {
@@ -80,8 +80,11 @@ resource "null_resource" "this" {
         ],
     );
     let options = LoadOptions {
-        var_files: vec![dir.path().join("extra.tfvars")],
-        vars: vec![("d".into(), "flag".into()), ("e".into(), "41".into())],
+        var_args: vec![
+            VarArg::File(dir.path().join("extra.tfvars")),
+            VarArg::Value("d".into(), "flag".into()),
+            VarArg::Value("e".into(), "41".into()),
+        ],
         ..LoadOptions::default()
     };
     let p = load(dir.path(), &options);

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use wharf_terraform::{Budget, Budgets, Level, LoadOptions, LoadProblem, Project};
+use wharf_terraform::{Budget, Budgets, Level, LoadOptions, LoadProblem, Project, VarArg};
 
 fn write(root: &Path, files: &[(&str, &str)]) {
     for (name, text) in files {
@@ -324,7 +324,7 @@ fn a_var_file_that_does_not_parse_is_an_error_at_its_line_and_column() {
         ],
     );
     let options = LoadOptions {
-        var_files: vec![dir.path().join("bad.tfvars")],
+        var_args: vec![VarArg::File(dir.path().join("bad.tfvars"))],
         ..LoadOptions::default()
     };
     let p = Project::load(&[dir.path().join("root")], &options).unwrap();

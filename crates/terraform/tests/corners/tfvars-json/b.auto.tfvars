@@ -1,0 +1,2 @@
+b_auto = "b.auto.tfvars"
+c_auto = "b.auto.tfvars"
