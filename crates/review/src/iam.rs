@@ -1,5 +1,6 @@
 //! Reading IAM policies wherever Terraform writes them: JSON `policy` arguments and
-//! `aws_iam_policy_document` data sources.
+//! `aws_iam_policy_document` data sources; identity policies (what a principal may do) and
+//! resource-based and trust policies (who may act on a resource).
 
 use std::ops::Range;
 
@@ -36,6 +37,14 @@ pub fn statements(root: &RootModule) -> Vec<Statement<'_>> {
     let mut out = Vec::new();
     for r in &root.resources {
         match (r.mode, r.kind.as_str()) {
+            (Mode::Managed, "aws_ssoadmin_permission_set_inline_policy") => {
+                from_json(
+                    r,
+                    &r.body.json("inline_policy"),
+                    r.body.span_of("inline_policy"),
+                    &mut out,
+                );
+            }
             (Mode::Managed, kind) if POLICY_HOLDERS.contains(&kind) => {
                 from_json(
                     r,
@@ -110,5 +119,304 @@ pub(crate) fn list(v: &Value) -> Vec<Value> {
         Value::List(items) => items.clone(),
         Value::Null => Vec::new(),
         other => vec![other.clone()],
+    }
+}
+
+/// Resource types whose JSON argument (named beside each) is a resource-based or trust
+/// policy: it names who may act on the resource.
+pub const RESOURCE_POLICY_HOLDERS: &[(&str, &str)] = &[
+    ("aws_ecr_repository_policy", "policy"),
+    ("aws_iam_role", "assume_role_policy"),
+    ("aws_kms_key", "policy"),
+    ("aws_s3_bucket", "policy"),
+    ("aws_s3_bucket_policy", "policy"),
+    ("aws_secretsmanager_secret_policy", "policy"),
+    ("aws_sns_topic", "policy"),
+    ("aws_sns_topic_policy", "policy"),
+    ("aws_sqs_queue", "policy"),
+    ("aws_sqs_queue_policy", "policy"),
+];
+
+/// One statement of a resource-based or trust policy, as far as who it lets in.
+pub struct GrantStatement<'r> {
+    pub holder: &'r Resource,
+    pub span: Range<usize>,
+    /// `Allow` or `Deny`; Unknown when not known.
+    pub effect: Value,
+    /// Whether anyone at all is let in (`"Principal": "*"`, `{"AWS": "*"}`, a
+    /// `NotPrincipal`): Some(true); only named principals: Some(false); None when not known.
+    pub anyone: Option<bool>,
+    /// Whether a condition narrows who the statement lets in to an account, organization,
+    /// ARN, network or endpoint (Some(true)); None when that is not known.
+    pub narrowed: Option<bool>,
+}
+
+/// Every statement of a resource-based or trust policy of a root module: the JSON of
+/// [`RESOURCE_POLICY_HOLDERS`], and the statements with `principals` or `not_principals` of
+/// `aws_iam_policy_document` data sources.
+pub fn grant_statements(root: &RootModule) -> Vec<GrantStatement<'_>> {
+    let mut out = Vec::new();
+    for r in &root.resources {
+        if r.mode == Mode::Data && r.kind == "aws_iam_policy_document" {
+            for s in r.body.blocks("statement") {
+                let principals: Vec<_> = s.blocks("principals").collect();
+                let not_principals = s.block("not_principals").is_some();
+                if principals.is_empty() && !not_principals {
+                    continue;
+                }
+                let anyone =
+                    if not_principals {
+                        Some(true)
+                    } else {
+                        any_of(principals.iter().map(|p| {
+                            principal_is_anyone(p.get("type"), &list(p.get("identifiers")))
+                        }))
+                    };
+                let conditions = s
+                    .blocks("condition")
+                    .map(|c| narrows(c.get("test"), c.get("variable"), &list(c.get("values"))));
+                out.push(GrantStatement {
+                    holder: r,
+                    span: s.span.clone(),
+                    effect: match s.get("effect") {
+                        Value::Null => Value::String("Allow".into()),
+                        v => v.clone(),
+                    },
+                    anyone,
+                    narrowed: any_of(conditions),
+                });
+            }
+            continue;
+        }
+        let Some((_, arg)) = RESOURCE_POLICY_HOLDERS
+            .iter()
+            .find(|(kind, _)| r.mode == Mode::Managed && *kind == r.kind)
+        else {
+            continue;
+        };
+        for s in json_statements(&r.body.json(arg)) {
+            let field = |k: &str| s.get(k).cloned().unwrap_or(Value::Null);
+            let anyone = if !field("NotPrincipal").is_null() {
+                Some(true)
+            } else {
+                json_principal_is_anyone(&field("Principal"))
+            };
+            out.push(GrantStatement {
+                holder: r,
+                span: r.body.span_of(arg),
+                effect: field("Effect"),
+                anyone,
+                narrowed: json_condition_narrows(&field("Condition")),
+            });
+        }
+    }
+    out
+}
+
+/// Some(true) when any is, Some(false) when all are known not to be, else None.
+fn any_of(items: impl Iterator<Item = Option<bool>>) -> Option<bool> {
+    let mut unknown = false;
+    for item in items {
+        match item {
+            Some(true) => return Some(true),
+            Some(false) => {}
+            None => unknown = true,
+        }
+    }
+    (!unknown).then_some(false)
+}
+
+/// A `principals` block or JSON principal entry: type `*`, or type `AWS` with `*` among
+/// its identifiers, is anyone.
+fn principal_is_anyone(kind: &Value, identifiers: &[Value]) -> Option<bool> {
+    match kind.as_str() {
+        Some("*") => Some(true),
+        Some("AWS") => any_of(identifiers.iter().map(|i| i.as_str().map(|i| i == "*"))),
+        Some(_) => Some(false),
+        None => None,
+    }
+}
+
+/// A JSON `Principal`: `"*"`, or an object of types to identifiers.
+fn json_principal_is_anyone(principal: &Value) -> Option<bool> {
+    match principal {
+        Value::String(s) => Some(s == "*"),
+        Value::Object(types) => any_of(
+            types
+                .iter()
+                .map(|(kind, ids)| principal_is_anyone(&Value::String(kind.clone()), &list(ids))),
+        ),
+        Value::Null => Some(false),
+        _ => None,
+    }
+}
+
+/// A JSON `Condition`: operators, each an object of keys to values.
+fn json_condition_narrows(condition: &Value) -> Option<bool> {
+    let Value::Object(operators) = condition else {
+        return if condition.is_null() {
+            Some(false)
+        } else {
+            None
+        };
+    };
+    any_of(operators.iter().flat_map(|(operator, keys)| {
+        let keys: Vec<(String, Value)> = match keys {
+            Value::Object(k) => k.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            _ => vec![(String::new(), Value::Unknown)],
+        };
+        keys.into_iter().map(move |(key, values)| {
+            narrows(
+                &Value::String(operator.clone()),
+                &Value::String(key),
+                &list(&values),
+            )
+        })
+    }))
+}
+
+/// Condition keys that say which account, organization, principal, source, network or
+/// endpoint a request comes from: a condition on one narrows a public principal.
+/// Cloudsplaining's list (as Checkov uses it), from
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html>.
+const NARROWING_KEYS: &[&str] = &[
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:sourceaccount",
+    "aws:sourcearn",
+    "aws:sourceip",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+    "aws:sourceowner",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:userid",
+    "kms:calleraccount",
+];
+
+/// Whether one condition narrows who a statement lets in: a key of [`NARROWING_KEYS`]
+/// tested for equality or a match (`StringEquals`, `StringLike`, `ArnLike`, `IpAddress`,
+/// also `ForAnyValue:`) against values that are not all wildcards. A negated operator
+/// (`StringNotEquals`), `...IfExists` (true when the request lacks the key) and
+/// `ForAllValues:` (true for a key with no values) let in requests from anywhere.
+fn narrows(test: &Value, key: &Value, values: &[Value]) -> Option<bool> {
+    let (Some(test), Some(key)) = (test.as_str(), key.as_str()) else {
+        return None;
+    };
+    let operator = test.strip_prefix("ForAnyValue:").unwrap_or(test);
+    let matching = [
+        "StringEquals",
+        "StringEqualsIgnoreCase",
+        "StringLike",
+        "ArnEquals",
+        "ArnLike",
+        "IpAddress",
+    ];
+    if !matching.iter().any(|m| m.eq_ignore_ascii_case(operator))
+        || !NARROWING_KEYS.contains(&key.to_ascii_lowercase().as_str())
+    {
+        return Some(false);
+    }
+    let open = |v: &str| v.chars().all(|c| c == '*' || c == '?') || v == "0.0.0.0/0" || v == "::/0";
+    let mut unknown = false;
+    for v in values {
+        match v.as_str() {
+            Some(v) if open(v) => return Some(false),
+            Some(_) => {}
+            None => unknown = true,
+        }
+    }
+    if values.is_empty() {
+        Some(false)
+    } else if unknown {
+        None
+    } else {
+        Some(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &str) -> Value {
+        Value::String(v.to_string())
+    }
+
+    #[test]
+    fn only_a_positive_test_of_a_source_or_principal_key_narrows() {
+        let account = [s("123456789012")];
+        assert_eq!(
+            narrows(&s("StringEquals"), &s("aws:SourceAccount"), &account),
+            Some(true)
+        );
+        assert_eq!(
+            narrows(
+                &s("ForAnyValue:StringLike"),
+                &s("aws:PrincipalOrgID"),
+                &[s("o-abc")]
+            ),
+            Some(true)
+        );
+        assert_eq!(
+            narrows(&s("StringNotEquals"), &s("aws:SourceAccount"), &account),
+            Some(false)
+        );
+        assert_eq!(
+            narrows(
+                &s("StringEqualsIfExists"),
+                &s("aws:SourceAccount"),
+                &account
+            ),
+            Some(false)
+        );
+        assert_eq!(
+            narrows(
+                &s("ForAllValues:StringEquals"),
+                &s("aws:SourceAccount"),
+                &account
+            ),
+            Some(false)
+        );
+        assert_eq!(
+            narrows(&s("Bool"), &s("aws:SecureTransport"), &[s("true")]),
+            Some(false)
+        );
+        assert_eq!(
+            narrows(&s("StringLike"), &s("aws:SourceArn"), &[s("*")]),
+            Some(false)
+        );
+        assert_eq!(
+            narrows(&s("IpAddress"), &s("aws:SourceIp"), &[s("0.0.0.0/0")]),
+            Some(false)
+        );
+        assert_eq!(
+            narrows(&s("ArnLike"), &s("aws:SourceArn"), &[Value::Unknown]),
+            None
+        );
+    }
+
+    #[test]
+    fn a_public_principal_is_star_or_aws_star() {
+        let object = |k: &str, v: Value| Value::Object([(k.to_string(), v)].into_iter().collect());
+        assert_eq!(json_principal_is_anyone(&s("*")), Some(true));
+        assert_eq!(json_principal_is_anyone(&object("AWS", s("*"))), Some(true));
+        assert_eq!(
+            json_principal_is_anyone(&object(
+                "AWS",
+                Value::List(vec![s("arn:aws:iam::1:root"), s("*")])
+            )),
+            Some(true)
+        );
+        assert_eq!(
+            json_principal_is_anyone(&object("Service", s("sns.amazonaws.com"))),
+            Some(false)
+        );
+        assert_eq!(
+            json_principal_is_anyone(&object("AWS", Value::Unknown)),
+            None
+        );
     }
 }

@@ -23,8 +23,9 @@ pub static RULE: Rule = Rule {
     doc: r#"## What it does
 Reports an `Allow` statement of an identity policy (`aws_iam_policy`,
 `aws_iam_role_policy`, `aws_iam_user_policy`, `aws_iam_group_policy`, an
-`aws_iam_role`'s `inline_policy`, or an `aws_iam_policy_document` without `principals`)
-that:
+`aws_iam_role`'s `inline_policy`, an IAM Identity Center permission set's
+`aws_ssoadmin_permission_set_inline_policy`, or an `aws_iam_policy_document` without
+`principals`) that:
 
 - allows the action `*` or every action of a service (`s3:*`), with or without a
   condition; narrower wildcards such as `s3:Get*` are accepted;
@@ -42,7 +43,7 @@ that:
   the Reference does not list is not known to be unscopable, and is a finding on `*`.
 
 Statements of resource-based and trust policies (documents with `principals`) are not
-reviewed here.
+reviewed here; WH127 reviews who they let in.
 
 ## Why is this bad?
 A task role or CI user with `s3:*` on `*` can read, overwrite and delete every bucket in

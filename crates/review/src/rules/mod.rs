@@ -51,6 +51,7 @@ pub mod rds_backup_retention_short;
 pub mod rds_publicly_accessible;
 pub mod rds_single_az;
 pub mod rds_storage_not_encrypted;
+pub mod resource_policy_public;
 pub mod s3_bucket_public_access_not_blocked;
 pub mod s3_bucket_without_lifecycle;
 pub mod s3_gateway_endpoint_missing;
@@ -99,6 +100,7 @@ pub static RULES: &[&Rule] = &[
     &database_open_to_world::RULE,
     &cache_without_tls::RULE,
     &github_oidc_trust_too_broad::RULE,
+    &resource_policy_public::RULE,
     &service_without_circuit_breaker::RULE,
     &service_without_autoscaling::RULE,
     &single_nat_gateway::RULE,
@@ -172,6 +174,7 @@ pub(crate) fn meta_findings(
             file: s.file,
             span: s.span.clone(),
         },
+        related: Vec::new(),
         call_sites: Vec::new(),
         suppressed: None,
     };

@@ -22,7 +22,9 @@ pub static RULE: Rule = Rule {
 Reports an `aws_s3_bucket` that no `aws_s3_bucket_public_access_block` with
 `block_public_acls`, `block_public_policy`, `ignore_public_acls` and
 `restrict_public_buckets` all `true` applies to. An `aws_s3_account_public_access_block`
-with all four `true` in the same configuration covers every bucket.
+with all four `true` in the same configuration covers every bucket. An
+`aws_s3_bucket_public_access_block` with a setting `false` for a bucket the configuration
+does not create (one made by another configuration or by hand) is reported on the block.
 
 ## Why is this bad?
 Block Public Access overrides any bucket policy or ACL that would make the bucket or its
@@ -132,6 +134,9 @@ fn check(cx: &mut Check<'_>) {
         })
         .collect();
 
+    // The blocks that apply to a bucket of this configuration, which the findings below
+    // speak of; the others are judged on their own afterwards.
+    let mut applied: Vec<&str> = Vec::new();
     for bucket in root.resources_of("aws_s3_bucket") {
         let name = bucket.body.get("bucket");
         let mut applying = Vec::new();
@@ -148,6 +153,7 @@ fn check(cx: &mut Check<'_>) {
                 Target::Unknown => maybe = true,
             }
         }
+        applied.extend(applying.iter().map(|b| b.address.as_str()));
         let outcomes: Vec<_> = applying
             .iter()
             .map(|block| (*block, blocks_all(&block.body)))
@@ -168,5 +174,25 @@ fn check(cx: &mut Check<'_>) {
             _ => format!("{} has no public access block", named(bucket)),
         };
         cx.fail(bucket, bucket.location.span.clone(), message);
+    }
+
+    // A block for a bucket made elsewhere (another configuration, the console) that turns a
+    // setting off is a finding on the block: the bucket is not here to carry it.
+    for (block, _) in &blocks {
+        if applied.contains(&block.address.as_str()) {
+            continue;
+        }
+        match blocks_all(&block.body) {
+            Some(Ok(())) => cx.pass(),
+            Some(Err(setting)) => cx.fail(
+                block,
+                block.body.span_of(setting),
+                format!(
+                    "{} turns `{setting}` off for a bucket this configuration does not create",
+                    named(block)
+                ),
+            ),
+            None => {}
+        }
     }
 }
