@@ -390,3 +390,126 @@ fn the_manifest_and_the_review_agree_on_what_is_root() {
         );
     }
 }
+
+#[test]
+fn var_and_var_file_are_taken_in_the_order_given() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"variable "cidr" {}
+
+resource "aws_security_group" "ssh" {
+  name   = "ssh"
+  vpc_id = "vpc-1"
+
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = [var.cidr]
+  }
+}
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("open.tfvars.json"),
+        r#"{"cidr": "0.0.0.0/0"}"#,
+    )
+    .unwrap();
+    let open_findings = |args: &[&str]| {
+        let mut all = vec!["review", ".", "--select", "WH108", "--format", "json"];
+        all.extend_from_slice(args);
+        let run = wharf(dir.path(), &all);
+        let report: serde_json::Value =
+            serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", snapshot(&run)));
+        report["findings"].as_array().map_or(0, Vec::len)
+    };
+    let private = "cidr=10.0.0.0/8";
+    assert_eq!(
+        open_findings(&["--var", private, "--var-file", "open.tfvars.json"]),
+        1,
+        "the file comes last and wins"
+    );
+    assert_eq!(
+        open_findings(&["--var-file", "open.tfvars.json", "--var", private]),
+        0,
+        "the --var comes last and wins"
+    );
+    assert_eq!(
+        open_findings(&[
+            "--var-file=open.tfvars.json",
+            "--var=cidr=10.0.0.0/8",
+            "--var-file",
+            "open.tfvars.json"
+        ]),
+        1
+    );
+}
+
+#[test]
+fn a_value_passed_into_a_module_is_reported_where_the_caller_wrote_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "main.tf",
+        "module \"app\" {\n  source = \"./modules/app\"\n\n  db_password = \"correct-horse-battery\"\n}\n",
+    );
+    // The outer module passes the input on to the inner one unchanged.
+    write(
+        "modules/app/main.tf",
+        "variable \"db_password\" {}\n\nmodule \"db\" {\n  source   = \"../db\"\n  password = var.db_password\n}\n",
+    );
+    write(
+        "modules/db/main.tf",
+        "variable \"password\" {}\n\nresource \"aws_db_instance\" \"this\" {\n  engine            = \"postgres\"\n  instance_class    = \"db.t4g.micro\"\n  allocated_storage = 20\n  username          = \"app\"\n  password          = var.password\n}\n",
+    );
+    let args = ["review", ".", "--select", "WH118", "--fail-on", "never"];
+    let json = wharf(dir.path(), &[&args[..], &["--format", "json"]].concat());
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let finding = &report["findings"][0];
+    assert_eq!(
+        finding["address"],
+        "module.app.module.db.aws_db_instance.this"
+    );
+    assert_eq!(
+        (&finding["path"], &finding["line"], &finding["column"]),
+        (
+            &serde_json::json!("main.tf"),
+            &serde_json::json!(4),
+            &serde_json::json!(3)
+        ),
+        "at the caller's argument: {finding:#}"
+    );
+    assert_eq!(
+        finding["related"],
+        serde_json::json!([{ "path": "modules/db/main.tf", "line": 8, "column": 3 }])
+    );
+
+    let sarif = wharf(dir.path(), &[&args[..], &["--format", "sarif"]].concat());
+    let doc: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let result = &doc["runs"][0]["results"][0];
+    let uri = |l: &serde_json::Value| l["physicalLocation"]["artifactLocation"]["uri"].clone();
+    assert_eq!(uri(&result["locations"][0]), "main.tf");
+    assert_eq!(uri(&result["relatedLocations"][0]), "modules/db/main.tf");
+    assert_eq!(
+        result["relatedLocations"][0]["physicalLocation"]["region"]["startLine"],
+        8
+    );
+
+    let text = wharf(dir.path(), &args);
+    assert!(
+        text.stdout.contains("= used at modules/db/main.tf:8:3"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        !text.stdout.contains("correct-horse-battery"),
+        "{}",
+        text.stdout
+    );
+}

@@ -204,7 +204,9 @@ fn covering(
     suppressions: &[suppress::Suppression],
     f: &Finding,
 ) -> Option<usize> {
-    let places = std::iter::once(&f.location).chain(&f.call_sites);
+    let places = std::iter::once(&f.location)
+        .chain(&f.related)
+        .chain(&f.call_sites);
     for place in places {
         // Suppressions are in file order: only those of the place's file are looked at.
         let first = suppressions.partition_point(|s| s.file < place.file);

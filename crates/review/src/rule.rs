@@ -124,7 +124,12 @@ pub struct Finding {
     /// The root module the resource belongs to.
     pub root: std::path::PathBuf,
     /// Where to point: the argument at fault, or the block when the argument is missing.
+    /// When the argument only passes on a module input (`password = var.password`), where
+    /// the value is written: the caller's argument.
     pub location: Location,
+    /// Where the value at `location` is used, when that is somewhere else: the module's
+    /// argument that takes it in. Empty otherwise.
+    pub related: Vec<Location>,
     /// The `module` blocks that lead to the resource, outermost first.
     pub call_sites: Vec<Location>,
     /// The reason of the suppression that covers it, if one does.
@@ -177,13 +182,19 @@ impl<'p> Check<'p> {
         if resource.instances_unknown() {
             return;
         }
+        // A value passed in from a caller is pointed at where the caller wrote it.
+        let (location, related) = match resource.body.origin_of(&span) {
+            Some(origin) => (origin.clone(), vec![resource.at(span)]),
+            None => (resource.at(span), Vec::new()),
+        };
         self.findings.push(Finding {
             rule: self.rule,
             message: message.into(),
             address: resource.address.clone(),
             resource_name: resource.name.clone(),
             root: self.root.dir.clone(),
-            location: resource.at(span),
+            location,
+            related,
             call_sites: resource.call_sites.clone(),
             suppressed: None,
         });

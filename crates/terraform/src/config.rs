@@ -29,6 +29,10 @@ pub struct Attr {
     /// (`module.web.aws_lb.this`, `aws_subnet.private["a"]`), directly or through locals.
     /// An ARN or ID that is Unknown until apply still says which resource it is of.
     pub refs: Vec<String>,
+    /// Where the value is written, when the expression only passes on a module input
+    /// (`password = var.password`): the caller's argument, followed up through callers
+    /// that pass it on in turn. None for anything else (boxed: few arguments have one).
+    pub origin: Option<Box<Location>>,
 }
 
 /// A block body after evaluation: arguments in the order written, nested blocks in order,
@@ -80,6 +84,16 @@ impl Block {
     pub fn span_of(&self, name: &str) -> Range<usize> {
         self.attr(name)
             .map_or_else(|| self.span.clone(), |a| a.span.clone())
+    }
+
+    /// Where the value of the argument written at `span` (in this block or one nested in
+    /// it) comes from, when it comes in through a module input (see [`Attr::origin`]).
+    pub fn origin_of(&self, span: &Range<usize>) -> Option<&Location> {
+        self.attrs
+            .iter()
+            .find(|(_, a)| a.span == *span)
+            .and_then(|(_, a)| a.origin.as_deref())
+            .or_else(|| self.blocks.iter().find_map(|b| b.origin_of(span)))
     }
 
     /// The nested blocks of one type.

@@ -50,6 +50,7 @@ fn availability_zones(body: &mut Block) {
                     span,
                     encoded: None,
                     refs: Vec::new(),
+                    origin: None,
                 },
             );
         }

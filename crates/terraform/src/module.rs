@@ -201,6 +201,9 @@ struct Instance<'a, 'd> {
     key_unknown: bool,
     call_sites: Vec<Location>,
     vars: FxHashMap<&'a str, Value>,
+    /// Where the caller wrote each input it gave: its argument, or, when that argument only
+    /// passes on an input of its own (`x = var.x`), where that one was written, and so on up.
+    var_sites: FxHashMap<&'a str, Location>,
     locals: RefCell<FxHashMap<&'a str, Slot>>,
     /// The resource instances each local refers to, for [`Attr::refs`].
     local_refs: RefCell<FxHashMap<&'a str, Vec<String>>>,
@@ -245,6 +248,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                 key_unknown: false,
                 call_sites: Vec::new(),
                 vars,
+                var_sites: FxHashMap::default(),
                 locals: RefCell::default(),
                 local_refs: RefCell::default(),
                 resources: RefCell::default(),
@@ -567,6 +571,9 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                     let mut refs = refs.into_inner();
                     refs.sort();
                     refs.dedup();
+                    let origin = input_named(&attr.value)
+                        .and_then(|x| inst.var_sites.get(x))
+                        .map(|site| Box::new(site.clone()));
                     out.set(
                         name,
                         Attr {
@@ -574,6 +581,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                             span: attr.span().unwrap_or_default(),
                             encoded,
                             refs,
+                            origin,
                         },
                     );
                 }
@@ -686,7 +694,17 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                     let key = instance_key(scope);
                     let cx = self.cx(inst);
                     let mut vars = FxHashMap::default();
+                    let mut var_sites = FxHashMap::default();
                     for (&var, decl) in &child_decl.variables {
+                        if let Some(a) = call.block.body.get_attribute(var) {
+                            let passed_on =
+                                input_named(&a.value).and_then(|x| inst.var_sites.get(x));
+                            let site = passed_on.cloned().unwrap_or_else(|| Location {
+                                file: call.file,
+                                span: a.span().unwrap_or_default(),
+                            });
+                            var_sites.insert(var, site);
+                        }
                         let v = match call.block.body.get_attribute(var) {
                             Some(a) => eval(&a.value, &cx, scope),
                             None => decl.default.map_or(Value::Unknown, |d| {
@@ -715,6 +733,7 @@ impl<'a, 'd> Evaluator<'a, 'd> {
                         key_unknown: inst.key_unknown || matches!(key, Some(Value::Unknown)),
                         call_sites,
                         vars,
+                        var_sites,
                         locals: RefCell::default(),
                         local_refs: RefCell::default(),
                         resources: RefCell::default(),
@@ -973,6 +992,21 @@ impl Resolve for Cx<'_, '_, '_> {
 fn index_of<'v>(op: Option<&'v Op<'_>>) -> Option<&'v Value> {
     match op {
         Some(Op::Index(v)) => Some(v),
+        _ => None,
+    }
+}
+
+/// The input an expression is, when it is nothing but one (`var.password`): the value is
+/// then the caller's, written where the caller wrote it.
+fn input_named(expr: &Expression) -> Option<&str> {
+    let Expression::Traversal(t) = expr else {
+        return None;
+    };
+    match (&t.expr, t.operators.as_slice()) {
+        (Expression::Variable(root), [op]) if root.as_str() == "var" => match op.value() {
+            hcl_edit::expr::TraversalOperator::GetAttr(name) => Some(name.as_str()),
+            _ => None,
+        },
         _ => None,
     }
 }

@@ -56,6 +56,16 @@ struct Finding<'a> {
     end_column: usize,
     fix: &'static str,
     suppressed: Option<Suppressed<'a>>,
+    /// Where the value is used, when `path:line` is where a caller wrote it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<Related>,
+}
+
+#[derive(Serialize)]
+struct Related {
+    path: String,
+    line: usize,
+    column: usize,
 }
 
 #[derive(Serialize)]
@@ -115,6 +125,18 @@ pub fn json(input: &Input<'_>) -> String {
                 end_column: pl.end_column,
                 fix: f.rule.fix,
                 suppressed: f.suppressed.as_deref().map(|reason| Suppressed { reason }),
+                related: f
+                    .related
+                    .iter()
+                    .map(|at| {
+                        let rl = place(project, at);
+                        Related {
+                            path: slash_path(rl.path),
+                            line: rl.line,
+                            column: rl.column,
+                        }
+                    })
+                    .collect(),
             };
             if i > 0 {
                 out.extend_from_slice(b",\n    ");

@@ -71,6 +71,30 @@ pub fn sarif(input: &Input<'_>) -> String {
             if let Some(reason) = &f.suppressed {
                 result["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);
             }
+            if !f.related.is_empty() {
+                let related: Vec<Value> = f
+                    .related
+                    .iter()
+                    .enumerate()
+                    .map(|(id, at)| {
+                        let rl = place(project, at);
+                        json!({
+                            "id": id,
+                            "message": { "text": "the module argument that takes the value in" },
+                            "physicalLocation": {
+                                "artifactLocation": { "uri": uri(rl.path) },
+                                "region": {
+                                    "startLine": rl.line,
+                                    "startColumn": rl.column,
+                                    "endLine": rl.end_line,
+                                    "endColumn": rl.end_column,
+                                },
+                            },
+                        })
+                    })
+                    .collect();
+                result["relatedLocations"] = Value::Array(related);
+            }
             result
         })
         .collect();

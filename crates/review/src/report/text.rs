@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{place, root_name, Input};
+use super::{place, root_name, slash_path, Input};
 use crate::Pillar;
 
 pub fn text(input: &Input<'_>) -> String {
@@ -56,6 +56,16 @@ pub fn text(input: &Input<'_>) -> String {
             pl.end_line,
             pl.end_column,
         );
+        for at in &f.related {
+            let rl = place(project, at);
+            let _ = writeln!(
+                out,
+                "      = used at {}:{}:{}, the module argument that takes the value in",
+                slash_path(rl.path),
+                rl.line,
+                rl.column
+            );
+        }
         if !f.address.is_empty() && !f.call_sites.is_empty() {
             let _ = writeln!(out, "      = in root module {}", root_name(f));
         }
