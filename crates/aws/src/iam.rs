@@ -34,6 +34,15 @@ fn services() -> &'static BTreeMap<String, Vec<(String, bool)>> {
     })
 }
 
+/// Whether an action pattern of a policy (`s3:Get*`, `*`) matches an action name, as IAM
+/// matches them: case-insensitively, `*` any run of characters, `?` one.
+pub fn action_matches(pattern: &str, action: &str) -> bool {
+    glob(
+        pattern.to_ascii_lowercase().as_bytes(),
+        action.to_ascii_lowercase().as_bytes(),
+    )
+}
+
 /// Whether IAM's glob `pattern` (`*` any run of characters, `?` one) matches `name`; both
 /// lower-cased.
 fn glob(pattern: &[u8], name: &[u8]) -> bool {

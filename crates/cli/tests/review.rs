@@ -437,6 +437,11 @@ resource "aws_security_group" "ssh" {
         "the --var comes last and wins"
     );
     assert_eq!(
+        open_findings(&["--var-file=open.tfvars.json", "--var=cidr=10.0.0.0/8"]),
+        0,
+        "a --var after every file wins, in the `=` form too"
+    );
+    assert_eq!(
         open_findings(&[
             "--var-file=open.tfvars.json",
             "--var=cidr=10.0.0.0/8",
@@ -487,7 +492,13 @@ fn a_value_passed_into_a_module_is_reported_where_the_caller_wrote_it() {
     );
     assert_eq!(
         finding["related"],
-        serde_json::json!([{ "path": "modules/db/main.tf", "line": 8, "column": 3 }])
+        serde_json::json!([{
+            "path": "modules/db/main.tf",
+            "line": 8,
+            "column": 3,
+            "end_line": 8,
+            "end_column": 35
+        }])
     );
 
     let sarif = wharf(dir.path(), &[&args[..], &["--format", "sarif"]].concat());

@@ -146,10 +146,20 @@ pub struct GrantStatement<'r> {
     /// Whether anyone at all is let in (`"Principal": "*"`, `{"AWS": "*"}`, a
     /// `NotPrincipal`): Some(true); only named principals: Some(false); None when not known.
     pub anyone: Option<bool>,
-    /// Whether a condition narrows who the statement lets in to an account, organization,
-    /// ARN, network or endpoint (Some(true)); None when that is not known.
+    /// Whether a condition narrows the requests the statement applies to to an account,
+    /// organization, ARN, network or endpoint (Some(true)); None when that is not known.
     pub narrowed: Option<bool>,
+    /// Whether a negated condition on such a key (`StringNotEquals` `aws:PrincipalOrgID`)
+    /// makes the statement apply to every request from anywhere else: in a `Deny`, it
+    /// shuts out everyone but those named.
+    pub applies_elsewhere: bool,
+    /// Action patterns; Unknown elements when not known; empty with `NotAction`.
+    pub actions: Vec<Value>,
+    pub not_action: bool,
 }
+
+/// A condition as written: its test (`StringEquals`), its key and its values.
+type Condition = (Value, Value, Vec<Value>);
 
 /// Every statement of a resource-based or trust policy of a root module: the JSON of
 /// [`RESOURCE_POLICY_HOLDERS`], and the statements with `principals` or `not_principals` of
@@ -172,19 +182,29 @@ pub fn grant_statements(root: &RootModule) -> Vec<GrantStatement<'_>> {
                             principal_is_anyone(p.get("type"), &list(p.get("identifiers")))
                         }))
                     };
-                let conditions = s
+                let conditions: Vec<Condition> = s
                     .blocks("condition")
-                    .map(|c| narrows(c.get("test"), c.get("variable"), &list(c.get("values"))));
-                out.push(GrantStatement {
-                    holder: r,
-                    span: s.span.clone(),
-                    effect: match s.get("effect") {
-                        Value::Null => Value::String("Allow".into()),
-                        v => v.clone(),
-                    },
+                    .map(|c| {
+                        (
+                            c.get("test").clone(),
+                            c.get("variable").clone(),
+                            list(c.get("values")),
+                        )
+                    })
+                    .collect();
+                let effect = match s.get("effect") {
+                    Value::Null => Value::String("Allow".into()),
+                    v => v.clone(),
+                };
+                out.push(grant(
+                    r,
+                    s.span.clone(),
+                    effect,
                     anyone,
-                    narrowed: any_of(conditions),
-                });
+                    &conditions,
+                    s.get("actions"),
+                    !s.get("not_actions").is_null(),
+                ));
             }
             continue;
         }
@@ -201,16 +221,86 @@ pub fn grant_statements(root: &RootModule) -> Vec<GrantStatement<'_>> {
             } else {
                 json_principal_is_anyone(&field("Principal"))
             };
-            out.push(GrantStatement {
-                holder: r,
-                span: r.body.span_of(arg),
-                effect: field("Effect"),
-                anyone,
-                narrowed: json_condition_narrows(&field("Condition")),
-            });
+            let conditions = json_conditions(&field("Condition"));
+            let statement = match conditions {
+                Some(conditions) => grant(
+                    r,
+                    r.body.span_of(arg),
+                    field("Effect"),
+                    anyone,
+                    &conditions,
+                    &field("Action"),
+                    !field("NotAction").is_null(),
+                ),
+                None => GrantStatement {
+                    holder: r,
+                    span: r.body.span_of(arg),
+                    effect: field("Effect"),
+                    anyone,
+                    narrowed: None,
+                    applies_elsewhere: false,
+                    actions: list(&field("Action")),
+                    not_action: !field("NotAction").is_null(),
+                },
+            };
+            out.push(statement);
         }
     }
     out
+}
+
+fn grant<'r>(
+    holder: &'r Resource,
+    span: Range<usize>,
+    effect: Value,
+    anyone: Option<bool>,
+    conditions: &[Condition],
+    actions: &Value,
+    not_action: bool,
+) -> GrantStatement<'r> {
+    GrantStatement {
+        holder,
+        span,
+        effect,
+        anyone,
+        narrowed: any_of(conditions.iter().map(|(t, k, v)| narrows(t, k, v))),
+        applies_elsewhere: conditions
+            .iter()
+            .any(|(t, k, v)| excludes(t, k, v) == Some(true)),
+        actions: list(actions),
+        not_action,
+    }
+}
+
+/// Whether a `Deny` of the same policy shuts out, from every action `allow` allows,
+/// everyone but the accounts, organizations or sources it names: `Principal` `*` and a
+/// negated condition on one of [`NARROWING_KEYS`]. With one, a public `Allow` is narrowed
+/// after all.
+pub fn denied_elsewhere(allow: &GrantStatement<'_>, all: &[GrantStatement<'_>]) -> bool {
+    all.iter().any(|deny| {
+        deny.holder.address == allow.holder.address
+            && deny.effect.as_str() == Some("Deny")
+            && deny.anyone == Some(true)
+            && deny.applies_elsewhere
+            && !deny.not_action
+            && covers(&deny.actions, allow)
+    })
+}
+
+/// Whether the action patterns `deny` match every action `allow` allows.
+fn covers(deny: &[Value], allow: &GrantStatement<'_>) -> bool {
+    let patterns: Vec<&str> = deny.iter().filter_map(Value::as_str).collect();
+    if allow.not_action {
+        return patterns.contains(&"*");
+    }
+    !allow.actions.is_empty()
+        && allow.actions.iter().all(|a| {
+            a.as_str().is_some_and(|a| {
+                patterns
+                    .iter()
+                    .any(|p| wharf_aws::iam::action_matches(p, a))
+            })
+        })
 }
 
 /// Some(true) when any is, Some(false) when all are known not to be, else None.
@@ -251,28 +341,26 @@ fn json_principal_is_anyone(principal: &Value) -> Option<bool> {
     }
 }
 
-/// A JSON `Condition`: operators, each an object of keys to values.
-fn json_condition_narrows(condition: &Value) -> Option<bool> {
+/// A JSON `Condition` (operators, each an object of keys to values) as conditions; None
+/// when its shape is not known.
+fn json_conditions(condition: &Value) -> Option<Vec<Condition>> {
     let Value::Object(operators) = condition else {
-        return if condition.is_null() {
-            Some(false)
-        } else {
-            None
-        };
+        return condition.is_null().then(Vec::new);
     };
-    any_of(operators.iter().flat_map(|(operator, keys)| {
-        let keys: Vec<(String, Value)> = match keys {
-            Value::Object(k) => k.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-            _ => vec![(String::new(), Value::Unknown)],
+    let mut out = Vec::new();
+    for (operator, keys) in operators {
+        let Value::Object(keys) = keys else {
+            return None;
         };
-        keys.into_iter().map(move |(key, values)| {
-            narrows(
-                &Value::String(operator.clone()),
-                &Value::String(key),
-                &list(&values),
-            )
-        })
-    }))
+        for (key, values) in keys {
+            out.push((
+                Value::String(operator.clone()),
+                Value::String(key.clone()),
+                list(values),
+            ));
+        }
+    }
+    Some(out)
 }
 
 /// Condition keys that say which account, organization, principal, source, network or
@@ -296,44 +384,110 @@ const NARROWING_KEYS: &[&str] = &[
     "kms:calleraccount",
 ];
 
+/// A condition's operator without a `ForAnyValue:` prefix, lower-cased; None for
+/// `ForAllValues:` (true for a request whose key has no values at all).
+fn operator(test: &str) -> Option<String> {
+    let test = test.to_ascii_lowercase();
+    if test.starts_with("forallvalues:") {
+        return None;
+    }
+    Some(
+        test.strip_prefix("foranyvalue:")
+            .unwrap_or(&test)
+            .to_string(),
+    )
+}
+
 /// Whether one condition narrows who a statement lets in: a key of [`NARROWING_KEYS`]
 /// tested for equality or a match (`StringEquals`, `StringLike`, `ArnLike`, `IpAddress`,
-/// also `ForAnyValue:`) against values that are not all wildcards. A negated operator
-/// (`StringNotEquals`), `...IfExists` (true when the request lacks the key) and
-/// `ForAllValues:` (true for a key with no values) let in requests from anywhere.
+/// also `ForAnyValue:`) against values none of which leaves the account or source open.
+/// A negated operator (`StringNotEquals`), `...IfExists` (true when the request lacks the
+/// key) and `ForAllValues:` (true for a key with no values) let in requests from anywhere.
 fn narrows(test: &Value, key: &Value, values: &[Value]) -> Option<bool> {
     let (Some(test), Some(key)) = (test.as_str(), key.as_str()) else {
         return None;
     };
-    let operator = test.strip_prefix("ForAnyValue:").unwrap_or(test);
     let matching = [
-        "StringEquals",
-        "StringEqualsIgnoreCase",
-        "StringLike",
-        "ArnEquals",
-        "ArnLike",
-        "IpAddress",
+        "stringequals",
+        "stringequalsignorecase",
+        "stringlike",
+        "arnequals",
+        "arnlike",
+        "ipaddress",
     ];
-    if !matching.iter().any(|m| m.eq_ignore_ascii_case(operator))
-        || !NARROWING_KEYS.contains(&key.to_ascii_lowercase().as_str())
-    {
+    match operator(test) {
+        Some(op) if matching.contains(&op.as_str()) => concrete(key, values),
+        _ => Some(false),
+    }
+}
+
+/// Whether one condition of a statement excludes the accounts or sources it names, and so
+/// applies to every request from anywhere else: a negated test (`StringNotEquals`,
+/// `ArnNotLike`, `NotIpAddress`, with or without `IfExists`) of a key of
+/// [`NARROWING_KEYS`] against values that name something.
+fn excludes(test: &Value, key: &Value, values: &[Value]) -> Option<bool> {
+    let (Some(test), Some(key)) = (test.as_str(), key.as_str()) else {
+        return None;
+    };
+    let negated = [
+        "stringnotequals",
+        "stringnotequalsignorecase",
+        "stringnotlike",
+        "arnnotequals",
+        "arnnotlike",
+        "notipaddress",
+    ];
+    let op = test.to_ascii_lowercase();
+    let op = op.strip_suffix("ifexists").unwrap_or(&op);
+    if negated.contains(&op) {
+        concrete(key, values)
+    } else {
+        Some(false)
+    }
+}
+
+/// Whether `values` of a narrowing `key` each name an account, organization, source or
+/// network: Some(false) when the key is not one, a value leaves it open, or there are
+/// none; None when a value is not known.
+fn concrete(key: &str, values: &[Value]) -> Option<bool> {
+    let key = key.to_ascii_lowercase();
+    if !NARROWING_KEYS.contains(&key.as_str()) || values.is_empty() {
         return Some(false);
     }
-    let open = |v: &str| v.chars().all(|c| c == '*' || c == '?') || v == "0.0.0.0/0" || v == "::/0";
     let mut unknown = false;
     for v in values {
         match v.as_str() {
-            Some(v) if open(v) => return Some(false),
+            Some(v) if open(&key, v) => return Some(false),
             Some(_) => {}
             None => unknown = true,
         }
     }
-    if values.is_empty() {
-        Some(false)
-    } else if unknown {
-        None
-    } else {
-        Some(true)
+    (!unknown).then_some(true)
+}
+
+/// Whether a value of a narrowing key still lets in anyone: only wildcards; a wildcard in
+/// the account or organization it names (`arn:aws:sns:*:*:*`, `o-*`); an ARN with no
+/// account (an S3 bucket's) whose name has one (anyone can create `shop-*`); a network of
+/// every address.
+fn open(key: &str, value: &str) -> bool {
+    let wild = |s: &str| s.contains(['*', '?']);
+    if value.chars().all(|c| c == '*' || c == '?') {
+        return true;
+    }
+    match key {
+        "aws:sourceip" => value.ends_with("/0"),
+        "aws:sourcearn" | "aws:principalarn" => {
+            let parts: Vec<&str> = value.splitn(6, ':').collect();
+            match parts.as_slice() {
+                [_, _, _, _, account, name] => wild(account) || (account.is_empty() && wild(name)),
+                _ => wild(value),
+            }
+        }
+        "aws:principalorgpaths" | "aws:sourceorgpaths" => {
+            wild(value.split('/').next().unwrap_or(value))
+        }
+        "aws:userid" => value.starts_with(['*', '?']),
+        _ => wild(value),
     }
 }
 
@@ -417,6 +571,66 @@ mod tests {
         assert_eq!(
             json_principal_is_anyone(&object("AWS", Value::Unknown)),
             None
+        );
+    }
+
+    #[test]
+    fn a_wildcard_in_the_account_or_organization_leaves_it_open() {
+        let like = |key: &str, v: &str| narrows(&s("StringLike"), &s(key), &[s(v)]);
+        assert_eq!(
+            like("aws:SourceArn", "arn:aws:sns:eu-west-1:123456789012:*"),
+            Some(true)
+        );
+        assert_eq!(like("aws:SourceArn", "arn:aws:sns:*:*:*"), Some(false));
+        assert_eq!(
+            like("aws:SourceArn", "arn:aws:s3:::shop-uploads"),
+            Some(true)
+        );
+        assert_eq!(like("aws:SourceArn", "arn:aws:s3:::shop-*"), Some(false));
+        assert_eq!(
+            like("aws:PrincipalArn", "arn:aws:iam::*:role/admin"),
+            Some(false)
+        );
+        assert_eq!(like("aws:PrincipalOrgID", "o-*"), Some(false));
+        assert_eq!(like("aws:PrincipalOrgPaths", "o-abc/r-ab12/*"), Some(true));
+        assert_eq!(like("aws:SourceAccount", "1234*"), Some(false));
+        assert_eq!(like("aws:userid", "AIDAEXAMPLE:*"), Some(true));
+        assert_eq!(
+            narrows(
+                &s("foranyvalue:stringequals"),
+                &s("aws:SourceVpce"),
+                &[s("vpce-1")]
+            ),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn a_negated_test_of_a_narrowing_key_excludes_everyone_else() {
+        let org = [s("o-a1b2c3d4e5")];
+        assert_eq!(
+            excludes(&s("StringNotEquals"), &s("aws:PrincipalOrgID"), &org),
+            Some(true)
+        );
+        assert_eq!(
+            excludes(
+                &s("StringNotEqualsIfExists"),
+                &s("aws:SourceAccount"),
+                &[s("123456789012")]
+            ),
+            Some(true)
+        );
+        assert_eq!(
+            excludes(&s("StringNotEquals"), &s("aws:PrincipalOrgID"), &[s("o-*")]),
+            Some(false)
+        );
+        assert_eq!(
+            excludes(&s("StringEquals"), &s("aws:PrincipalOrgID"), &org),
+            Some(false)
+        );
+        assert_eq!(
+            excludes(&s("Bool"), &s("aws:SecureTransport"), &[s("false")]),
+            Some(false)
         );
     }
 }

@@ -114,22 +114,64 @@ fn comment_start(line: &str) -> Option<usize> {
 }
 
 /// Which lines are a heredoc's text or its closing marker (`<<EOT` or `<<-EOT` ends the
-/// line that opens it; a line holding only the marker closes it).
+/// line that opens it; a line holding only the marker closes it). A heredoc that never
+/// closes is not one (Terraform would not parse the file), and `<<EOT` in a `/* */`
+/// comment opens none.
 fn heredoc_lines(lines: &[&str]) -> Vec<bool> {
     let mut inside = vec![false; lines.len()];
-    let mut marker: Option<&str> = None;
+    let mut open: Option<(String, usize)> = None;
+    let mut in_comment = false;
     for (i, line) in lines.iter().enumerate() {
-        match marker {
-            Some(m) => {
+        match &open {
+            Some((marker, _)) => {
                 inside[i] = true;
-                if line.trim() == m {
-                    marker = None;
+                if line.trim() == marker {
+                    open = None;
                 }
             }
-            None => marker = heredoc_opener(line),
+            None => {
+                let code = code_of(line, &mut in_comment);
+                open = heredoc_opener(&code).map(|m| (m.to_string(), i));
+            }
         }
     }
+    if let Some((_, opened)) = open {
+        inside[opened + 1..].iter_mut().for_each(|l| *l = false);
+    }
     inside
+}
+
+/// A line's code: without its `#` or `//` comment and without `/* */` comments, which may
+/// span lines (`in_comment` carries one over).
+fn code_of(line: &str, in_comment: &mut bool) -> String {
+    let mut code = String::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if *in_comment {
+            if c == '*' && chars.peek() == Some(&'/') {
+                chars.next();
+                *in_comment = false;
+            }
+            continue;
+        }
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '#' if !in_string => break,
+            '/' if !in_string && chars.peek() == Some(&'/') => break,
+            '/' if !in_string && chars.peek() == Some(&'*') => {
+                chars.next();
+                *in_comment = true;
+                continue;
+            }
+            _ => {}
+        }
+        code.push(c);
+    }
+    code
 }
 
 /// The marker of the heredoc this line opens, if it opens one: `<<` or `<<-` and an
@@ -276,5 +318,23 @@ mod tests {
         assert_eq!(heredoc_opener("  policy = <<-EOT # note"), Some("EOT"));
         assert_eq!(heredoc_opener("  a = 1 << 2"), None);
         assert_eq!(heredoc_opener("  a = \"<<EOT\""), None);
+    }
+
+    #[test]
+    fn a_heredoc_in_a_block_comment_or_one_never_closed_is_none() {
+        let commented = [
+            "/* old:",
+            "  policy = <<EOT",
+            "*/",
+            "# wharf:ignore[WH107] kept",
+            "x = 1",
+        ];
+        assert_eq!(heredoc_lines(&commented), [false; 5]);
+        let inline = ["a = 1 /* <<EOT */", "# wharf:ignore[WH107] kept"];
+        assert_eq!(heredoc_lines(&inline), [false; 2]);
+        let unclosed = ["policy = <<EOT", "# wharf:ignore[WH107] kept", "x = 1"];
+        assert_eq!(heredoc_lines(&unclosed), [false; 3]);
+        let closed = ["policy = <<EOT", "# text", "EOT", "x = 1"];
+        assert_eq!(heredoc_lines(&closed), [false, true, true, false]);
     }
 }

@@ -36,6 +36,10 @@ fn a_heredoc_is_text_and_a_suppression_covers_the_heredoc_it_stands_above() {
     );
     assert_eq!(
         shown(false),
-        ["WH107 aws_iam_policy.suppressed_heredoc_policy"]
+        [
+            "WH101 aws_ecs_task_definition.suppressed_with_notes",
+            "WH107 aws_iam_policy.suppressed_heredoc_policy"
+        ],
+        "the suppression above the block with a heredoc ends with the block, whatever brackets the heredoc's text holds"
     );
 }

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use hcl_edit::expr::{
     BinaryOperator, Expression, ForExpr, ObjectKey, TraversalOperator, UnaryOperator,
 };
-use hcl_edit::template::{Directive, Element, Template};
+use hcl_edit::template::{Directive, Element, HeredocTemplate, Template};
+use hcl_edit::visit_mut::{visit_heredoc_template_mut, VisitMut};
 use hcl_edit::Span;
 
 use crate::budget::{self, Sum};
@@ -113,10 +114,10 @@ pub fn try_eval(expr: &Expression, r: &dyn Resolve, scope: &Scope) -> Eval {
             Ok(Value::Object(map))
         }
         Expression::StringTemplate(t) => template(t, r, scope),
-        // Its strip markers and indentation are applied to its text first, as HCL does.
+        // Its strip markers and indentation were applied to its text when it was parsed
+        // ([`prepare`]), once, as HCL does.
         Expression::HeredocTemplate(h) => {
-            let text = heredoc_text(&h.template, h.indent().is_some());
-            template_within(&text, (false, false), Markers::Applied, r, scope)
+            template_within(&h.template, (false, false), Markers::Applied, r, scope)
         }
         Expression::Parenthesis(p) => try_eval(p.inner(), r, scope),
         Expression::Variable(name) => match scope.lookup(name.as_str()) {
@@ -317,6 +318,20 @@ fn template(t: &Template, r: &dyn Resolve, scope: &Scope) -> Eval {
 enum Markers {
     Pending,
     Applied,
+}
+
+/// Makes a parsed body's heredocs what HCL makes of them before evaluation (see
+/// [`heredoc_text`]): done once per file, since it depends on the text alone.
+pub(crate) fn prepare(body: &mut hcl_edit::structure::Body) {
+    struct Heredocs;
+    impl VisitMut for Heredocs {
+        fn visit_heredoc_template_mut(&mut self, node: &mut HeredocTemplate) {
+            // A heredoc in one of its interpolations first.
+            visit_heredoc_template_mut(self, node);
+            node.template = heredoc_text(&node.template, node.indent().is_some());
+        }
+    }
+    Heredocs.visit_body_mut(body);
 }
 
 /// One piece of a template's text as HCL's scanner cuts it: a literal up to and including

@@ -90,7 +90,12 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Body, ParseError> {
     if path.extension().is_some_and(|e| e == "json") {
         return parse_json_vars(path, text);
     }
-    let parsed = catch_unwind(AssertUnwindSafe(|| text.parse::<Body>()));
+    let parsed = catch_unwind(AssertUnwindSafe(|| {
+        text.parse::<Body>().map(|mut body| {
+            crate::expr::prepare(&mut body);
+            body
+        })
+    }));
     match parsed {
         Ok(Ok(body)) => Ok(body),
         Ok(Err(e)) => Err(ParseError {

@@ -595,7 +595,10 @@ fn command_line_value(is_string: bool, raw: &str) -> Value {
     if is_string {
         return Value::String(raw.to_string());
     }
-    let parsed = format!("v = {raw}\n").parse::<Body>().ok();
+    let parsed = format!("v = {raw}\n").parse::<Body>().ok().map(|mut body| {
+        crate::expr::prepare(&mut body);
+        body
+    });
     parsed
         .as_ref()
         .and_then(|b| b.get_attribute("v"))

@@ -66,6 +66,8 @@ struct Related {
     path: String,
     line: usize,
     column: usize,
+    end_line: usize,
+    end_column: usize,
 }
 
 #[derive(Serialize)]
@@ -134,6 +136,8 @@ pub fn json(input: &Input<'_>) -> String {
                             path: slash_path(rl.path),
                             line: rl.line,
                             column: rl.column,
+                            end_line: rl.end_line,
+                            end_column: rl.end_column,
                         }
                     })
                     .collect(),

@@ -1,6 +1,6 @@
 //! WH127: a resource-based or trust policy that lets anyone in.
 
-use crate::iam::{grant_statements, GrantStatement};
+use crate::iam::{denied_elsewhere, grant_statements, GrantStatement};
 use crate::rule::{named, Check, Pillar, Rule, Severity};
 
 pub static RULE: Rule = Rule {
@@ -35,9 +35,14 @@ comes from (`aws:SourceArn`, `aws:SourceAccount`, `aws:SourceOwner`, `aws:Source
 `aws:SourceVpce`, `aws:SourceIp`, `aws:SourceOrgID`, `aws:SourceOrgPaths`) or who makes it
 (`aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`,
 `aws:userid`, `kms:CallerAccount`) against values that are not all wildcards (`*`,
-`0.0.0.0/0`). A negated operator (`StringNotEquals`), `...IfExists` (true for a request
-without the key) and `ForAllValues:` (true for a key with no values) do not narrow, and
-neither does `aws:SecureTransport`: HTTPS from anyone is still anyone.
+`0.0.0.0/0`), nor leave the account or organization open (`arn:aws:sns:*:*:*`, `o-*`, an
+S3 bucket ARN with a wildcard in its name, which anyone can create). A negated operator
+(`StringNotEquals`), `...IfExists` (true for a request without the key) and
+`ForAllValues:` (true for a key with no values) do not narrow, and neither does
+`aws:SecureTransport`: HTTPS from anyone is still anyone. A `Deny` of the same policy for
+`*` on every action the `Allow` allows, with a negated test of such a key
+(`StringNotEquals` `aws:PrincipalOrgID`), narrows it: it shuts out everyone but those
+named.
 
 ## Why is this bad?
 A resource policy is the one place where AWS lets a principal from outside the account in
@@ -91,13 +96,15 @@ resource "aws_sqs_queue_policy" "events" {
 
 fn check(cx: &mut Check<'_>) {
     let root = cx.root;
-    for s in grant_statements(root) {
+    let statements = grant_statements(root);
+    for s in &statements {
         if s.effect.as_str() != Some("Allow") {
             continue;
         }
         match (s.anyone, s.narrowed) {
             (Some(false), _) | (Some(true), Some(true)) => cx.pass(),
-            (Some(true), Some(false)) => cx.fail(s.holder, s.span.clone(), message(&s)),
+            (Some(true), Some(false)) if denied_elsewhere(s, &statements) => cx.pass(),
+            (Some(true), Some(false)) => cx.fail(s.holder, s.span.clone(), message(s)),
             _ => {}
         }
     }

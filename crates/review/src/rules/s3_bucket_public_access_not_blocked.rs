@@ -23,8 +23,9 @@ Reports an `aws_s3_bucket` that no `aws_s3_bucket_public_access_block` with
 `block_public_acls`, `block_public_policy`, `ignore_public_acls` and
 `restrict_public_buckets` all `true` applies to. An `aws_s3_account_public_access_block`
 with all four `true` in the same configuration covers every bucket. An
-`aws_s3_bucket_public_access_block` with a setting `false` for a bucket the configuration
-does not create (one made by another configuration or by hand) is reported on the block.
+`aws_s3_bucket_public_access_block` with a setting `false` that applies to none of the
+configuration's buckets (its bucket is made by another configuration or by hand, or is a
+name not known before apply) is reported on the block.
 
 ## Why is this bad?
 Block Public Access overrides any bucket policy or ACL that would make the bucket or its
@@ -176,8 +177,9 @@ fn check(cx: &mut Check<'_>) {
         cx.fail(bucket, bucket.location.span.clone(), message);
     }
 
-    // A block for a bucket made elsewhere (another configuration, the console) that turns a
-    // setting off is a finding on the block: the bucket is not here to carry it.
+    // A block that applies to no bucket here (one made by another configuration or by
+    // hand, or one whose name is not known) and turns a setting off is a finding on the
+    // block: no bucket here carries it.
     for (block, _) in &blocks {
         if applied.contains(&block.address.as_str()) {
             continue;
@@ -188,7 +190,7 @@ fn check(cx: &mut Check<'_>) {
                 block,
                 block.body.span_of(setting),
                 format!(
-                    "{} turns `{setting}` off for a bucket this configuration does not create",
+                    "{} turns `{setting}` off for a bucket that no `aws_s3_bucket` of this configuration is known to be",
                     named(block)
                 ),
             ),

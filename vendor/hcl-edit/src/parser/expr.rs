@@ -541,9 +541,12 @@ fn object_items<'i>(
             }
 
             // wharf: a repeated key is valid Terraform, the last value winning (HCL's
-            // ObjectConsExpr keeps no check), so `object.insert` below replaces the value.
-            // Upstream refuses it here with "unique object key; found redefined object key".
+            // ObjectConsExpr keeps no check). The earlier item is removed, so that the later
+            // one is also last in order: a key may be written another way in between
+            // (`a`, `"a"`, `(local.k)`), and evaluation takes the items in order. Upstream
+            // refuses it here with "unique object key; found redefined object key".
             let mut key = object_key(input)?;
+            object.remove(&key);
 
             let mut value = object_value(input)?;
             key.decor_mut().set_prefix(trailing);
