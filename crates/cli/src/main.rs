@@ -164,6 +164,32 @@ fn emit(output: Option<&Path>, text: &str) -> Result<(), String> {
     }
 }
 
+/// Writes a report to `--output`, or prints it, as `write` makes it.
+fn emit_with(
+    output: Option<&Path>,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), String> {
+    use std::io::Write;
+    let written = match output {
+        Some(path) => fs::File::create(path).and_then(|file| {
+            let mut out = std::io::BufWriter::new(file);
+            write(&mut out)?;
+            out.flush()
+        }),
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            write(&mut out).and_then(|()| out.flush())
+        }
+    };
+    written.map_err(|e| match output {
+        Some(path) => format!(
+            "error: cannot write {}: {e}\nhelp: check that the directory exists and is writable",
+            path.display()
+        ),
+        None => format!("error: cannot write the report: {e}"),
+    })
+}
+
 /// The manifest's environment called `name`, or an error listing the ones it has.
 fn environment<'p>(
     platform: &'p Platform,

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use wharf_review::report::{self, Format};
 use wharf_review::{rules, Selection, Severity, RULES};
-use wharf_terraform::Project;
 
 use crate::load_args::LoadArgs;
 
@@ -98,12 +97,14 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     } else {
         args.paths.clone()
     };
-    let project = Project::load(&paths, &options).map_err(|e| {
-        format!(
-            "error: cannot read {e}\nhelp: give a directory or file that exists and can be read"
-        )
-    })?;
-    if project.files.is_empty() && project.parse_errors.is_empty() {
+    // A part of the tree at a time: memory grows with the largest part, not the tree.
+    let (outline, review) =
+        wharf_review::review_tree(&paths, &options, &selection).map_err(|e| {
+            format!(
+                "error: cannot read {e}\nhelp: give a directory or file that exists and can be read"
+            )
+        })?;
+    if outline.files == 0 && outline.parse_errors.is_empty() {
         return Err(format!(
             "error: no .tf files found in {}\nhelp: give the directory of a Terraform configuration",
             paths
@@ -113,23 +114,21 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
                 .join(", ")
         ));
     }
-    let review = wharf_review::review(&project, &selection);
     let color = format == Format::Text
         && args.output.is_none()
         && !args.no_color
         && std::env::var_os("NO_COLOR").is_none()
         && std::io::stdout().is_terminal();
-    let text = report::render(
-        format,
-        &report::Input {
-            project: &project,
-            review: &review,
-            color,
-        },
-    );
-    crate::emit(args.output.as_deref(), &text)?;
+    let input = report::Input {
+        outline: &outline,
+        review: &review,
+        color,
+    };
+    crate::emit_with(args.output.as_deref(), |out| {
+        report::write(format, &input, out)
+    })?;
     // `--fail-on` governs findings; a tree that could not be reviewed whole is exit 2.
-    let code = if project.has_errors() {
+    let code = if outline.has_errors() {
         ExitCode::from(2)
     } else {
         match args.fail_on.severity() {
@@ -137,10 +136,8 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
             _ => ExitCode::SUCCESS,
         }
     };
-    // The process is about to exit: freeing millions of syntax-tree nodes one by one would
-    // only delay it (by a tenth of the run on a large tree).
+    // The process is about to exit: freeing every finding one by one would only delay it.
     std::mem::forget(review);
-    std::mem::forget(project);
     Ok(code)
 }
 

@@ -15,10 +15,11 @@ pub mod rules;
 pub mod suppress;
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
-use wharf_terraform::{parallel, Location, Project};
+use wharf_terraform::{parallel, LoadOptions, Location, Outline, Project};
 
-pub use rule::{Check, Finding, Pillar, Rule, Severity};
+pub use rule::{Check, Finding, Lines, Pillar, Rule, Severity};
 pub use rules::RULES;
 
 /// Which rules run: `--select` and `--ignore` take codes (`WH201`), code prefixes (`WH2`),
@@ -97,24 +98,67 @@ impl Review {
 
 /// Runs the selected rules over every root module of `project`.
 pub fn review(project: &Project, selection: &Selection) -> Review {
-    let rules: Vec<&'static Rule> = RULES
+    let rules = selected(selection);
+    let part = review_part(project, &rules, selection);
+    finish(vec![part], rules.len())
+}
+
+/// Reviews the tree at or below `paths` a part at a time ([`wharf_terraform::in_parts`]):
+/// what it finds is what [`review`] finds in the tree loaded whole, and memory grows with
+/// the largest part, not with the tree. The outline is what the report shows beside the
+/// findings.
+pub fn review_tree(
+    paths: &[PathBuf],
+    options: &LoadOptions,
+    selection: &Selection,
+) -> std::io::Result<(Outline, Review)> {
+    let rules = selected(selection);
+    // Each part's findings are copied on this thread, where nothing else is allocated: left
+    // where a part's syntax trees were, they would keep that memory from being reused.
+    let (outline, parts) = wharf_terraform::in_parts(
+        paths,
+        options,
+        |project| review_part(project, &rules, selection),
+        |part| Part {
+            findings: part.findings.iter().map(Finding::clone).collect(),
+            ..part
+        },
+    )?;
+    Ok((outline, finish(parts, rules.len())))
+}
+
+/// The rules `selection` runs over resources (the meta rules run over the suppressions).
+fn selected(selection: &Selection) -> Vec<&'static Rule> {
+    RULES
         .iter()
         .copied()
         .filter(|r| selection.includes(r) && !rules::is_meta(r))
-        .collect();
+        .collect()
+}
+
+/// What one rule found in one root: whether it applied, whether it passed (every finding
+/// suppressed).
+struct Outcome {
+    pillar: Pillar,
+    applicable: bool,
+    passed: bool,
+}
+
+/// What the review of a project (or of one part of a tree) leaves once its files are gone:
+/// findings with their places resolved and their files numbered as in the tree, sorted.
+struct Part {
+    findings: Vec<Finding>,
+    outcomes: Vec<Outcome>,
+    resources: usize,
+}
+
+fn review_part(project: &Project, rules: &[&'static Rule], selection: &Selection) -> Part {
     let suppressions = suppress::find(project);
-    /// What one rule found in one root: whether it applied, whether it passed (every
-    /// finding suppressed).
-    struct Outcome {
-        pillar: Pillar,
-        applicable: bool,
-        passed: bool,
-    }
     let per_root = parallel::map(&project.roots, |root| {
         let mut outcomes = Vec::with_capacity(rules.len());
         let mut findings = Vec::new();
         let mut used = Vec::new();
-        for &rule in &rules {
+        for &rule in rules {
             let mut cx = Check::new(project, root, rule);
             (rule.check)(&mut cx);
             let (passed, mut found) = cx.finish();
@@ -138,43 +182,98 @@ pub fn review(project: &Project, selection: &Selection) -> Review {
     });
 
     let mut used = vec![false; suppressions.len()];
-    let mut findings = Vec::new();
-    let mut scores: BTreeMap<Pillar, Score> =
-        Pillar::ALL.iter().map(|p| (*p, Score::default())).collect();
+    let mut part = Part {
+        findings: Vec::new(),
+        outcomes: Vec::new(),
+        resources: project.roots.iter().map(|r| r.resources.len()).sum(),
+    };
     for (outcomes, found, used_here) in per_root {
         for i in used_here {
             used[i] = true;
         }
-        for outcome in outcomes.iter().filter(|o| o.applicable) {
-            let score = scores.entry(outcome.pillar).or_default();
-            score.applicable += 1;
-            if outcome.passed {
-                score.passed += 1;
-            }
-        }
-        findings.extend(found);
+        part.outcomes.extend(outcomes);
+        part.findings.extend(found);
     }
-    findings.extend(rules::meta_findings(
+    part.findings.extend(rules::meta_findings(
         project,
         selection,
         &suppressions,
         &used,
     ));
-    findings.sort_by(order);
+    part.findings.sort_by(order);
     // One module file evaluated for several callers can give the same finding twice
     // for the same root; keep one.
-    findings.dedup_by(|a, b| {
+    part.findings.dedup_by(|a, b| {
         a.rule.code == b.rule.code
             && a.location == b.location
             && a.address == b.address
             && a.root == b.root
             && a.message == b.message
     });
+    for f in &mut part.findings {
+        resolve(project, f);
+    }
+    part
+}
+
+/// Fills in where a finding is in lines and columns while its file's text is loaded, and
+/// numbers its files as the tree does (the order of the parts' files is the tree's, so
+/// findings stay sorted).
+fn resolve(project: &Project, f: &mut Finding) {
+    f.at = lines(project, &f.location);
+    f.related_at = f.related.iter().map(|l| lines(project, l)).collect();
+    f.frame = project.files.get(f.location.file).and_then(|file| {
+        let text = &file.text;
+        let start = f.location.span.start.min(text.len());
+        let from = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let to = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        text.get(from..to)
+            .map(|line| wharf_secrets::mask_line(line.trim_end()))
+    });
+    for l in std::iter::once(&mut f.location)
+        .chain(&mut f.related)
+        .chain(&mut f.call_sites)
+    {
+        l.file = project.index_in_tree(l.file);
+    }
+}
+
+/// Where a location is in lines and columns.
+fn lines(project: &Project, l: &Location) -> Lines {
+    let (line, column) = project.position(l.file, l.span.start);
+    let (end_line, end_column) = project.position(l.file, l.span.end);
+    Lines {
+        line,
+        column,
+        end_line,
+        end_column,
+    }
+}
+
+/// The findings of every part, sorted, and the pillar scores over every root.
+fn finish(parts: Vec<Part>, rules_run: usize) -> Review {
+    let mut findings = Vec::new();
+    let mut scores: BTreeMap<Pillar, Score> =
+        Pillar::ALL.iter().map(|p| (*p, Score::default())).collect();
+    let mut resources = 0;
+    for part in parts {
+        for outcome in part.outcomes.iter().filter(|o| o.applicable) {
+            let score = scores.entry(outcome.pillar).or_default();
+            score.applicable += 1;
+            if outcome.passed {
+                score.passed += 1;
+            }
+        }
+        resources += part.resources;
+        findings.extend(part.findings);
+    }
+    // Each part's findings are one sorted run for the sort to merge.
+    findings.sort_by(order);
     Review {
         findings,
         scores,
-        rules_run: rules.len(),
-        resources: project.roots.iter().map(|r| r.resources.len()).sum(),
+        rules_run,
+        resources,
     }
 }
 

@@ -134,6 +134,21 @@ pub struct Finding {
     pub call_sites: Vec<Location>,
     /// The reason of the suppression that covers it, if one does.
     pub suppressed: Option<String>,
+    /// `location` in lines and columns, and `related` likewise, one for one. Filled in when
+    /// the review of the files is done, while their texts are loaded: a report has none.
+    pub at: Lines,
+    pub related_at: Vec<Lines>,
+    /// The first line of `location`, as the text report frames it, secrets masked.
+    pub frame: Option<String>,
+}
+
+/// Where a span is, in lines and columns (1-based; columns in characters).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Lines {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
 }
 
 /// What a rule's check works with, and collects what it finds.
@@ -197,6 +212,9 @@ impl<'p> Check<'p> {
             related,
             call_sites: resource.call_sites.clone(),
             suppressed: None,
+            at: Lines::default(),
+            related_at: Vec::new(),
+            frame: None,
         });
     }
 

@@ -24,6 +24,7 @@ pub mod parallel;
 mod parse;
 mod project;
 mod source;
+mod stream;
 mod value;
 
 pub use budget::{Budget, Budgets};
@@ -31,4 +32,5 @@ pub use config::{Attr, Block, Level, LoadProblem, Location, Mode, Resource, Root
 pub use discover::Kind;
 pub use parse::{load, parse_text, Loaded, ParseError, SourceFile};
 pub use project::{LoadOptions, Project, VarArg};
+pub use stream::{in_parts, Outline, PART_BYTES};
 pub use value::Value;

@@ -61,9 +61,9 @@ pub fn load(roots: &[PathBuf]) -> io::Result<Loaded> {
 }
 
 /// One file's outcome: its text and syntax tree, or where it failed.
-type Outcome = Result<(SourceFile, Body), ParseError>;
+pub(crate) type Outcome = Result<(SourceFile, Body), ParseError>;
 
-fn read_and_parse(source: &dyn Source, path: &Path) -> Outcome {
+pub(crate) fn read_and_parse(source: &dyn Source, path: &Path) -> Outcome {
     let text = source.read(path).map_err(|message| ParseError {
         path: path.to_path_buf(),
         line: 1,

@@ -18,6 +18,7 @@ use crate::expr::{eval, NoRefs, Scope};
 use crate::module::{normalize, Evaluator, ModuleDecl};
 use crate::parse::{parse_text, read_files, ParseError, SourceFile};
 use crate::source::{Disk, Memory, Source};
+use crate::stream::Outline;
 use crate::value::Value;
 
 /// How to load a tree: variable values given on the command line, as `terraform plan`
@@ -28,6 +29,9 @@ pub struct LoadOptions {
     pub var_args: Vec<VarArg>,
     /// What the evaluation of one root module may use (see [`crate::budget`]).
     pub budgets: Budgets,
+    /// When a tree is loaded a part at a time ([`crate::in_parts`]): the text a part holds
+    /// at least, in bytes; [`crate::PART_BYTES`] when None.
+    pub part_bytes: Option<usize>,
 }
 
 /// One variable value given on the command line, as `terraform plan -var-file` or `-var`.
@@ -54,17 +58,19 @@ pub struct Project {
     /// Each file's syntax tree, kept until the project is dropped: freeing a large tree's
     /// trees took a tenth of a review's time, on one core, before any report was written.
     _syntax: Vec<Body>,
+    /// For a part of a tree ([`crate::in_parts`]): each file's index in the whole tree.
+    tree_index: Option<Vec<usize>>,
 }
 
 /// Directories as the loader knows them: by their path as written (normalized), and by
 /// what that path is on disk, so that a module reached again through a link (`./loop`
 /// where `loop -> .`) is the same module, not a new one without end.
 #[derive(Default)]
-struct Directories {
+pub(crate) struct Directories {
     /// The real path of each directory seen, and the path the loader named it by first.
     by_real: FxHashMap<PathBuf, PathBuf>,
     /// A path that names a directory already known by another path.
-    aliases: FxHashMap<PathBuf, PathBuf>,
+    pub(crate) aliases: FxHashMap<PathBuf, PathBuf>,
 }
 
 impl Directories {
@@ -122,7 +128,28 @@ impl Project {
         options: &LoadOptions,
     ) -> io::Result<Project> {
         let tree = Tree::read(source, paths)?;
-        let (problems, roots) = evaluate(&tree, options);
+        let mut var_problems = Vec::new();
+        let given = read_var_args(&options.var_args, &mut var_problems);
+        Ok(Project::of_tree(
+            tree,
+            &given,
+            options.budgets,
+            var_problems,
+            None,
+        ))
+    }
+
+    /// Evaluates the root modules of a tree read; `problems` (of the variable files) come
+    /// after those of the tree's module calls.
+    pub(crate) fn of_tree(
+        tree: Tree,
+        given: &[Given<'_>],
+        budgets: Budgets,
+        var_problems: Vec<LoadProblem>,
+        tree_index: Option<Vec<usize>>,
+    ) -> Project {
+        let (mut problems, roots) = evaluate(&tree, given, budgets);
+        problems.extend(var_problems);
         let Tree {
             files,
             bodies,
@@ -131,14 +158,62 @@ impl Project {
         } = tree;
         let line_starts = files.iter().map(|_| OnceLock::new()).collect();
         errors.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(Project {
+        Project {
             files,
             parse_errors: errors,
             problems,
             roots,
             line_starts,
             _syntax: bodies,
-        })
+            tree_index,
+        }
+    }
+
+    /// A file's index in the whole tree: its index here, unless this project is one part of
+    /// a tree loaded a part at a time ([`crate::in_parts`]), where the tree's
+    /// [`Outline::paths`] are indexed.
+    pub fn index_in_tree(&self, file: usize) -> usize {
+        self.tree_index
+            .as_ref()
+            .and_then(|index| index.get(file).copied())
+            .unwrap_or(file)
+    }
+
+    /// A problem with its path and position resolved, so that it can be shown without the
+    /// project's files.
+    pub fn resolved(&self, problem: &LoadProblem) -> LoadProblem {
+        let (path, position) = self.place_of(problem);
+        LoadProblem {
+            location: None,
+            path: path.to_path_buf(),
+            position,
+            ..problem.clone()
+        }
+    }
+
+    /// What a report shows of the project beside its findings, as for a tree loaded a part
+    /// at a time.
+    pub fn outline(&self) -> Outline {
+        let outline = Outline {
+            paths: self.files.iter().map(|f| f.path.clone()).collect(),
+            files: self.files.len(),
+            parse_errors: self.parse_errors.clone(),
+            problems: Vec::new(),
+            roots: self.roots.len(),
+        };
+        // This project's problems are already cycles first, then the variable files'.
+        let tree = self.problems.iter().map(|p| self.resolved(p)).collect();
+        let by_root = self
+            .roots
+            .iter()
+            .map(|r| {
+                (
+                    r.dir.clone(),
+                    r.problems.iter().map(|p| self.resolved(p)).collect(),
+                )
+            })
+            .collect();
+        outline.assemble(tree, Vec::new(), by_root)
     }
 
     /// Whether the tree could not be loaded in full: a file or directory that could not be
@@ -188,16 +263,16 @@ impl Project {
 
 /// A tree's files, read and parsed: those at or below the paths given, then those of the
 /// local modules they call, wherever those are.
-struct Tree {
+pub(crate) struct Tree {
     /// In path order, each with its syntax tree in `bodies`.
-    files: Vec<SourceFile>,
-    bodies: Vec<Body>,
+    pub(crate) files: Vec<SourceFile>,
+    pub(crate) bodies: Vec<Body>,
     /// Files and directories that could not be read or parsed.
-    errors: Vec<ParseError>,
+    pub(crate) errors: Vec<ParseError>,
     /// The directories of configuration at or below the paths given, each once.
-    given_dirs: Vec<PathBuf>,
+    pub(crate) given_dirs: Vec<PathBuf>,
     /// A path that names a directory already known by another path, and that path.
-    aliases: FxHashMap<PathBuf, PathBuf>,
+    pub(crate) aliases: FxHashMap<PathBuf, PathBuf>,
 }
 
 impl Tree {
@@ -207,23 +282,9 @@ impl Tree {
         let mut errors = found.errors;
         errors.extend(loaded.errors);
         let (files, bodies): (Vec<SourceFile>, Vec<Body>) = loaded.files.into_iter().unzip();
-        let mut given_dirs: Vec<PathBuf> = Vec::new();
-        let mut last: Option<&Path> = None;
-        for f in files.iter().filter(|f| f.kind == Kind::Config) {
-            // Files are in path order, so a directory's files mostly come together: only
-            // a new parent is normalized.
-            if last != f.path.parent() {
-                last = f.path.parent();
-                given_dirs.push(dir_of(&f.path));
-            }
-        }
-        // Sorted by their bytes: comparing paths component by component is slow on
-        // thousands of directories, and any fixed order will do.
-        given_dirs.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
-        given_dirs.dedup();
         let mut dirs = Directories::default();
-        // Two paths given for one directory (through a link) make one root.
-        given_dirs.retain(|d| dirs.name(source, d).1);
+        let given_dirs =
+            Tree::given_dirs(source, files.iter().map(|f| f.path.as_path()), &mut dirs);
         let mut tree = Tree {
             files,
             bodies,
@@ -234,6 +295,53 @@ impl Tree {
         tree.add_called_modules(source, &mut dirs);
         tree.aliases = dirs.aliases;
         Ok(tree)
+    }
+
+    /// The directories of the configuration files among `paths` (in path order), each once,
+    /// sorted; of two paths given for one directory (through a link), the first.
+    pub(crate) fn given_dirs<'p>(
+        source: &dyn Source,
+        paths: impl Iterator<Item = &'p Path>,
+        dirs: &mut Directories,
+    ) -> Vec<PathBuf> {
+        let mut given_dirs: Vec<PathBuf> = Vec::new();
+        let mut last: Option<&Path> = None;
+        for path in paths.filter(|p| Kind::of(p) == Some(Kind::Config)) {
+            // Files are in path order, so a directory's files mostly come together: only
+            // a new parent is normalized.
+            if last != path.parent() {
+                last = path.parent();
+                given_dirs.push(dir_of(path));
+            }
+        }
+        // Sorted by their bytes: comparing paths component by component is slow on
+        // thousands of directories, and any fixed order will do.
+        given_dirs.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+        given_dirs.dedup();
+        // Two paths given for one directory (through a link) make one root.
+        given_dirs.retain(|d| dirs.name(source, d).1);
+        given_dirs
+    }
+
+    /// The configuration files of a module called from the tree, in its own directory only
+    /// (a subdirectory is another module); None when the directory is one already known by
+    /// another path, or cannot be looked into.
+    pub(crate) fn module_files(
+        source: &dyn Source,
+        dirs: &mut Directories,
+        dir: &Path,
+    ) -> Option<Vec<PathBuf>> {
+        if !dirs.name(source, dir).1 {
+            return None;
+        }
+        let found = source.discover(&[dir.to_path_buf()]).ok()?;
+        Some(
+            found
+                .files
+                .into_iter()
+                .filter(|p| Kind::of(p) == Some(Kind::Config) && dir_of(p) == dir)
+                .collect(),
+        )
     }
 
     /// Loads the local modules called from outside the given paths, until no call leads
@@ -263,21 +371,10 @@ impl Tree {
             }
             for dir in wanted {
                 known_dirs.insert(dir.clone());
-                if !dirs.name(source, &dir).1 {
-                    continue; // the same directory as one already loaded
-                }
-                let Ok(found) = source.discover(std::slice::from_ref(&dir)) else {
+                let Some(own) = Tree::module_files(source, dirs, &dir) else {
                     continue;
                 };
-                // Only the module's own directory: a subdirectory is another module.
-                let more = read_files(
-                    source,
-                    found
-                        .files
-                        .into_iter()
-                        .filter(|p| Kind::of(p) == Some(Kind::Config) && dir_of(p) == dir)
-                        .collect(),
-                );
+                let more = read_files(source, own);
                 self.errors.extend(more.errors);
                 for (file, body) in more.files {
                     self.files.push(file);
@@ -295,11 +392,15 @@ impl Tree {
 
 /// Finds the root modules of a tree and evaluates each: the problems of the tree as a
 /// whole (cycles, variable files), and the roots.
-fn evaluate(tree: &Tree, options: &LoadOptions) -> (Vec<LoadProblem>, Vec<RootModule>) {
+fn evaluate(
+    tree: &Tree,
+    given: &[Given<'_>],
+    budgets: Budgets,
+) -> (Vec<LoadProblem>, Vec<RootModule>) {
     let (files, bodies, given_dirs) = (&tree.files, &tree.bodies, &tree.given_dirs);
     let mut decls = declarations(files, bodies, &tree.aliases);
     let paths_by_index: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
-    let (mut problems, cyclic) = crate::cycles::cut(&mut decls, &paths_by_index);
+    let (problems, cyclic) = crate::cycles::cut(&mut decls, &paths_by_index);
     let called: FxHashSet<&PathBuf> = decls
         .values()
         .flat_map(|d| {
@@ -318,17 +419,8 @@ fn evaluate(tree: &Tree, options: &LoadOptions) -> (Vec<LoadProblem>, Vec<RootMo
     roots.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
     roots.dedup();
 
-    let given = read_var_args(&options.var_args, &mut problems);
     let roots: Vec<RootModule> = crate::parallel::map(&roots, |dir| {
-        evaluate_root(
-            dir,
-            &decls,
-            files,
-            bodies,
-            &given,
-            &paths_by_index,
-            options.budgets,
-        )
+        evaluate_root(dir, &decls, files, bodies, given, &paths_by_index, budgets)
     });
     (problems, roots)
 }
@@ -378,12 +470,12 @@ fn declarations<'a>(
 
 /// A file's directory, normalized so that `./infra/dev` and `infra/x/../dev` name the
 /// same module as the `source` paths that lead to it.
-fn dir_of(path: &Path) -> PathBuf {
+pub(crate) fn dir_of(path: &Path) -> PathBuf {
     path.parent().map(normalize).unwrap_or_default()
 }
 
 /// The literal local `source`s of a file's module calls.
-fn local_sources(body: &Body) -> Vec<String> {
+pub(crate) fn local_sources(body: &Body) -> Vec<String> {
     body.blocks()
         .filter(|b| b.ident.as_str() == "module")
         .filter_map(|b| match b.body.get_attribute("source").map(|a| &a.value) {
@@ -407,14 +499,17 @@ fn sort_together(files: Vec<SourceFile>, bodies: Vec<Body>) -> (Vec<SourceFile>,
 const VAR_FILE_HELP: &str = "fix the file given to --var-file; the review without it would not be the review of what you asked for";
 
 /// A `--var-file` as read, or a `--var`; in the order given.
-enum Given<'a> {
+pub(crate) enum Given<'a> {
     File(Body),
     Value(&'a str, &'a str),
 }
 
 /// The `--var-file`s, read and parsed once for every root, in their places among the
 /// `--var`s; a file that cannot be read is an error of the tree, at its line and column.
-fn read_var_args<'a>(args: &'a [VarArg], problems: &mut Vec<LoadProblem>) -> Vec<Given<'a>> {
+pub(crate) fn read_var_args<'a>(
+    args: &'a [VarArg],
+    problems: &mut Vec<LoadProblem>,
+) -> Vec<Given<'a>> {
     let mut given = Vec::new();
     for arg in args {
         let path = match arg {

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use wharf_terraform::{LoadOptions, Project, Value, VarArg};
 
+mod parts;
+
 fn write(root: &Path, files: &[(&str, &str)]) {
     for (name, text) in files {
         let path = root.join(name);
@@ -14,7 +16,9 @@ fn write(root: &Path, files: &[(&str, &str)]) {
     }
 }
 
+/// Loads a tree, and checks that a part at a time loads the same.
 fn load(root: &Path, options: &LoadOptions) -> Project {
+    parts::assert_parts_agree(&[root.to_path_buf()], options);
     Project::load(&[root.to_path_buf()], options).unwrap()
 }
 

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use wharf_terraform::{Budget, Budgets, Level, LoadOptions, LoadProblem, Project, VarArg};
 
+mod parts;
+
 fn write(root: &Path, files: &[(&str, &str)]) {
     for (name, text) in files {
         let path = root.join(name);
@@ -15,11 +17,13 @@ fn write(root: &Path, files: &[(&str, &str)]) {
     }
 }
 
+/// Loads a tree, and checks that a part at a time loads the same.
 fn load(root: &Path, budgets: Budgets) -> Project {
     let options = LoadOptions {
         budgets,
         ..LoadOptions::default()
     };
+    parts::assert_parts_agree(&[root.to_path_buf()], &options);
     Project::load(&[root.to_path_buf()], &options).unwrap()
 }
 
@@ -327,6 +331,7 @@ fn a_var_file_that_does_not_parse_is_an_error_at_its_line_and_column() {
         var_args: vec![VarArg::File(dir.path().join("bad.tfvars"))],
         ..LoadOptions::default()
     };
+    parts::assert_parts_agree(&[dir.path().join("root")], &options);
     let p = Project::load(&[dir.path().join("root")], &options).unwrap();
     let errs = errors(&p, dir.path());
     assert_eq!(

@@ -100,18 +100,27 @@ struct Problem<'a> {
 const CHUNK: usize = 2048;
 
 pub fn json(input: &Input<'_>) -> String {
+    let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = json_to(input, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The JSON report, written to `out` a few chunks of findings at a time: a report of a
+/// large tree is never held whole in memory.
+pub fn json_to(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
     let Input {
-        project, review, ..
+        outline, review, ..
     } = input;
     let chunks: Vec<&[crate::Finding]> = review.findings.chunks(CHUNK).collect();
-    let findings = parallel::map(&chunks, |chunk| {
+    let write_chunk = |chunk: &&[crate::Finding]| {
         // Findings come sorted by file, and mostly from few roots: each path is written
         // once per run of findings that share it.
         let mut path = Memo::default();
         let mut root = Memo::default();
         let mut out = Vec::new();
         for (i, f) in chunk.iter().enumerate() {
-            let pl = place(project, &f.location);
+            let pl = place(outline, &f.location, &f.at);
             let record = Finding {
                 code: f.rule.code,
                 name: f.rule.name,
@@ -127,18 +136,13 @@ pub fn json(input: &Input<'_>) -> String {
                 end_column: pl.end_column,
                 fix: f.rule.fix,
                 suppressed: f.suppressed.as_deref().map(|reason| Suppressed { reason }),
-                related: f
-                    .related
-                    .iter()
-                    .map(|at| {
-                        let rl = place(project, at);
-                        Related {
-                            path: slash_path(rl.path),
-                            line: rl.line,
-                            column: rl.column,
-                            end_line: rl.end_line,
-                            end_column: rl.end_column,
-                        }
+                related: super::related(outline, f)
+                    .map(|rl| Related {
+                        path: slash_path(rl.path),
+                        line: rl.line,
+                        column: rl.column,
+                        end_line: rl.end_line,
+                        end_column: rl.end_column,
                     })
                     .collect(),
             };
@@ -147,8 +151,8 @@ pub fn json(input: &Input<'_>) -> String {
             }
             write_pretty(&mut out, &record, 2);
         }
-        String::from_utf8(out).unwrap_or_default()
-    });
+        out
+    };
     let scores: Vec<Score> = Pillar::ALL
         .iter()
         .map(|p| {
@@ -161,7 +165,7 @@ pub fn json(input: &Input<'_>) -> String {
             }
         })
         .collect();
-    let parse_errors: Vec<ParseError> = project
+    let parse_errors: Vec<ParseError> = outline
         .parse_errors
         .iter()
         .map(|e| ParseError {
@@ -172,10 +176,10 @@ pub fn json(input: &Input<'_>) -> String {
         })
         .collect();
     // The loader's problems; files that could not be parsed are in `parse_errors`.
-    let notices = super::notices(project);
+    let notices = super::notices(outline);
     let problems: Vec<Problem> = notices
         .iter()
-        .skip(project.parse_errors.len())
+        .skip(outline.parse_errors.len())
         .map(|n| Problem {
             level: if n.error { "error" } else { "warning" },
             path: slash_path(n.path),
@@ -189,11 +193,11 @@ pub fn json(input: &Input<'_>) -> String {
     let summary = Summary {
         findings: active,
         suppressed: review.findings.len() - active,
-        files: project.files.len(),
-        root_modules: project.roots.len(),
+        files: outline.files,
+        root_modules: outline.roots,
         resources: review.resources,
         rules_run: review.rules_run,
-        parse_errors: project.parse_errors.len(),
+        parse_errors: outline.parse_errors.len(),
         errors: notices.iter().filter(|n| n.error).count(),
     };
     let tool = Tool {
@@ -209,38 +213,33 @@ pub fn json(input: &Input<'_>) -> String {
         ("parse_errors", pretty(&parse_errors, 1)),
         ("problems", pretty(&problems, 1)),
     ];
-    // One buffer for the whole report: the findings are most of it, and copying tens of
-    // megabytes from one string into the next was most of the report's time.
-    let size = findings.iter().map(|c| c.len() + 6).sum::<usize>()
-        + fields
-            .iter()
-            .map(|(k, v)| k.len() + v.len() + 8)
-            .sum::<usize>()
-        + 16;
-    let mut out = String::with_capacity(size);
-    out.push_str("{\n");
+    out.write_all(b"{\n")?;
     for (i, (key, value)) in fields.iter().enumerate() {
         if i > 0 {
-            out.push_str(",\n");
+            out.write_all(b",\n")?;
         }
-        out.push_str(&format!("  \"{key}\": "));
+        write!(out, "  \"{key}\": ")?;
         if *key != "findings" {
-            out.push_str(value);
-        } else if findings.is_empty() {
-            out.push_str("[]");
+            out.write_all(value.as_bytes())?;
+        } else if chunks.is_empty() {
+            out.write_all(b"[]")?;
         } else {
-            out.push_str("[\n    ");
-            for (j, chunk) in findings.iter().enumerate() {
-                if j > 0 {
-                    out.push_str(",\n    ");
+            out.write_all(b"[\n    ")?;
+            // A window of chunks on every core at a time, each written and freed before
+            // the next window is made.
+            let window = 2 * std::thread::available_parallelism().map_or(1, |n| n.get());
+            for (w, batch) in chunks.chunks(window).enumerate() {
+                for (j, written) in parallel::map(batch, write_chunk).iter().enumerate() {
+                    if w > 0 || j > 0 {
+                        out.write_all(b",\n    ")?;
+                    }
+                    out.write_all(written)?;
                 }
-                out.push_str(chunk);
             }
-            out.push_str("\n  ]");
+            out.write_all(b"\n  ]")?;
         }
     }
-    out.push_str("\n}\n");
-    out
+    out.write_all(b"\n}\n")
 }
 
 /// The last path written and how it was written.

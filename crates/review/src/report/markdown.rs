@@ -8,20 +8,20 @@ use crate::Pillar;
 
 pub fn markdown(input: &Input<'_>) -> String {
     let Input {
-        project, review, ..
+        outline, review, ..
     } = input;
     let mut out = String::new();
     let _ = writeln!(out, "# Well-Architected review\n");
     let _ = writeln!(
         out,
         "{} root module{}, {} files, {} resources, {} rules.\n",
-        project.roots.len(),
-        if project.roots.len() == 1 { "" } else { "s" },
-        project.files.len(),
+        outline.roots,
+        if outline.roots == 1 { "" } else { "s" },
+        outline.files,
         review.resources,
         review.rules_run
     );
-    let errors: Vec<_> = super::notices(project)
+    let errors: Vec<_> = super::notices(outline)
         .into_iter()
         .filter(|n| n.error)
         .collect();
@@ -76,7 +76,7 @@ pub fn markdown(input: &Input<'_>) -> String {
         let mut sorted = active.clone();
         sorted.sort_by_key(|f| std::cmp::Reverse(f.rule.severity));
         for f in sorted {
-            let pl = place(project, &f.location);
+            let pl = place(outline, &f.location, &f.at);
             let _ = writeln!(
                 out,
                 "| {} | `{}` {} | `{}:{}` ({}) | {} |",
@@ -100,7 +100,7 @@ pub fn markdown(input: &Input<'_>) -> String {
         let _ = writeln!(out, "| Rule | Where | Reason |");
         let _ = writeln!(out, "|---|---|---|");
         for f in suppressed {
-            let pl = place(project, &f.location);
+            let pl = place(outline, &f.location, &f.at);
             let _ = writeln!(
                 out,
                 "| `{}` {} | `{}` ({}) | {} |",

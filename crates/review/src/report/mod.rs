@@ -8,9 +8,9 @@ mod text;
 
 use std::path::Path;
 
-use wharf_terraform::{Location, Project};
+use wharf_terraform::{Location, Outline};
 
-use crate::{Finding, Review};
+use crate::{Finding, Lines, Review};
 
 pub use json::json;
 pub use markdown::markdown;
@@ -28,7 +28,9 @@ pub enum Format {
 
 /// Everything a report shows: the review and the loader's own problems.
 pub struct Input<'a> {
-    pub project: &'a Project,
+    /// The tree's paths and problems: [`wharf_terraform::Project::outline`] of a project
+    /// loaded whole, or what [`crate::review_tree`] returns.
+    pub outline: &'a Outline,
     pub review: &'a Review,
     /// Whether colour may be used (text only).
     pub color: bool,
@@ -44,6 +46,19 @@ pub fn render(format: Format, input: &Input<'_>) -> String {
     }
 }
 
+/// Writes `input` in `format` to `out`; the JSON report a few chunks at a time, so that
+/// the report of a large tree is never held whole.
+pub fn write(
+    format: Format,
+    input: &Input<'_>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::json_to(input, out),
+        _ => out.write_all(render(format, input).as_bytes()),
+    }
+}
+
 /// A resolved position: path as given, 1-based line and column, end line and column.
 pub(crate) struct Place<'a> {
     pub path: &'a Path,
@@ -53,16 +68,26 @@ pub(crate) struct Place<'a> {
     pub end_column: usize,
 }
 
-pub(crate) fn place<'a>(project: &'a Project, location: &Location) -> Place<'a> {
-    let (line, column) = project.position(location.file, location.span.start);
-    let (end_line, end_column) = project.position(location.file, location.span.end);
+/// A finding's location or one of its related ones, with where it is in lines.
+pub(crate) fn place<'a>(outline: &'a Outline, location: &Location, at: &Lines) -> Place<'a> {
     Place {
-        path: project.path(location),
-        line,
-        column,
-        end_line,
-        end_column,
+        path: outline.path(location),
+        line: at.line,
+        column: at.column,
+        end_line: at.end_line,
+        end_column: at.end_column,
     }
+}
+
+/// A finding's related locations, each with where it is in lines.
+pub(crate) fn related<'a>(
+    outline: &'a Outline,
+    f: &'a Finding,
+) -> impl Iterator<Item = Place<'a>> + 'a {
+    f.related
+        .iter()
+        .zip(&f.related_at)
+        .map(move |(l, at)| place(outline, l, at))
 }
 
 /// A path with `/` separators, as SARIF and Markdown want it on every platform.
@@ -120,8 +145,8 @@ pub(crate) struct Notice<'a> {
     pub help: Option<&'a str>,
 }
 
-pub(crate) fn notices(project: &Project) -> Vec<Notice<'_>> {
-    let parse = project.parse_errors.iter().map(|e| Notice {
+pub(crate) fn notices(outline: &Outline) -> Vec<Notice<'_>> {
+    let parse = outline.parse_errors.iter().map(|e| Notice {
         error: true,
         path: &e.path,
         line: Some(e.line),
@@ -129,8 +154,8 @@ pub(crate) fn notices(project: &Project) -> Vec<Notice<'_>> {
         message: &e.message,
         help: Some("fix the file; the rest of the tree was reviewed without it"),
     });
-    let problems = project.all_problems().map(|p| {
-        let (path, at) = project.place_of(p);
+    let problems = outline.problems.iter().map(|p| {
+        let (path, at) = outline.place_of(p);
         Notice {
             error: p.is_error(),
             path,

@@ -9,7 +9,7 @@ use crate::{Severity, RULES};
 
 pub fn sarif(input: &Input<'_>) -> String {
     let Input {
-        project, review, ..
+        outline, review, ..
     } = input;
     let rules: Vec<Value> = RULES
         .iter()
@@ -31,7 +31,7 @@ pub fn sarif(input: &Input<'_>) -> String {
         .findings
         .iter()
         .map(|f| {
-            let pl = place(project, &f.location);
+            let pl = place(outline, &f.location, &f.at);
             let index = RULES
                 .iter()
                 .position(|r| r.code == f.rule.code)
@@ -72,12 +72,9 @@ pub fn sarif(input: &Input<'_>) -> String {
                 result["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);
             }
             if !f.related.is_empty() {
-                let related: Vec<Value> = f
-                    .related
-                    .iter()
+                let related: Vec<Value> = super::related(outline, f)
                     .enumerate()
-                    .map(|(id, at)| {
-                        let rl = place(project, at);
+                    .map(|(id, rl)| {
                         json!({
                             "id": id,
                             "message": { "text": "the module argument that takes the value in" },
@@ -99,7 +96,7 @@ pub fn sarif(input: &Input<'_>) -> String {
         })
         .collect();
     // What kept the review from being complete, as notifications of the run.
-    let notices = super::notices(project);
+    let notices = super::notices(outline);
     let notifications: Vec<Value> = notices
         .iter()
         .map(|n| {

@@ -7,7 +7,7 @@ use crate::Pillar;
 
 pub fn text(input: &Input<'_>) -> String {
     let Input {
-        project, review, ..
+        outline, review, ..
     } = input;
     let paint = |code: &str, s: &str| {
         if input.color {
@@ -17,7 +17,7 @@ pub fn text(input: &Input<'_>) -> String {
         }
     };
     let mut out = String::new();
-    let notices = super::notices(project);
+    let notices = super::notices(outline);
     for n in &notices {
         let (label, colour) = if n.error {
             ("error", "1;31")
@@ -32,7 +32,7 @@ pub fn text(input: &Input<'_>) -> String {
     }
     let mut current_file = None;
     for f in review.active() {
-        let pl = place(project, &f.location);
+        let pl = place(outline, &f.location, &f.at);
         if current_file != Some(f.location.file) {
             current_file = Some(f.location.file);
             let _ = writeln!(out, "{}", paint("1", &pl.path.display().to_string()));
@@ -50,14 +50,13 @@ pub fn text(input: &Input<'_>) -> String {
         );
         frame(
             &mut out,
-            &project.files[f.location.file].text,
+            f.frame.as_deref(),
             pl.line,
             pl.column,
             pl.end_line,
             pl.end_column,
         );
-        for at in &f.related {
-            let rl = place(project, at);
+        for rl in super::related(outline, f) {
             let _ = writeln!(
                 out,
                 "      = used at {}:{}:{}, the module argument that takes the value in",
@@ -99,9 +98,9 @@ pub fn text(input: &Input<'_>) -> String {
         suppressed,
         review.rules_run,
         review.resources,
-        project.files.len(),
-        project.roots.len(),
-        if project.roots.len() == 1 { "" } else { "s" },
+        outline.files,
+        outline.roots,
+        if outline.roots == 1 { "" } else { "s" },
         incomplete(notices.iter().filter(|n| n.error).count())
     );
     out
@@ -128,18 +127,17 @@ fn severity_color(s: crate::Severity) -> &'static str {
 /// span goes on), indented under its finding.
 fn frame(
     out: &mut String,
-    text: &str,
+    shown: Option<&str>,
     line: usize,
     column: usize,
     end_line: usize,
     end_column: usize,
 ) {
-    let Some(source) = text.lines().nth(line.saturating_sub(1)) else {
+    // The line was masked when the finding was resolved: the frame of a finding about a
+    // literal password does not print the password (see `Finding::frame`).
+    let Some(shown) = shown else {
         return;
     };
-    // The frame of a finding about a literal password must not print the password: the
-    // line is masked before the frame is drawn.
-    let shown = wharf_secrets::mask_line(source.trim_end());
     let len = shown.chars().count();
     let end = if end_line == line {
         end_column.min(len + 1)
@@ -158,7 +156,7 @@ fn frame(
         wharf_diagnostic::Shown {
             path: None,
             line,
-            text: &shown,
+            text: shown,
             span: start..byte(end).max(start + 1).min(shown.len().max(start)),
             label: None,
         },

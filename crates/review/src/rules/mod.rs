@@ -177,6 +177,9 @@ pub(crate) fn meta_findings(
         related: Vec::new(),
         call_sites: Vec::new(),
         suppressed: None,
+        at: crate::rule::Lines::default(),
+        related_at: Vec::new(),
+        frame: None,
     };
     for (s, &was_used) in suppressions.iter().zip(used) {
         if selection.includes(&unused_suppression::RULE) && !was_used {
