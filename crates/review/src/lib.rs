@@ -155,11 +155,12 @@ struct Part {
 fn review_part(project: &Project, rules: &[&'static Rule], selection: &Selection) -> Part {
     let suppressions = suppress::find(project);
     let per_root = parallel::map(&project.roots, |root| {
+        let dir: std::sync::Arc<std::path::Path> = root.dir.as_path().into();
         let mut outcomes = Vec::with_capacity(rules.len());
         let mut findings = Vec::new();
         let mut used = Vec::new();
         for &rule in rules {
-            let mut cx = Check::new(project, root, rule);
+            let mut cx = Check::new(project, root, std::sync::Arc::clone(&dir), rule);
             (rule.check)(&mut cx);
             let (passed, mut found) = cx.finish();
             for f in &mut found {
@@ -252,7 +253,7 @@ fn lines(project: &Project, l: &Location) -> Lines {
 
 /// The findings of every part, sorted, and the pillar scores over every root.
 fn finish(parts: Vec<Part>, rules_run: usize) -> Review {
-    let mut findings = Vec::new();
+    let mut findings = Vec::with_capacity(parts.iter().map(|p| p.findings.len()).sum());
     let mut scores: BTreeMap<Pillar, Score> =
         Pillar::ALL.iter().map(|p| (*p, Score::default())).collect();
     let mut resources = 0;

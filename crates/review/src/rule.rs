@@ -2,6 +2,8 @@
 
 use std::fmt;
 use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
 
 use wharf_terraform::{Location, Project, Resource, RootModule, Value};
 
@@ -119,10 +121,8 @@ pub struct Finding {
     pub message: String,
     /// The resource's full address.
     pub address: String,
-    /// The resource's name (`this`), without type or module path.
-    pub resource_name: String,
-    /// The root module the resource belongs to.
-    pub root: std::path::PathBuf,
+    /// The root module the resource belongs to (one copy shared by its findings).
+    pub root: Arc<Path>,
     /// Where to point: the argument at fault, or the block when the argument is missing.
     /// When the argument only passes on a module input (`password = var.password`), where
     /// the value is written: the caller's argument.
@@ -155,16 +155,24 @@ pub struct Lines {
 pub struct Check<'p> {
     pub project: &'p Project,
     pub root: &'p RootModule,
+    /// `root.dir`, as findings hold it.
+    dir: Arc<Path>,
     rule: &'static Rule,
     passed: usize,
     findings: Vec<Finding>,
 }
 
 impl<'p> Check<'p> {
-    pub(crate) fn new(project: &'p Project, root: &'p RootModule, rule: &'static Rule) -> Self {
+    pub(crate) fn new(
+        project: &'p Project,
+        root: &'p RootModule,
+        dir: Arc<Path>,
+        rule: &'static Rule,
+    ) -> Self {
         Check {
             project,
             root,
+            dir,
             rule,
             passed: 0,
             findings: Vec::new(),
@@ -206,8 +214,7 @@ impl<'p> Check<'p> {
             rule: self.rule,
             message: message.into(),
             address: resource.address.clone(),
-            resource_name: resource.name.clone(),
-            root: self.root.dir.clone(),
+            root: Arc::clone(&self.dir),
             location,
             related,
             call_sites: resource.call_sites.clone(),

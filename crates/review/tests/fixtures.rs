@@ -28,7 +28,7 @@ fn every_rule_flags_exactly_the_failing_cases_of_its_fixture() {
             failures.push(format!("{}: {e}", rule.code));
             continue;
         }
-        let key = |root: &PathBuf, address: &str| {
+        let key = |root: &std::path::Path, address: &str| {
             format!(
                 "{}:{address}",
                 root.strip_prefix(&dir).unwrap_or(root).display()

@@ -164,12 +164,11 @@ pub(crate) fn meta_findings(
         rule,
         message,
         address: String::new(),
-        resource_name: String::new(),
         root: project.files[s.file]
             .path
             .parent()
-            .map(|p| p.to_path_buf())
-            .unwrap_or_default(),
+            .unwrap_or(std::path::Path::new(""))
+            .into(),
         location: Location {
             file: s.file,
             span: s.span.clone(),
