@@ -225,8 +225,11 @@ fn resolve(project: &Project, f: &mut Finding) {
     f.related_at = f.related.iter().map(|l| lines(project, l)).collect();
     f.frame = project.files.get(f.location.file).and_then(|file| {
         let text = &file.text;
-        let start = f.location.span.start.min(text.len());
+        let start = text.floor_char_boundary(f.location.span.start);
         let from = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        if from == text.len() {
+            return None; // past the last line
+        }
         let to = text[start..].find('\n').map_or(text.len(), |i| start + i);
         text.get(from..to)
             .map(|line| wharf_secrets::mask_line(line.trim_end()))

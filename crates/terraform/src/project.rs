@@ -29,8 +29,8 @@ pub struct LoadOptions {
     pub var_args: Vec<VarArg>,
     /// What the evaluation of one root module may use (see [`crate::budget`]).
     pub budgets: Budgets,
-    /// When a tree is loaded a part at a time ([`crate::in_parts`]): the text a part holds
-    /// at least, in bytes; [`crate::PART_BYTES`] when None.
+    /// When a tree is loaded a part at a time ([`crate::in_parts`]): how much text, in
+    /// bytes, small parts are put together up to; [`crate::PART_BYTES`] when None.
     pub part_bytes: Option<usize>,
 }
 
@@ -278,6 +278,14 @@ pub(crate) struct Tree {
 impl Tree {
     fn read(source: &dyn Source, paths: &[PathBuf]) -> io::Result<Tree> {
         let found = source.discover(paths)?;
+        // Every directory found, whether its files parse or not: one whose files do not is
+        // not read again as a module (its errors once).
+        let found_dirs: FxHashSet<PathBuf> = found
+            .files
+            .iter()
+            .filter(|p| is_config(p))
+            .map(|p| dir_of(p))
+            .collect();
         let loaded = read_files(source, found.files);
         let mut errors = found.errors;
         errors.extend(loaded.errors);
@@ -292,7 +300,7 @@ impl Tree {
             given_dirs,
             aliases: FxHashMap::default(),
         };
-        tree.add_called_modules(source, &mut dirs);
+        tree.add_called_modules(source, &mut dirs, found_dirs);
         tree.aliases = dirs.aliases;
         Ok(tree)
     }
@@ -306,7 +314,7 @@ impl Tree {
     ) -> Vec<PathBuf> {
         let mut given_dirs: Vec<PathBuf> = Vec::new();
         let mut last: Option<&Path> = None;
-        for path in paths.filter(|p| Kind::of(p) == Some(Kind::Config)) {
+        for path in paths.filter(|p| is_config(p)) {
             // Files are in path order, so a directory's files mostly come together: only
             // a new parent is normalized.
             if last != path.parent() {
@@ -346,8 +354,13 @@ impl Tree {
 
     /// Loads the local modules called from outside the given paths, until no call leads
     /// anywhere new.
-    fn add_called_modules(&mut self, source: &dyn Source, dirs: &mut Directories) {
-        let mut known_dirs: FxHashSet<PathBuf> = self.given_dirs.iter().cloned().collect();
+    fn add_called_modules(
+        &mut self,
+        source: &dyn Source,
+        dirs: &mut Directories,
+        mut known_dirs: FxHashSet<PathBuf>,
+    ) {
+        known_dirs.extend(self.given_dirs.iter().cloned());
         // What one walk found is in path order already; only modules loaded from outside
         // it make a sort necessary.
         let walked = self.files.len();
@@ -357,6 +370,7 @@ impl Tree {
             let wanted: BTreeSet<PathBuf> = self.files[scanned..]
                 .iter()
                 .zip(&self.bodies[scanned..])
+                .filter(|(f, _)| f.kind == Kind::Config)
                 .flat_map(|(f, b)| {
                     let base = dir_of(&f.path);
                     local_sources(b)
@@ -414,7 +428,7 @@ fn evaluate(
     let mut roots: Vec<&PathBuf> = given_dirs
         .iter()
         .chain(cyclic.iter().filter(|d| !given_dirs.contains(d)))
-        .filter(|d| !called.contains(d))
+        .filter(|d| !called.contains(d) && decls.contains_key(*d))
         .collect();
     roots.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
     roots.dedup();
@@ -470,6 +484,12 @@ fn declarations<'a>(
 
 /// A file's directory, normalized so that `./infra/dev` and `infra/x/../dev` name the
 /// same module as the `source` paths that lead to it.
+/// Whether a file is configuration: a `.tf` file, or a file named on the command line that
+/// is no variable file (it is read as configuration whatever its name).
+pub(crate) fn is_config(path: &Path) -> bool {
+    Kind::of(path).unwrap_or(Kind::Config) == Kind::Config
+}
+
 pub(crate) fn dir_of(path: &Path) -> PathBuf {
     path.parent().map(normalize).unwrap_or_default()
 }

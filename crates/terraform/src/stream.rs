@@ -18,10 +18,9 @@ use std::path::{Path, PathBuf};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::config::{LoadProblem, Location};
-use crate::discover::Kind;
 use crate::parse::{parse_text, read_and_parse, ParseError};
 use crate::project::{
-    dir_of, local_sources, read_var_args, Directories, LoadOptions, Project, Tree,
+    dir_of, is_config, local_sources, read_var_args, Directories, LoadOptions, Project, Tree,
 };
 use crate::source::{Disk, Source};
 
@@ -111,6 +110,19 @@ struct Done<T> {
     by_root: Vec<(PathBuf, Vec<LoadProblem>)>,
 }
 
+impl<T> Done<T> {
+    fn map<K>(self, f: impl FnOnce(T) -> K) -> Done<K> {
+        Done {
+            value: f(self.value),
+            files: self.files,
+            roots: self.roots,
+            parse_errors: self.parse_errors,
+            cycles: self.cycles,
+            by_root: self.by_root,
+        }
+    }
+}
+
 fn in_parts_from<T: Send, K>(
     source: &dyn Source,
     paths: &[PathBuf],
@@ -145,28 +157,7 @@ fn in_parts_from<T: Send, K>(
             value: each(&project),
         }
     };
-    let mut kept = |(i, done): (usize, Done<T>)| {
-        let Done {
-            value,
-            files,
-            roots,
-            parse_errors,
-            cycles,
-            by_root,
-        } = done;
-        let value = keep(value);
-        (
-            i,
-            Done {
-                value,
-                files,
-                roots,
-                parse_errors,
-                cycles,
-                by_root,
-            },
-        )
-    };
+    let mut kept = |(i, done): (usize, Done<T>)| (i, done.map(&mut keep));
     let alone = |p: &Part| p.bytes >= BIG_PART_BYTES || parts.len() == 1;
     let mut done: Vec<(usize, Done<K>)> = parts
         .iter()
@@ -234,7 +225,9 @@ struct Plan {
     files: Vec<Planned>,
     /// What could not be looked into while finding the files.
     errors: Vec<ParseError>,
-    /// The directories of configuration at or below the paths given, each once.
+    /// The directories of configuration at or below the paths given, each once, whether
+    /// their files parse or not (a part keeps those with a file that parses, as a tree
+    /// read whole does).
     given_dirs: Vec<PathBuf>,
     /// A path that names a directory already known by another path, and that path.
     aliases: FxHashMap<PathBuf, PathBuf>,
@@ -347,9 +340,10 @@ impl Plan {
                 Err(e) => errors.push(e),
             }
         }
-        let dirs: FxHashSet<PathBuf> = part
+        // As a tree read whole knows them: from the files that parsed.
+        let dirs: FxHashSet<PathBuf> = index
             .iter()
-            .filter(|&&i| self.files[i].given)
+            .filter(|&&i| self.files[i].given && is_config(&self.files[i].path))
             .map(|&i| dir_of(&self.files[i].path))
             .collect();
         let tree = Tree {
@@ -374,7 +368,7 @@ fn scan(source: &dyn Source, paths: Vec<PathBuf>, given: bool) -> Vec<Planned> {
         let Ok(text) = source.read(path) else {
             return (0, Vec::new());
         };
-        let calls = if Kind::of(path) == Some(Kind::Config) && may_call(&text) {
+        let calls = if is_config(path) && may_call(&text) {
             let base = dir_of(path);
             parse_text(path, &text).map_or_else(
                 |_| Vec::new(),

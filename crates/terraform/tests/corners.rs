@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use wharf_terraform::{LoadOptions, Project, Value, VarArg};
 
+mod parts;
+
 fn corners() -> Vec<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corners");
     let mut found: Vec<PathBuf> = fs::read_dir(&dir)
@@ -51,6 +53,7 @@ fn every_corner_evaluates_to_what_terraform_computes() {
             var_args: var_args(corner),
             ..LoadOptions::default()
         };
+        parts::assert_parts_agree(std::slice::from_ref(corner), &options);
         let project = Project::load(std::slice::from_ref(corner), &options).unwrap();
         assert!(
             project.parse_errors.is_empty(),

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use wharf_terraform::{load, parse_text};
 
+mod parts;
+
 #[test]
 fn a_broken_file_is_located_and_the_rest_still_loads() {
     let dir = tempfile::tempdir().unwrap();
@@ -173,6 +175,7 @@ fn mutated_configuration_never_panics_the_evaluator() {
         .unwrap();
         fs::create_dir_all(root.join("sub")).unwrap();
         fs::write(root.join("sub/main.tf"), &text).unwrap();
+        parts::assert_parts_agree(std::slice::from_ref(&root), &Default::default());
         let project = wharf_terraform::Project::load(&[root], &Default::default()).unwrap();
         if project.parse_errors.is_empty() {
             evaluated += 1;
@@ -193,6 +196,7 @@ fn deep_nesting_and_long_chains_do_not_overflow() {
     chain.push_str("}\nresource \"a\" \"b\" {\n  v = local.l4999\n}\n");
     fs::write(dir.path().join("nested.tf"), nested).unwrap();
     fs::write(dir.path().join("chain.tf"), chain).unwrap();
+    parts::assert_parts_agree(&[dir.path().to_path_buf()], &Default::default());
     let project =
         wharf_terraform::Project::load(&[dir.path().to_path_buf()], &Default::default()).unwrap();
     assert_eq!(project.roots.len(), 1);
@@ -278,6 +282,7 @@ fn a_tree_in_memory_loads_as_the_same_tree_on_disk() {
     let mut options = LoadOptions::default();
     options.budgets.set(Budget::Instances, 100);
 
+    parts::assert_parts_agree(&[dir.path().join("environments")], &options);
     let on_disk = Project::load(&[dir.path().join("environments")], &options).unwrap();
     let in_memory = Project::load_in_memory(&files, &["environments"], &options).unwrap();
     // Everything the project holds, with paths as each names them: under the temporary
