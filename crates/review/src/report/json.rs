@@ -99,6 +99,35 @@ struct Problem<'a> {
 /// the work evenly.
 const CHUNK: usize = 2048;
 
+/// Writes `findings` as a JSON array whose elements are `depth` levels deep, in serde_json's
+/// pretty layout: a window of chunks on every core at a time, each chunk's elements written
+/// by `chunk` (with `between` between them) and freed before the next window is made, so
+/// that a report of a large tree is never held whole.
+pub(super) fn write_elements(
+    out: &mut dyn Write,
+    findings: &[crate::Finding],
+    depth: usize,
+    chunk: impl Fn(&[crate::Finding], &[u8]) -> Vec<u8> + Sync,
+) -> io::Result<()> {
+    if findings.is_empty() {
+        return out.write_all(b"[]");
+    }
+    let between = format!(",\n{}", "  ".repeat(depth));
+    let chunks: Vec<&[crate::Finding]> = findings.chunks(CHUNK).collect();
+    let window = 2 * std::thread::available_parallelism().map_or(1, |n| n.get());
+    write!(out, "[\n{}", "  ".repeat(depth))?;
+    for (w, batch) in chunks.chunks(window).enumerate() {
+        let written = parallel::map(batch, |c| chunk(c, between.as_bytes()));
+        for (j, text) in written.iter().enumerate() {
+            if w > 0 || j > 0 {
+                out.write_all(between.as_bytes())?;
+            }
+            out.write_all(text)?;
+        }
+    }
+    write!(out, "\n{}]", "  ".repeat(depth - 1))
+}
+
 pub fn json(input: &Input<'_>) -> String {
     let mut out = Vec::new();
     // Writing into memory cannot fail.
@@ -112,8 +141,7 @@ pub fn json_to(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
     let Input {
         outline, review, ..
     } = input;
-    let chunks: Vec<&[crate::Finding]> = review.findings.chunks(CHUNK).collect();
-    let write_chunk = |chunk: &&[crate::Finding]| {
+    let write_chunk = |chunk: &[crate::Finding], between: &[u8]| {
         // Findings come sorted by file, and mostly from few roots: each path is written
         // once per run of findings that share it.
         let mut path = Memo::default();
@@ -147,7 +175,7 @@ pub fn json_to(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
                     .collect(),
             };
             if i > 0 {
-                out.extend_from_slice(b",\n    ");
+                out.extend_from_slice(between);
             }
             write_pretty(&mut out, &record, 2);
         }
@@ -221,22 +249,8 @@ pub fn json_to(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
         write!(out, "  \"{key}\": ")?;
         if *key != "findings" {
             out.write_all(value.as_bytes())?;
-        } else if chunks.is_empty() {
-            out.write_all(b"[]")?;
         } else {
-            out.write_all(b"[\n    ")?;
-            // A window of chunks on every core at a time, each written and freed before
-            // the next window is made.
-            let window = 2 * std::thread::available_parallelism().map_or(1, |n| n.get());
-            for (w, batch) in chunks.chunks(window).enumerate() {
-                for (j, written) in parallel::map(batch, write_chunk).iter().enumerate() {
-                    if w > 0 || j > 0 {
-                        out.write_all(b",\n    ")?;
-                    }
-                    out.write_all(written)?;
-                }
-            }
-            out.write_all(b"\n  ]")?;
+            write_elements(out, &review.findings, 2, write_chunk)?;
         }
     }
     out.write_all(b"\n}\n")
@@ -269,7 +283,7 @@ fn pretty(value: &impl Serialize, depth: usize) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-fn write_pretty(out: &mut Vec<u8>, value: &impl Serialize, depth: usize) {
+pub(super) fn write_pretty(out: &mut Vec<u8>, value: &impl Serialize, depth: usize) {
     let mut serializer = serde_json::Serializer::with_formatter(
         out,
         Nested {

@@ -46,8 +46,8 @@ pub fn render(format: Format, input: &Input<'_>) -> String {
     }
 }
 
-/// Writes `input` in `format` to `out`; the JSON report a few chunks at a time, so that
-/// the report of a large tree is never held whole.
+/// Writes `input` in `format` to `out`; the JSON and SARIF reports a few chunks of findings
+/// at a time, so that the report of a large tree is never held whole.
 pub fn write(
     format: Format,
     input: &Input<'_>,
@@ -55,6 +55,7 @@ pub fn write(
 ) -> std::io::Result<()> {
     match format {
         Format::Json => json::json_to(input, out),
+        Format::Sarif => sarif::sarif_to(input, out),
         _ => out.write_all(render(format, input).as_bytes()),
     }
 }

@@ -2,12 +2,25 @@
 //! <https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html>
 //! <https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning>
 
-use serde_json::{json, Value};
+use std::io::{self, Write};
 
+use serde_json::{json, Value};
+use wharf_terraform::Outline;
+
+use super::json::{write_elements, write_pretty};
 use super::{place, slash_path, uri, Input};
-use crate::{Severity, RULES};
+use crate::{Finding, Severity, RULES};
 
 pub fn sarif(input: &Input<'_>) -> String {
+    let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = sarif_to(input, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The SARIF log, written to `out` with its results a few chunks at a time: the log of a
+/// large tree is never held whole in memory.
+pub fn sarif_to(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
     let Input {
         outline, review, ..
     } = input;
@@ -27,74 +40,6 @@ pub fn sarif(input: &Input<'_>) -> String {
             })
         })
         .collect();
-    let results: Vec<Value> = review
-        .findings
-        .iter()
-        .map(|f| {
-            let pl = place(outline, &f.location, &f.at);
-            let index = RULES
-                .iter()
-                .position(|r| r.code == f.rule.code)
-                .unwrap_or(0);
-            let mut result = json!({
-                "ruleId": f.rule.code,
-                "ruleIndex": index,
-                "level": level(f.rule.severity),
-                "message": { "text": f.message },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": uri(pl.path) },
-                        "region": {
-                            "startLine": pl.line,
-                            "startColumn": pl.column,
-                            "endLine": pl.end_line,
-                            "endColumn": pl.end_column,
-                        },
-                    },
-                    "logicalLocations": if f.address.is_empty() {
-                        json!([])
-                    } else {
-                        json!([{ "fullyQualifiedName": f.address, "kind": "resource" }])
-                    },
-                }],
-                "partialFingerprints": {
-                    "wharf/v1": format!(
-                        "{}:{}:{}:{}:{}",
-                        f.rule.code,
-                        slash_path(&f.root),
-                        f.address,
-                        pl.line,
-                        pl.column
-                    ),
-                },
-            });
-            if let Some(reason) = &f.suppressed {
-                result["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);
-            }
-            if !f.related.is_empty() {
-                let related: Vec<Value> = super::related(outline, f)
-                    .enumerate()
-                    .map(|(id, rl)| {
-                        json!({
-                            "id": id,
-                            "message": { "text": "the module argument that takes the value in" },
-                            "physicalLocation": {
-                                "artifactLocation": { "uri": uri(rl.path) },
-                                "region": {
-                                    "startLine": rl.line,
-                                    "startColumn": rl.column,
-                                    "endLine": rl.end_line,
-                                    "endColumn": rl.end_column,
-                                },
-                            },
-                        })
-                    })
-                    .collect();
-                result["relatedLocations"] = Value::Array(related);
-            }
-            result
-        })
-        .collect();
     // What kept the review from being complete, as notifications of the run.
     let notices = super::notices(outline);
     let notifications: Vec<Value> = notices
@@ -112,6 +57,9 @@ pub fn sarif(input: &Input<'_>) -> String {
             notification
         })
         .collect();
+    // The log with its results left empty; they are written in their place a few chunks at
+    // a time. It is the last key of the log (serde_json keeps the order written here), so
+    // its empty array is the last `[]` of the text.
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -129,12 +77,94 @@ pub fn sarif(input: &Input<'_>) -> String {
                 "toolExecutionNotifications": notifications,
             }],
             "columnKind": "unicodeCodePoints",
-            "results": results,
+            "results": [],
         }],
     });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+    let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    let Some((head, tail)) = text.rsplit_once("[]") else {
+        return Err(io::Error::other(
+            "the SARIF log has no place for its results",
+        ));
+    };
+    out.write_all(head.as_bytes())?;
+    write_elements(out, &review.findings, 4, |chunk, between| {
+        let mut written = Vec::new();
+        for (i, f) in chunk.iter().enumerate() {
+            if i > 0 {
+                written.extend_from_slice(between);
+            }
+            write_pretty(&mut written, &result(outline, f), 4);
+        }
+        written
+    })?;
+    out.write_all(tail.as_bytes())?;
+    out.write_all(b"\n")
+}
+
+/// One finding as a SARIF result.
+fn result(outline: &Outline, f: &Finding) -> Value {
+    let pl = place(outline, &f.location, &f.at);
+    let index = RULES
+        .iter()
+        .position(|r| r.code == f.rule.code)
+        .unwrap_or(0);
+    let mut result = json!({
+        "ruleId": f.rule.code,
+        "ruleIndex": index,
+        "level": level(f.rule.severity),
+        "message": { "text": f.message },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": { "uri": uri(pl.path) },
+                "region": {
+                    "startLine": pl.line,
+                    "startColumn": pl.column,
+                    "endLine": pl.end_line,
+                    "endColumn": pl.end_column,
+                },
+            },
+            "logicalLocations": if f.address.is_empty() {
+                json!([])
+            } else {
+                json!([{ "fullyQualifiedName": f.address, "kind": "resource" }])
+            },
+        }],
+        "partialFingerprints": {
+            "wharf/v1": format!(
+                "{}:{}:{}:{}:{}",
+                f.rule.code,
+                slash_path(&f.root),
+                f.address,
+                pl.line,
+                pl.column
+            ),
+        },
+    });
+    if let Some(reason) = &f.suppressed {
+        result["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);
+    }
+    if !f.related.is_empty() {
+        let related: Vec<Value> = super::related(outline, f)
+            .enumerate()
+            .map(|(id, rl)| {
+                json!({
+                    "id": id,
+                    "message": { "text": "the module argument that takes the value in" },
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(rl.path) },
+                        "region": {
+                            "startLine": rl.line,
+                            "startColumn": rl.column,
+                            "endLine": rl.end_line,
+                            "endColumn": rl.end_column,
+                        },
+                    },
+                })
+            })
+            .collect();
+        result["relatedLocations"] = Value::Array(related);
+    }
+    result
 }
 
 fn level(s: Severity) -> &'static str {
