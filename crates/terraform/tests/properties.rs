@@ -1,7 +1,8 @@
 //! Property tests of the loader: generated expressions and generated module graphs, bounded
 //! in cases and, through small evaluation budgets, in time. Whatever is generated, loading
 //! never panics, never uses more than its budgets, gives the same result twice, and reviews
-//! every directory of a module graph at least once, cycles included.
+//! every directory of a module graph at least once, cycles included, and a module graph
+//! loaded a part at a time is the graph loaded whole.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -12,6 +13,8 @@ use std::sync::Mutex;
 use peak_alloc::PeakAlloc;
 use proptest::prelude::*;
 use wharf_terraform::{Budgets, Level, LoadOptions, Project};
+
+mod parts;
 
 /// Counts the bytes allocated now and at most, so that a test can bound the memory a load
 /// really takes, not only what the meter counts. (A kept crate rather than an allocator of
@@ -346,5 +349,11 @@ proptest! {
             .collect();
         prop_assert_eq!(roots, expected_roots);
         prop_assert_eq!(outcome(&p), outcome(&load(dir.path())));
+        // And a part at a time, each directory cut from the ones it does not call, the
+        // same tree loads.
+        parts::assert_parts_agree(&[dir.path().to_path_buf()], &LoadOptions {
+            budgets: small(),
+            ..LoadOptions::default()
+        });
     }
 }
